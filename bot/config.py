@@ -1,0 +1,140 @@
+"""Settings of every Relais process, read from the environment with documented defaults.
+
+The supervisor resolves them once and hands them to its children through the environment,
+so the gateway, Rasa and the action server always agree on ports, data folder and tokens.
+Every variable is listed in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message names it, and the process must not start."""
+
+
+def _port(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a port number, got {raw!r}.") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"{name} must be between 1 and 65535, got {port}.")
+    return port
+
+
+def _dev_secret(data_dir: Path, name: str) -> str:
+    """A random secret kept in the data folder, so local runs need no configuration.
+
+    Production mode never uses this: there a missing secret stops the process.
+    """
+    path = data_dir / "secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def _secret(name: str, data_dir: Path, production: bool, dev_file: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if production:
+        raise ConfigError(f"{name} is required when RELAIS_ENV=production.")
+    return _dev_secret(data_dir, dev_file)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where each process listens and where data lives."""
+
+    production: bool
+    host: str
+    data_dir: Path
+    gateway_port: int
+    rasa_port: int
+    actions_port: int
+    eligibility_port: int
+    rasa_token: str
+    secret_key: str
+    model_path: Path
+    eligibility_python: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ.get("RELAIS_ENV", "development")
+        if env not in ("development", "production"):
+            raise ConfigError(f"RELAIS_ENV must be 'development' or 'production', got {env!r}.")
+        production = env == "production"
+        data_dir = Path(os.environ.get("RELAIS_DATA_DIR", REPO_ROOT / "var")).resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(
+            production=production,
+            host=os.environ.get("RELAIS_HOST", "127.0.0.1"),
+            data_dir=data_dir,
+            gateway_port=_port("RELAIS_GATEWAY_PORT", 8000),
+            rasa_port=_port("RELAIS_RASA_PORT", 5005),
+            actions_port=_port("RELAIS_ACTIONS_PORT", 5055),
+            eligibility_port=_port("RELAIS_ELIGIBILITY_PORT", 8100),
+            rasa_token=_secret("RELAIS_RASA_TOKEN", data_dir, production, "rasa_token"),
+            secret_key=_secret("RELAIS_SECRET_KEY", data_dir, production, "secret_key"),
+            model_path=Path(
+                os.environ.get("RELAIS_MODEL", REPO_ROOT / "models" / "relais.tar.gz")
+            ).resolve(),
+            eligibility_python=Path(
+                os.environ.get(
+                    "RELAIS_ELIGIBILITY_PYTHON",
+                    REPO_ROOT / ".venvs" / "eligibility" / "bin" / "python",
+                )
+            ),
+        )
+
+    def url(self, port: int) -> str:
+        """Base URL of a local service, as the other processes reach it."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return self.url(self.rasa_port)
+
+    @property
+    def actions_url(self) -> str:
+        return self.url(self.actions_port)
+
+    @property
+    def eligibility_url(self) -> str:
+        return self.url(self.eligibility_port)
+
+    @property
+    def gateway_url(self) -> str:
+        return self.url(self.gateway_port)
+
+    def child_environment(self) -> dict[str, str]:
+        """The variables every child process gets, so that all of them agree."""
+        return {
+            "RELAIS_ENV": "production" if self.production else "development",
+            "RELAIS_HOST": self.host,
+            "RELAIS_DATA_DIR": str(self.data_dir),
+            "RELAIS_GATEWAY_PORT": str(self.gateway_port),
+            "RELAIS_RASA_PORT": str(self.rasa_port),
+            "RELAIS_ACTIONS_PORT": str(self.actions_port),
+            "RELAIS_ELIGIBILITY_PORT": str(self.eligibility_port),
+            "RELAIS_ELIGIBILITY_HOST": self.host,
+            "RELAIS_ELIGIBILITY_URL": self.eligibility_url,
+            "RELAIS_ACTIONS_URL": f"{self.actions_url}/webhook",
+            "RELAIS_RASA_TOKEN": self.rasa_token,
+            "RELAIS_SECRET_KEY": self.secret_key,
+            "RELAIS_MODEL": str(self.model_path),
+        }

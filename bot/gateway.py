@@ -1,0 +1,98 @@
+"""The gateway: the one HTTP entry point for residents and agents (``python -m bot.gateway``).
+
+It sits in front of Rasa rather than using Rasa's own connectors (see docs/architecture.md):
+it validates everything that comes in, keys conversations by pseudonymous ids, and answers
+with a clear JSON error, never a stack trace, when something behind it is down.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.config import ConfigError, Settings
+from bot.health import service_states
+from bot.http_errors import json_error
+from bot.rasa_client import RasaClient
+from bot.web_channel import OfferedButtons, post_message
+
+log = logging.getLogger("relais.gateway")
+
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 64 * 1024
+
+_HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler):
+    """Every error leaves as JSON in the shape of bot.http_errors, whatever raised it."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _HTTP_ERROR_CODES.get(exc.status, "invalid_request")
+        return json_error(exc.status, code)
+    except Exception:
+        # The traceback is logged without the request body: it may hold personal data.
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return json_error(500, "internal_error")
+
+
+async def health(request: web.Request) -> web.Response:
+    states = await service_states(request.app["http"], request.app["settings"])
+    healthy = all(states.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "services": {name: ("up" if up else "down") for name, up in states.items()},
+    }
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+async def chat_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def _http_session(app: web.Application):
+    session = aiohttp.ClientSession()
+    app["http"] = session
+    app["rasa"] = RasaClient(session, app["settings"].rasa_url)
+    yield
+    await session.close()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
+    app["settings"] = settings
+    app["offered_buttons"] = OfferedButtons()
+    app.cleanup_ctx.append(_http_session)
+    app.router.add_get("/", chat_page)
+    app.router.add_get("/health", health)
+    app.router.add_post("/web/messages", post_message)
+    app.router.add_static("/static/", STATIC_DIR)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"relais gateway: {exc}", file=sys.stderr)
+        sys.exit(2)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.gateway_port,
+        access_log_format='%r %s %Tfs',
+        print=None,
+    )
+
+
+if __name__ == "__main__":
+    main()

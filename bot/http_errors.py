@@ -1,0 +1,28 @@
+"""The one shape of every error the gateway returns: a code for programs, a sentence for people."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+MESSAGES = {
+    "assistant_unavailable": (
+        "Relais est momentanément indisponible. Réessayez dans quelques minutes."
+    ),
+    "assistant_timeout": "Relais met trop de temps à répondre. Réessayez dans un instant.",
+    "unsupported_media_type": "Envoyez le message en JSON (Content-Type: application/json).",
+    "invalid_json": "Le message n'est pas un JSON valide.",
+    "invalid_request": "La demande est incomplète ou mal formée.",
+    "empty_text": "Le message est vide. Écrivez quelques mots.",
+    "text_too_long": "Le message est trop long. Écrivez-le en plusieurs fois.",
+    "payload_too_large": "La demande est trop volumineuse.",
+    "not_found": "Cette adresse n'existe pas.",
+    "method_not_allowed": "Cette méthode n'est pas acceptée ici.",
+    "internal_error": "Une erreur est survenue. Réessayez dans un instant.",
+}
+
+
+def json_error(status: int, code: str, field: str | None = None) -> web.Response:
+    body: dict = {"error": code, "message": MESSAGES[code]}
+    if field is not None:
+        body["field"] = field
+    return web.json_response(body, status=status)

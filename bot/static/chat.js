@@ -1,0 +1,74 @@
+// Local web chat: one anonymous sender id per browser, kept in localStorage.
+"use strict";
+
+const conversation = document.getElementById("conversation");
+const statusLine = document.getElementById("status");
+const form = document.getElementById("composer");
+const input = document.getElementById("message");
+
+function senderId() {
+  let id = localStorage.getItem("relais-sender");
+  if (!id) {
+    id = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    localStorage.setItem("relais-sender", id);
+  }
+  return id;
+}
+
+function show(text, who, buttons) {
+  const item = document.createElement("li");
+  item.className = "message " + who;
+  item.textContent = text;
+  if (buttons && buttons.length) {
+    const choices = document.createElement("div");
+    choices.className = "choices";
+    for (const button of buttons) {
+      const choice = document.createElement("button");
+      choice.type = "button";
+      choice.textContent = button.title;
+      choice.addEventListener("click", () => {
+        choices.querySelectorAll("button").forEach((b) => (b.disabled = true));
+        send(button.payload, button.title);
+      });
+      choices.appendChild(choice);
+    }
+    item.appendChild(choices);
+  }
+  conversation.appendChild(item);
+  item.scrollIntoView({ block: "end" });
+}
+
+async function send(text, shownAs) {
+  show(shownAs || text, "me");
+  statusLine.textContent = "";
+  try {
+    const response = await fetch("/web/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: senderId(), text: text }),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      statusLine.textContent = body.message || "Une erreur est survenue.";
+      return;
+    }
+    for (const message of body.messages) show(message.text, "bot", message.buttons);
+  } catch (error) {
+    statusLine.textContent = "Relais ne répond pas. Vérifiez votre connexion et réessayez.";
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  send(text);
+});
+
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});

@@ -1,0 +1,91 @@
+"""The local web channel: ``POST /web/messages`` and the chat page that uses it.
+
+Validation happens here, before anything reaches Rasa: a resident's client can send
+anything, and every bad request gets a 4xx JSON answer that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import OrderedDict
+
+from aiohttp import web
+
+from bot.http_errors import json_error
+from bot.identity import conversation_id
+from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
+
+MAX_TEXT_CHARS = 4000  # a long life story fits; WhatsApp's own limit is 4,096
+MAX_SENDER_CHARS = 128
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class OfferedButtons:
+    """The payloads last offered to each conversation, bounded in memory.
+
+    Rasa reads a message starting with "/" as an intent: typed by a resident, "/restart" or
+    "/crisis" would drive the dialogue. Only a payload the bot itself just offered goes through
+    as such; any other leading slash is removed and the text goes to Rasa as plain words.
+    """
+
+    def __init__(self, capacity: int = 10_000):
+        self._capacity = capacity
+        self._payloads: OrderedDict[str, frozenset[str]] = OrderedDict()
+
+    def remember(self, conversation: str, messages: list[BotMessage]) -> None:
+        payloads = frozenset(b.payload for m in messages for b in m.buttons)
+        self._payloads[conversation] = payloads
+        self._payloads.move_to_end(conversation)
+        while len(self._payloads) > self._capacity:
+            self._payloads.popitem(last=False)
+
+    def sanitize(self, conversation: str, text: str) -> str:
+        if text.startswith("/") and text not in self._payloads.get(conversation, frozenset()):
+            return text.lstrip("/").strip() or text.replace("/", " ").strip()
+        return text
+
+
+def _validate(body: object) -> tuple[str, str] | web.Response:
+    if not isinstance(body, dict):
+        return json_error(422, "invalid_request")
+    sender, text = body.get("sender"), body.get("text")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return json_error(422, "invalid_request", field="sender")
+    if not isinstance(text, str):
+        return json_error(422, "invalid_request", field="text")
+    text = _CONTROL_CHARS.sub("", text).strip()
+    if not text:
+        return json_error(422, "empty_text", field="text")
+    if len(text) > MAX_TEXT_CHARS:
+        return json_error(413, "text_too_long", field="text")
+    return sender.strip(), text
+
+
+async def post_message(request: web.Request) -> web.Response:
+    if request.content_type != "application/json":
+        return json_error(415, "unsupported_media_type")
+    try:
+        raw = await request.read()
+        body = json.loads(raw.decode("utf-8"))
+    except web.HTTPRequestEntityTooLarge:
+        return json_error(413, "payload_too_large")
+    except (UnicodeDecodeError, ValueError):
+        return json_error(400, "invalid_json")
+    validated = _validate(body)
+    if isinstance(validated, web.Response):
+        return validated
+    sender, text = validated
+
+    app = request.app
+    conversation = conversation_id(app["settings"].secret_key, "web", sender)
+    buttons: OfferedButtons = app["offered_buttons"]
+    rasa: RasaClient = app["rasa"]
+    try:
+        messages = await rasa.send(conversation, buttons.sanitize(conversation, text))
+    except AssistantUnavailable:
+        return json_error(503, "assistant_unavailable")
+    except AssistantTimeout:
+        return json_error(504, "assistant_timeout")
+    buttons.remember(conversation, messages)
+    return web.json_response({"messages": [m.as_json() for m in messages]})
