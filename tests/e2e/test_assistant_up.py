@@ -1,0 +1,142 @@
+"""The whole assistant, started the way `make run` starts it, answers a resident.
+
+One supervisor runs every real process (eligibility, action server, Rasa, gateway) on free
+ports with a private data folder. The tests run in file order: the last ones kill Rasa and
+then press Ctrl-C, so they come after the conversation tests.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.processes import (
+    REPO_ROOT,
+    http,
+    pids_of,
+    port_open,
+    post_json,
+    relais_env,
+    wait_until,
+)
+
+START_TIMEOUT_S = 420
+
+
+class Stack:
+    def __init__(self, data_dir, env, process):
+        self.data_dir = data_dir
+        self.env = env
+        self.process = process
+        self.url = f"http://127.0.0.1:{env['RELAIS_GATEWAY_PORT']}"
+        self.ports = [int(env[f"RELAIS_{n}_PORT"])
+                      for n in ("GATEWAY", "RASA", "ACTIONS", "ELIGIBILITY")]
+
+    def say(self, text: str, sender: str = "resident-1") -> list[dict]:
+        status, body = post_json(f"{self.url}/web/messages", {"sender": sender, "text": text})
+        assert status == 200, body
+        return body["messages"]
+
+    def output(self) -> str:
+        return (self.data_dir / "supervisor.log").read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("relais")
+    env = relais_env(data_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT, env=env,
+        stdout=(data_dir / "supervisor.log").open("wb"), stderr=subprocess.STDOUT,
+    )
+    running = Stack(data_dir, env, process)
+    ready = wait_until(lambda: "Relais is ready." in running.output() or process.poll() is not None,
+                       START_TIMEOUT_S, interval=1)
+    if not ready or process.poll() is not None:
+        process.kill()
+        pytest.fail("the assistant did not start:\n" + running.output())
+    yield running
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def test_health_is_200_when_every_process_answers(stack):
+    status, body = http("GET", f"{stack.url}/health")
+    assert status == 200
+    assert body == {"status": "ok",
+                    "services": {"rasa": "up", "actions": "up", "eligibility": "up"}}
+
+
+def test_bonjour_gets_a_french_greeting_and_an_offer_of_help(stack):
+    messages = stack.say("bonjour")
+    assert messages[0]["text"].startswith("Bonjour, je suis Relais.")
+    assert messages[-1]["buttons"] == [{"title": "Ce que vous savez faire",
+                                        "payload": "/capabilities"}]
+
+
+def test_the_offered_button_leads_to_what_relais_can_do(stack):
+    stack.say("bonjour", sender="resident-2")
+    messages = stack.say("/capabilities", sender="resident-2")
+    assert "à quelles aides vous avez droit" in messages[0]["text"]
+
+
+def test_sms_spelling_goodbye_and_out_of_scope_are_understood(stack):
+    assert stack.say("merci bcp")[0]["text"].startswith("Avec plaisir")
+    assert "droits sociaux" in stack.say("donne moi les resultats du foot ce soir")[0]["text"]
+    assert stack.say("aurevoir")[0]["text"].startswith("Au revoir")
+
+
+def test_every_service_listens_on_loopback_only(stack):
+    listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
+    for port in stack.ports:
+        local = [line.split()[3] for line in listening.splitlines()
+                 if line.split()[3].endswith(f":{port}")]
+        assert local and all(addr.startswith("127.0.0.1:") for addr in local), (port, local)
+
+
+def test_rasa_api_refuses_calls_without_the_token(stack):
+    rasa = f"http://127.0.0.1:{stack.env['RELAIS_RASA_PORT']}"
+    assert http("GET", f"{rasa}/status")[0] == 401
+    assert http("GET", f"{rasa}/status?token=wrong")[0] == 401
+
+
+def test_conversations_are_stored_under_pseudonyms_in_the_data_folder(stack):
+    stack.say("bonjour", sender="web-visitor-4242")
+    tracker = (stack.data_dir / "rasa-tracker.db").read_bytes()
+    assert b"web-visitor-4242" not in tracker
+    assert b"bonjour" in tracker  # the conversation is there, under its pseudonym
+
+
+def test_a_killed_rasa_makes_health_503_and_messages_a_clear_error_then_recovers(stack):
+    [rasa_pid] = pids_of("bot.rasa_server", stack.data_dir)
+    os.kill(rasa_pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    assert wait_until(lambda: http("GET", f"{stack.url}/health", timeout=5)[0] == 503, 10)
+    assert time.monotonic() - killed_at < 5
+    status, body = http("GET", f"{stack.url}/health")
+    assert body["services"]["rasa"] == "down"
+
+    status, body = post_json(f"{stack.url}/web/messages", {"sender": "r3", "text": "bonjour"},
+                             timeout=30)
+    assert status in (503, 504)
+    assert "Réessayez" in body["message"]
+
+    # The supervisor restarts Rasa by itself; the next message gets a real answer.
+    assert wait_until(lambda: http("GET", f"{stack.url}/health", timeout=5)[0] == 200,
+                      START_TIMEOUT_S, interval=2), stack.output()
+    assert stack.say("bonjour", sender="r3")[0]["text"].startswith("Bonjour")
+
+
+def test_ctrl_c_stops_every_process_and_frees_every_port(stack):
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(timeout=60) == 0
+    assert "all processes stopped." in stack.output()
+    for module in ("bot.gateway", "bot.rasa_server", "rasa_sdk", "eligibility"):
+        assert pids_of(module, stack.data_dir) == [], module
+    assert not any(port_open(port) for port in stack.ports)

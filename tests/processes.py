@@ -1,0 +1,93 @@
+"""Starting and finding the real processes of Relais from the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def relais_env(data_dir: Path, **ports: int) -> dict[str, str]:
+    """An environment for a private Relais: its own data folder and free ports."""
+    env = {**os.environ, "RELAIS_DATA_DIR": str(data_dir), "RASA_TELEMETRY_ENABLED": "false"}
+    for name in ("gateway", "rasa", "actions", "eligibility"):
+        env[f"RELAIS_{name.upper()}_PORT"] = str(ports.get(name) or free_port())
+    return env
+
+
+def http(method: str, url: str, body: bytes | None = None,
+         headers: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, dict]:
+    """One HTTP call; returns the status and the JSON body (or {} when it is not JSON).
+
+    Status 0 means nothing answered (connection refused, or timed out).
+    """
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    except (urllib.error.URLError, OSError):
+        return 0, {}
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, {}
+
+
+def post_json(url: str, payload: object, timeout: float = 60) -> tuple[int, dict]:
+    return http("POST", url, json.dumps(payload).encode(),
+                {"Content-Type": "application/json"}, timeout)
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def start_module(module: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Starts ``python -m module`` from the repository root, output to a log file."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module], cwd=REPO_ROOT, env=env,
+        stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def pids_of(module: str, data_dir: Path) -> list[int]:
+    """Processes running ``-m module`` for the Relais whose data folder is data_dir."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if module.encode() in cmdline and f"RELAIS_DATA_DIR={data_dir}".encode() in environ:
+            found.append(int(entry.name))
+    return found
