@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.config import ConfigError, Settings
 from bot.health import service_states
-from bot.http_errors import json_error
+from bot.http_errors import dumps, json_error
 from bot.rasa_client import RasaClient
 from bot.web_channel import OfferedButtons, post_message
 
@@ -51,7 +51,7 @@ async def health(request: web.Request) -> web.Response:
         "status": "ok" if healthy else "unavailable",
         "services": {name: ("up" if up else "down") for name, up in states.items()},
     }
-    return web.json_response(body, status=200 if healthy else 503)
+    return web.json_response(body, status=200 if healthy else 503, dumps=dumps)
 
 
 async def chat_page(request: web.Request) -> web.FileResponse:

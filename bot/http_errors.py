@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import json
+
 from aiohttp import web
+
+# Accented French stays readable in every JSON answer (UTF-8, not \u escapes).
+dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 MESSAGES = {
     "assistant_unavailable": (
@@ -25,4 +31,4 @@ def json_error(status: int, code: str, field: str | None = None) -> web.Response
     body: dict = {"error": code, "message": MESSAGES[code]}
     if field is not None:
         body["field"] = field
-    return web.json_response(body, status=status)
+    return web.json_response(body, status=status, dumps=dumps)

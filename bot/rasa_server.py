@@ -21,8 +21,11 @@ def main() -> None:
 
     import rasa.api
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
+    # At DEBUG, Rasa logs every message text; residents' words must never reach a log file.
     configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
     rasa.api.run(
         model=str(settings.model_path),
         endpoints=str(REPO_ROOT / "endpoints.yml"),

@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from aiohttp import web
 
-from bot.http_errors import json_error
+from bot.http_errors import dumps, json_error
 from bot.identity import conversation_id
 from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
 
@@ -88,4 +88,4 @@ async def post_message(request: web.Request) -> web.Response:
     except AssistantTimeout:
         return json_error(504, "assistant_timeout")
     buttons.remember(conversation, messages)
-    return web.json_response({"messages": [m.as_json() for m in messages]})
+    return web.json_response({"messages": [m.as_json() for m in messages]}, dumps=dumps)

@@ -113,6 +113,14 @@ def test_conversations_are_stored_under_pseudonyms_in_the_data_folder(stack):
     assert b"bonjour" in tracker  # the conversation is there, under its pseudonym
 
 
+def test_no_log_file_holds_what_residents_wrote(stack):
+    stack.say("je m'appelle Zorglub Martin, j'habite rue Hoche")
+    logs = stack.data_dir / "logs"
+    for log in logs.iterdir():
+        text = log.read_text(errors="replace")
+        assert "Zorglub" not in text and "resultats du foot" not in text, log.name
+
+
 def test_a_killed_rasa_makes_health_503_and_messages_a_clear_error_then_recovers(stack):
     [rasa_pid] = pids_of("bot.rasa_server", stack.data_dir)
     os.kill(rasa_pid, signal.SIGKILL)

@@ -20,12 +20,14 @@ def gateway(tmp_path_factory):
     env = relais_env(data_dir, gateway=port)
     process = start_module("bot.gateway", env, data_dir / "gateway.log")
     url = f"http://127.0.0.1:{port}"
-    assert wait_until(lambda: http("GET", f"{url}/health", timeout=5)[0] != 0, 30), (
-        (data_dir / "gateway.log").read_text()
-    )
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        assert wait_until(lambda: http("GET", f"{url}/health", timeout=5)[0] != 0, 30), (
+            (data_dir / "gateway.log").read_text()
+        )
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def post_raw(url: str, body: bytes, content_type: str = "application/json"):
