@@ -92,6 +92,21 @@ def test_sms_spelling_goodbye_and_out_of_scope_are_understood(stack):
     assert stack.say("aurevoir")[0]["text"].startswith("Au revoir")
 
 
+def test_a_suicidal_message_gets_3114_and_15_112_in_the_very_next_reply(stack):
+    stack.say("bonjour", sender="resident-crisis")
+    texts = [m["text"] for m in stack.say("je veux mourir", sender="resident-crisis")]
+    assert "3114" in texts[0]
+    assert any("15" in t and "112" in t for t in texts)
+
+
+def test_not_understood_twice_leads_to_a_person_through_the_action_server(stack):
+    first = [m["text"] for m in stack.say("euh", sender="resident-lost")]
+    assert first[0].startswith("Je n'ai pas bien compris")
+    second = [m["text"] for m in stack.say("le truc de la dernière fois", sender="resident-lost")]
+    assert second[0].startswith("Je n'arrive pas à vous comprendre")
+    assert any("CCAS" in t for t in second)
+
+
 def test_every_service_listens_on_loopback_only(stack):
     listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
     for port in stack.ports:
