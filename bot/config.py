@@ -8,6 +8,7 @@ Every variable is listed in README.md ("Configuration").
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,92 @@ def _secret(name: str, data_dir: Path, production: bool, dev_file: str) -> str:
     return _dev_secret(data_dir, dev_file)
 
 
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _optional(name: str) -> str | None:
+    return os.environ.get(name, "").strip() or None
+
+
+def _base_url(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}.")
+    return value
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    """SMS and WhatsApp through Twilio; a channel is on when its sender is configured."""
+
+    account_sid: str
+    auth_token: str
+    sms_from: str | None  # "+33…" (or a Messaging Service's number)
+    whatsapp_from: str | None  # "whatsapp:+33…"
+    api_base_url: str  # https://api.twilio.com; a local fake in tests
+    whatsapp_template_sid: str | None  # approved template (Content SID "HX…") outside 24 h
+
+    @classmethod
+    def from_env(cls, public_url: str | None) -> TwilioSettings | None:
+        sid, token = _optional("TWILIO_ACCOUNT_SID"), _optional("TWILIO_AUTH_TOKEN")
+        if not sid and not token:
+            return None
+        if not sid or not token:
+            missing = "TWILIO_ACCOUNT_SID" if not sid else "TWILIO_AUTH_TOKEN"
+            raise ConfigError(f"{missing} is required when the other Twilio credential is set.")
+        if public_url is None:
+            raise ConfigError(
+                "RELAIS_PUBLIC_URL is required with Twilio: webhook signatures are checked "
+                "against the public address Twilio calls."
+            )
+        whatsapp = _optional("TWILIO_WHATSAPP_FROM")
+        if whatsapp and not whatsapp.startswith("whatsapp:"):
+            whatsapp = f"whatsapp:{whatsapp}"
+        return cls(
+            account_sid=sid,
+            auth_token=token,
+            sms_from=_optional("TWILIO_SMS_FROM"),
+            whatsapp_from=whatsapp,
+            api_base_url=_base_url("TWILIO_API_BASE_URL", "https://api.twilio.com"),
+            whatsapp_template_sid=_optional("TWILIO_WHATSAPP_TEMPLATE_SID"),
+        )
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """Telegram through the Bot API; on when TELEGRAM_BOT_TOKEN is set."""
+
+    token: str
+    webhook_secret: str  # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token
+    api_base_url: str  # https://api.telegram.org; a local fake in tests
+
+    @classmethod
+    def from_env(cls, data_dir: Path, production: bool) -> TelegramSettings | None:
+        token = _optional("TELEGRAM_BOT_TOKEN")
+        if token is None:
+            return None
+        secret = _secret("TELEGRAM_WEBHOOK_SECRET", data_dir, production, "telegram_webhook")
+        if not _TELEGRAM_SECRET.fullmatch(secret):
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -."
+            )
+        return cls(token=token, webhook_secret=secret,
+                   api_base_url=_base_url("TELEGRAM_API_BASE_URL", "https://api.telegram.org"))
+
+
+def _public_url(production: bool) -> str | None:
+    value = _optional("RELAIS_PUBLIC_URL")
+    if value is None:
+        return None
+    value = value.rstrip("/")
+    allowed = ("https://",) if production else ("https://", "http://")
+    if not value.startswith(allowed):
+        raise ConfigError(
+            f"RELAIS_PUBLIC_URL must start with {' or '.join(allowed)}, got {value!r}."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where each process listens and where data lives."""
@@ -70,6 +157,10 @@ class Settings:
     secret_key: str
     model_path: Path
     eligibility_python: Path
+    database_url: str = ""
+    public_url: str | None = None  # https address residents' providers call (webhooks)
+    twilio: TwilioSettings | None = None
+    telegram: TelegramSettings | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +170,7 @@ class Settings:
         production = env == "production"
         data_dir = Path(os.environ.get("RELAIS_DATA_DIR", REPO_ROOT / "var")).resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
+        public_url = _public_url(production)
         return cls(
             production=production,
             host=os.environ.get("RELAIS_HOST", "127.0.0.1"),
@@ -98,6 +190,11 @@ class Settings:
                     REPO_ROOT / ".venvs" / "eligibility" / "bin" / "python",
                 )
             ),
+            database_url=_optional("RELAIS_DATABASE_URL")
+            or f"sqlite:///{data_dir / 'relais.db'}",
+            public_url=public_url,
+            twilio=TwilioSettings.from_env(public_url),
+            telegram=TelegramSettings.from_env(data_dir, production),
         )
 
     def url(self, port: int) -> str:
@@ -137,4 +234,5 @@ class Settings:
             "RELAIS_RASA_TOKEN": self.rasa_token,
             "RELAIS_SECRET_KEY": self.secret_key,
             "RELAIS_MODEL": str(self.model_path),
+            "RELAIS_DATABASE_URL": self.database_url,
         }

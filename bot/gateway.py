@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
 from bot.health import service_states
 from bot.http_errors import dumps, json_error
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_post("/web/messages", post_message)
     app.router.add_static("/static/", STATIC_DIR)
+    setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
     return app
 
 

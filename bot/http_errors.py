@@ -24,6 +24,12 @@ MESSAGES = {
     "not_found": "Cette adresse n'existe pas.",
     "method_not_allowed": "Cette méthode n'est pas acceptée ici.",
     "internal_error": "Une erreur est survenue. Réessayez dans un instant.",
+    "unsupported_media_type_form": (
+        "Envoyez le message en formulaire (Content-Type: application/x-www-form-urlencoded)."
+    ),
+    "invalid_form": "Le formulaire n'est pas lisible.",
+    "forbidden": "Signature ou jeton absent ou invalide.",
+    "channel_disabled": "Ce canal n'est pas configuré sur ce serveur.",
 }
 
 

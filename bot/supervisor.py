@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from bot.channels.setup import channel_states
 from bot.config import REPO_ROOT, ConfigError, Settings
 
 POLL_S = 0.5
@@ -230,6 +231,8 @@ class Supervisor:
         say(f"  health                 {url}/health")
         say(f"  web channel API        POST {url}/web/messages")
         say(f"  data and logs          {self.settings.data_dir}")
+        for channel, state in channel_states(self.settings).items():
+            say(f"  {channel:<22} {state}")
         say("Press Ctrl-C to stop every process.")
 
     def stop_all(self) -> None:

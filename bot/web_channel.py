@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import OrderedDict
 
 from aiohttp import web
 
 from bot.http_errors import dumps, json_error
 from bot.identity import conversation_id
-from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
+from bot.rasa_client import (
+    AssistantTimeout,
+    AssistantUnavailable,
+    BotMessage,
+    Button,
+    RasaClient,
+)
 
 MAX_TEXT_CHARS = 4000  # a long life story fits; WhatsApp's own limit is 4,096
 MAX_SENDER_CHARS = 128
@@ -22,28 +29,54 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class OfferedButtons:
-    """The payloads last offered to each conversation, bounded in memory.
+    """The buttons last offered to each conversation, bounded in memory.
 
     Rasa reads a message starting with "/" as an intent: typed by a resident, "/restart" or
     "/crisis" would drive the dialogue. Only a payload the bot itself just offered goes through
     as such; any other leading slash is removed and the text goes to Rasa as plain words.
+    Channels without buttons (SMS, WhatsApp) show them as numbered choices: ``choose`` maps
+    the resident's "2" or the button's words back to the payload.
     """
 
     def __init__(self, capacity: int = 10_000):
         self._capacity = capacity
-        self._payloads: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._buttons: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
 
     def remember(self, conversation: str, messages: list[BotMessage]) -> None:
-        payloads = frozenset(b.payload for m in messages for b in m.buttons)
-        self._payloads[conversation] = payloads
-        self._payloads.move_to_end(conversation)
-        while len(self._payloads) > self._capacity:
-            self._payloads.popitem(last=False)
+        self._buttons[conversation] = tuple(b for m in messages for b in m.buttons)
+        self._buttons.move_to_end(conversation)
+        while len(self._buttons) > self._capacity:
+            self._buttons.popitem(last=False)
+
+    def offered(self, conversation: str) -> tuple[Button, ...]:
+        return self._buttons.get(conversation, ())
 
     def sanitize(self, conversation: str, text: str) -> str:
-        if text.startswith("/") and text not in self._payloads.get(conversation, frozenset()):
+        offered = {b.payload for b in self.offered(conversation)}
+        if text.startswith("/") and text not in offered:
             return text.lstrip("/").strip() or text.replace("/", " ").strip()
         return text
+
+    def choose(self, conversation: str, text: str) -> str | None:
+        """The payload a reply designates: its number ("2", "2.") or its exact words."""
+        buttons = self.offered(conversation)
+        wanted = _comparable(text)
+        if not buttons or not wanted:
+            return None
+        if wanted.isdigit():
+            index = int(wanted) - 1
+            return buttons[index].payload if 0 <= index < len(buttons) else None
+        for button in buttons:
+            if _comparable(button.title) == wanted:
+                return button.payload
+        return None
+
+
+def _comparable(text: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces: "Oui !" and "oui" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", letters).split())
 
 
 def _validate(body: object) -> tuple[str, str] | web.Response:

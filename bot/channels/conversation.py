@@ -1,0 +1,86 @@
+"""What every resident channel shares: asking Rasa for a resident, in order, in the background.
+
+Providers want their webhook answered within seconds and retry otherwise, while Rasa may take
+several seconds (or be restarting). So a webhook only checks, records and schedules; the
+conversation turn runs here as a background task, one turn at a time per resident.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.http_errors import MESSAGES
+from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
+from bot.web_channel import OfferedButtons
+
+log = logging.getLogger("relais.channels")
+
+
+class Conversations:
+    """Sends residents' words to Rasa under their pseudonymous id; runs channel work in order."""
+
+    def __init__(self, rasa: RasaClient, offered: OfferedButtons):
+        self._rasa = rasa
+        self.offered = offered
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._tasks: set[asyncio.Task] = set()
+
+    def lock(self, resident_id: str) -> asyncio.Lock:
+        """One turn at a time per resident, so replies leave in the order messages came."""
+        lock = self._locks.get(resident_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[resident_id] = lock
+        return lock
+
+    async def ask(self, resident_id: str, text: str, intent: str | None = None
+                  ) -> list[BotMessage]:
+        """The bot's answer to a resident's text; a sentence saying so when Rasa is down.
+
+        "2" or a button's words become the payload offered last; a typed "/intent" does not.
+        ``intent`` is for the channel itself (Telegram's /start is a greeting), never for
+        what a resident typed.
+        """
+        if intent is not None:
+            message = intent
+        else:
+            chosen = self.offered.choose(resident_id, text)
+            message = chosen if chosen is not None else self.offered.sanitize(resident_id, text)
+        try:
+            messages = await self._rasa.send(resident_id, message)
+        except AssistantUnavailable:
+            return [BotMessage(MESSAGES["assistant_unavailable"])]
+        except AssistantTimeout:
+            return [BotMessage(MESSAGES["assistant_timeout"])]
+        self.offered.remember(resident_id, messages)
+        return messages
+
+    def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
+        """Runs channel work after the webhook has answered; failures are logged, not raised."""
+        task = asyncio.create_task(self._guarded(work, what))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guarded(work: Coroutine[Any, Any, None], what: str) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Type only: an exception's message may quote a phone number or the resident's words.
+            log.error("%s failed: %s", what, type(exc).__name__)
+
+    async def drain(self, timeout_s: float = 10.0) -> None:
+        """Lets running turns finish at shutdown, then cancels what is left."""
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout_s)
+        for task in pending:
+            task.cancel()
