@@ -1,0 +1,111 @@
+"""Reading residents' answers to a questionnaire: ages, amounts, yes or no, housing.
+
+Answers come as residents type them: "34 8 et 5", "1 100 €", "mille deux cents euros",
+"ouais", "chez ma soeur". Each reader returns the value, or None when the answer does not
+say it, so the form asks again rather than guessing. Pure Python, tested without Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.language.normalize import normalize
+
+__all__ = [
+    "is_dont_know",
+    "parse_ages",
+    "parse_monthly_amount",
+    "parse_yes_no",
+    "parse_housing_status",
+]
+
+MAX_AGE = 120
+MAX_MONTHLY_AMOUNT = 100_000
+
+_DONT_KNOW = re.compile(
+    r"\b(je (ne )?sais (pas|plus|rien)|sais pas|aucune idee|j'?en sais rien|je (ne )?connais pas"
+    r"|je (ne )?me souviens (pas|plus)|pas sur|i don'?t know|idk|ch?ai pas)\b"
+)
+_YES = re.compile(r"^(oui|ouais|ouai|ouep|yes|yep|ok|d'accord|dac|bien sur|exact|c'est ca"
+                  r"|tout a fait|absolument|voila)\b")
+_NO = re.compile(r"^(non|nan|no|nope|pas du tout|jamais|aucun|aucune)\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# "1 100", "1.100", "1 100,50": thousands separated by a space or a dot, then decimals.
+_GROUPED_AMOUNT = re.compile(
+    r"(?<![\d.,])(?:\d{1,3}(?:[ .]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d.,]?\d)"
+)
+_K_AMOUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?k\b")
+
+_HOUSING_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("sans_domicile", re.compile(r"\b(rue|sdf|sans (domicile|abri|logement)|dehors|voiture"
+                                 r"|squat|115|hotel social|centre d'hebergement)\b")),
+    ("heberge_gratuitement", re.compile(r"\b(heberge|hebergee|chez (mes|ma|mon|des|un|une)"
+                                        r"|gratuitement|gratuit|sans payer)\b")),
+    ("proprietaire", re.compile(r"\b(proprio|proprietaire|j'ai achete|mon appartement a moi"
+                                r"|credit immobilier)\b(?! (veut|refuse|ne|me|m'))")),
+    ("locataire", re.compile(r"\b(locataire|loyer|je loue|location|hlm|bailleur|bail)\b")),
+]
+
+
+def is_dont_know(text: str) -> bool:
+    """The resident says they do not know ("jsp", "aucune idée", "je ne sais pas")."""
+    return bool(_DONT_KNOW.search(normalize(text, numbers=False)))
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True for yes, False for no, None when the answer is neither."""
+    plain = normalize(text, numbers=False)
+    if _NO.match(plain):
+        return False
+    if _YES.match(plain):
+        return True
+    return None
+
+
+def parse_ages(text: str) -> list[int] | None:
+    """Every age in the answer, in the order given ("34, 8 et 5 ans" → [34, 8, 5])."""
+    plain = normalize(text)
+    ages = []
+    for match in _NUMBER.finditer(plain):
+        value = float(match.group().replace(",", "."))
+        if not value.is_integer() or not 0 <= value <= MAX_AGE:
+            return None
+        ages.append(int(value))
+    return ages or None
+
+
+def parse_monthly_amount(text: str) -> float | None:
+    """One amount in euros ("1 100 €", "1100e", "1,2k", "mille deux cents") or None.
+
+    Several different amounts are refused (None): "800 et 300" must be confirmed as a total.
+    """
+    lowered = text.casefold().replace("\u202f", " ").replace("\xa0", " ")
+    kilo = _K_AMOUNT.search(lowered)
+    if kilo:
+        return _bounded(float(kilo.group(1).replace(",", ".")) * 1000)
+    candidates = _GROUPED_AMOUNT.findall(lowered)
+    if not candidates:
+        candidates = _GROUPED_AMOUNT.findall(normalize(text))
+    values = {_to_float(candidate) for candidate in candidates}
+    if len(values) != 1:
+        return None
+    return _bounded(values.pop())
+
+
+def parse_housing_status(text: str) -> str | None:
+    """The housing status the eligibility service knows, from the resident's words."""
+    plain = normalize(text, numbers=False)
+    for status, pattern in _HOUSING_WORDS:
+        if pattern.search(plain):
+            return status
+    return None
+
+
+def _to_float(candidate: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+(?:,\d{1,2})?", candidate):
+        candidate = re.sub(r"[ .]", "", candidate)
+    return float(candidate.replace(",", "."))
+
+
+def _bounded(value: float) -> float | None:
+    return value if 0 <= value <= MAX_MONTHLY_AMOUNT else None
