@@ -115,7 +115,9 @@ async def post_message(request: web.Request) -> web.Response:
     buttons: OfferedButtons = app["offered_buttons"]
     rasa: RasaClient = app["rasa"]
     try:
-        messages = await rasa.send(conversation, buttons.sanitize(conversation, text))
+        # "2" or a button's words stand for that button, as on SMS (its numbered choices).
+        message = buttons.choose(conversation, text) or buttons.sanitize(conversation, text)
+        messages = await rasa.send(conversation, message)
     except AssistantUnavailable:
         return json_error(503, "assistant_unavailable")
     except AssistantTimeout:

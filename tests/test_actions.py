@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from actions.explanation import french_number, step_line
+from actions.household import CssAnswers, css_household
 from actions.misunderstanding import consecutive_misunderstandings
 
 
@@ -29,3 +31,50 @@ def test_an_understood_message_resets_the_count():
 
 def test_no_message_yet_counts_zero():
     assert consecutive_misunderstandings([{"event": "session_started"}]) == 0
+
+
+# --- The CSS questionnaire: from answers to the household, and the calculation's lines ---
+
+
+def answers(**changes) -> CssAnswers:
+    base = dict(ages=[34], couple=False, rsa=0.0, other_resources=1100.0,
+                housing_status="locataire", housing_aid=150.0)
+    return CssAnswers(**{**base, **changes})
+
+
+def test_a_single_person_is_the_applicant_with_the_declared_resources():
+    household = css_household(answers())
+    assert household.request["members"] == [
+        {"role": "demandeur", "age": 34, "resources": {"salaire": 1100.0}}]
+    assert household.request["benefits"] == {"rsa": 0.0, "aide_logement": 150.0}
+    assert household.left_out == 0
+
+
+def test_a_couple_with_children_has_a_partner_and_dependants():
+    members = css_household(answers(ages=[41, 39, 12, 8], couple=True)).request["members"]
+    assert [m["role"] for m in members] == ["demandeur", "conjoint", "enfant", "enfant"]
+
+
+def test_adults_of_25_or_more_besides_the_partner_are_left_out_and_counted():
+    household = css_household(answers(ages=[52, 27, 19]))
+    assert [m["age"] for m in household.request["members"]] == [52, 19]
+    assert household.left_out == 1
+
+
+def test_figures_are_written_the_french_way():
+    assert french_number(15633) == "15\u202f633"
+    assert french_number(0.16) == "0,16"
+    assert french_number(950.5) == "950,50"
+
+
+def test_a_parameter_line_says_since_when_whether_estimated_and_its_source():
+    line = step_line({"label": "Plafond", "value": 15633, "unit": "€/an",
+                      "date_of_effect": "2026-04-01", "statut": "estimation",
+                      "source": {"title": "CSS, art. L861-1"}})
+    assert line == ("• Plafond : 15\u202f633 €/an (depuis le 01/04/2026 ; estimation ; "
+                    "source : CSS, art. L861-1)")
+
+
+def test_a_comparison_line_shows_no_true_or_false():
+    assert step_line({"label": "Comparaison : 15 000 € ≤ 15 633 €", "value": True}) == (
+        "• Comparaison : 15 000 € ≤ 15 633 €")

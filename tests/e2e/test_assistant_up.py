@@ -107,6 +107,56 @@ def test_not_understood_twice_leads_to_a_person_through_the_action_server(stack)
     assert any("CCAS" in t for t in second)
 
 
+def _texts(messages: list[dict]) -> str:
+    return "\n".join(m["text"] for m in messages)
+
+
+def _start_css_questionnaire(stack, sender: str) -> None:
+    offer = stack.say("je voudrais la cmu", sender=sender)
+    assert {"title": "Oui, vérifier", "payload": "/css_check"} in offer[-1]["buttons"]
+    assert "Quel âge" in _texts(stack.say("/css_check", sender=sender))
+
+
+def test_the_css_questionnaire_ends_with_the_calculation_and_its_sources(stack):
+    who = "resident-css"
+    _start_css_questionnaire(stack, who)
+    assert "Une estimation suffit" in _texts(stack.say("jsp", sender=who))
+    assert "en couple" in _texts(stack.say("34 et 6", sender=who))
+    assert "RSA" in _texts(stack.say("Non", sender=who))
+    assert "combien votre foyer" in _texts(stack.say("0", sender=who))
+    assert "situation de logement" in _texts(stack.say("1 100 €", sender=who))
+    assert "aide au logement" in _texts(stack.say("1", sender=who))  # "1" = Locataire
+    result = stack.say("150", sender=who)
+    text = _texts(result)
+    assert "Complémentaire santé solidaire gratuite" in text
+    assert "Ressources du foyer sur les 12 derniers mois (déclarées) : 13\u202f200 €/an" in text
+    assert "depuis le 01/04/2026" in text and "estimation" in text
+    assert "source : Code de la sécurité sociale" in text
+    assert result[-1]["buttons"], "other rights to check are offered"
+
+
+def test_a_crisis_in_the_questionnaire_gets_3114_and_the_form_does_not_resume(stack):
+    who = "resident-css-crisis"
+    _start_css_questionnaire(stack, who)
+    stack.say("45", sender=who)
+    assert "3114" in stack.say("je veux en finir", sender=who)[0]["text"]
+    after = _texts(stack.say("1200", sender=who))
+    assert "RSA" not in after and "Quel âge" not in after
+
+
+def test_when_the_calculation_is_down_the_resident_is_told_and_offered_a_person(stack):
+    who = "resident-css-down"
+    _start_css_questionnaire(stack, who)
+    for answer in ("70", "0", "900"):
+        stack.say(answer, sender=who)
+    [eligibility_pid] = pids_of("eligibility", stack.data_dir)
+    os.kill(eligibility_pid, signal.SIGKILL)
+    text = _texts(stack.say("Propriétaire", sender=who))
+    assert "Le calcul est indisponible pour le moment." in text
+    assert "CCAS" in text
+    assert wait_until(lambda: http("GET", f"{stack.url}/health", timeout=5)[0] == 200, 120)
+
+
 def test_every_service_listens_on_loopback_only(stack):
     listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
     for port in stack.ports:
