@@ -93,6 +93,45 @@ class css_cmu_base_ressources(Variable):
         )
 
 
+def _css_dependant(famille, period, parameters):
+    """Members counted as CSS dependants: children under 25 (R861-2, « moins de vingt-cinq ans»).
+
+    OpenFisca-France 176 tests ``age <= 25`` and so counts a 25-year-old.
+    """
+    limit = parameters(period).prestations_sociales.solidarite_insertion.minima_sociaux.cs.cmu
+    age = famille.members("age", period)
+    is_child = famille.members.has_role(Famille.ENFANT)
+    return is_child * (age >= 0) * (age < limit.age_limite_pac)
+
+
+class cmu_nb_pac(Variable):
+    value_type = int
+    is_period_size_independent = True
+    entity = Famille
+    label = "Nombre de personnes à charge de moins de 25 ans (foyer CSS)"
+    definition_period = MONTH
+    reference = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000018052382"
+
+    def formula(famille, period, parameters):
+        return famille.sum(_css_dependant(famille, period, parameters))
+
+
+class css_participation_forfaitaire_montant(Variable):
+    value_type = float
+    entity = Famille
+    label = (
+        "Participation CSS mensuelle du foyer : adultes et personnes à charge de moins de 25 ans"
+    )
+    definition_period = MONTH
+
+    def formula(famille, period, parameters):
+        """OpenFisca sums every member of the family, older children included."""
+        montants = famille.members("css_participation_forfaitaire_montant_i", period)
+        is_parent = famille.members.has_role(Famille.PARENT)
+        counted = is_parent + _css_dependant(famille, period, parameters)
+        return famille.sum(montants * counted)
+
+
 class relais_age_1er_janvier(Variable):
     value_type = int
     entity = Individu
@@ -259,6 +298,8 @@ class RelaisReform(Reform):
             acs_plafond,
             css_participation_forfaitaire_montant_i,
             css_cmu_base_ressources,
+            cmu_nb_pac,
+            css_participation_forfaitaire_montant,
         ):
             self.update_variable(variable)
         for variable in (

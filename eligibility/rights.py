@@ -32,6 +32,18 @@ RSA_AMOUNT = (
     "prestations_sociales.solidarite_insertion.minima_sociaux.rsa.rsa_m.montant_de_base_du_rsa"
 )
 PPA_AMOUNT = "prestations_sociales.solidarite_insertion.minima_sociaux.ppa.pa_m.montant_de_base"
+# OpenFisca-France parameters revalued every April (Relais's own files say so in their metadata).
+REVALUED_YEARLY = {RSA_AMOUNT, PPA_AMOUNT}
+# OpenFisca-France parameters that disagree with the project's rights reference: shown, never as
+# verified, until someone reads the text again.
+_FORFAIT_DISPUTE = (
+    "Taux d'OpenFisca-France (art. R861-5 : 14 % pour 2 personnes ou plus, propriétaire ou logé "
+    "gratuitement). Le référentiel Relais indique 16 % et 16,5 % : à vérifier."
+)
+DISPUTED_PARAMETERS = {
+    f"{CSS_PARAMS}.forfait_logement_sans_al.taux_2p": _FORFAIT_DISPUTE,
+    f"{CSS_PARAMS}.forfait_logement_sans_al.taux_3p_plus": _FORFAIT_DISPUTE,
+}
 
 CATALOGUE: list[CatalogueEntry] = [
     CatalogueEntry(
@@ -168,15 +180,27 @@ def parameter_step(tax_benefit_system, path: str, date: dt.date, label: str, uni
     at = next(v for v in parameter.values_list if v.instant_str <= day)
     metadata = at.metadata
     statut = metadata.get("statut", "verifie")
+    note = metadata.get("note")
+    date_of_effect = dt.date.fromisoformat(at.instant_str)
+    revalued_yearly = metadata.get("revalorisation") == "annuelle" or path in REVALUED_YEARLY
+    if revalued_yearly and (date - date_of_effect).days > 365:
+        # A yearly figure older than a year has probably been revalued since: say so.
+        statut = "non_verifie"
+        note = (
+            f"Dernière valeur connue de Relais, en vigueur depuis le {date_of_effect:%d/%m/%Y} : "
+            "la revalorisation suivante n'a pas encore été ajoutée."
+        )
+    if path in DISPUTED_PARAMETERS:
+        statut, note = "non_verifie", DISPUTED_PARAMETERS[path]
     source = _reference(metadata, at.instant_str) or _documentation_link(parameter, path)
     return Step(
         label=label,
         value=at.value,
         unit=unit,
-        date_of_effect=dt.date.fromisoformat(at.instant_str),
+        date_of_effect=date_of_effect,
         source=source,
         statut=statut,
-        note=metadata.get("note"),
+        note=note,
     )
 
 
@@ -192,7 +216,7 @@ def _result(
     right: RightId, status: Status, summary: str, steps: list[Step], **extra: Any
 ) -> RightResult:
     estimate = extra.pop("estimate", False) or any(step.statut in UNCERTAIN for step in steps)
-    if estimate and "estimation" not in summary.lower():
+    if estimate and status is not Status.unknown and "estim" not in summary.lower():
         summary += (
             " Attention : ce résultat repose sur une estimation "
             "ou un chiffre non vérifié (voir le détail)."
@@ -371,9 +395,8 @@ def explain_css(tbs, request: EvaluateRequest, computed: Computed, commune: dict
         )
         members = ordered_members(request.household.members)
         ages = computed.persons["relais_age_1er_janvier"]
-        amounts = computed.persons["css_participation_forfaitaire_montant_i"]
-        for member, age, _amount in zip(members, ages, amounts, strict=True):
-            if member.role is Role.enfant and age > 24:
+        for member, age in zip(members, ages, strict=True):
+            if member.role is Role.enfant and member.age >= 25:  # not a CSS dependant
                 continue
             label = f"Participation pour une personne de {age} ans au 1er janvier"
             if member.birth_date is None:
@@ -445,37 +468,41 @@ def explain_logement_social(
         steps.append(
             Step(label="Personnes au-delà de la catégorie 6", value=extra, unit="personnes")
         )
-    ceilings = {}
+    ceilings: dict[str, float] = {}
+    uncertain_kinds: dict[str, bool] = {}
     for kind, variable in (("plai", "relais_plafond_plai"), ("plus", "relais_plafond_plus")):
-        steps.append(
+        table = f"relais.logement_social.{kind}.paris_communes_limitrophes"
+        used = [
             parameter_step(
                 tbs,
-                f"relais.logement_social.{kind}.paris_communes_limitrophes.categorie_{category}",
+                f"{table}.categorie_{category}",
                 date,
                 f"Plafond {kind.upper()} pour la catégorie {category}",
                 "€/an",
             )
-        )
+        ]
         if extra:
-            steps.append(
+            used.append(
                 parameter_step(
                     tbs,
-                    f"relais.logement_social.{kind}.paris_communes_limitrophes.par_personne_supplementaire",
+                    f"{table}.par_personne_supplementaire",
                     date,
                     f"Plafond {kind.upper()} : majoration par personne supplémentaire",
                     "€/an",
                 )
             )
+        steps += used
         ceilings[kind] = float(f[variable])
-    steps.append(
-        parameter_step(
-            tbs,
-            "relais.logement_social.pls.coefficient_plus",
-            date,
-            "Plafond PLS = plafond PLUS × ce coefficient",
-            "×",
-        )
+        uncertain_kinds[kind] = any(step.statut in UNCERTAIN for step in used)
+    coefficient = parameter_step(
+        tbs,
+        "relais.logement_social.pls.coefficient_plus",
+        date,
+        "Plafond PLS = plafond PLUS × ce coefficient",
+        "×",
     )
+    steps.append(coefficient)
+    uncertain_kinds["pls"] = uncertain_kinds["plus"] or coefficient.statut in UNCERTAIN
     ceilings["pls"] = float(f["relais_plafond_pls"])
     for kind in ("plai", "plus", "pls"):
         steps.append(
@@ -483,7 +510,7 @@ def explain_logement_social(
                 label=f"Plafond {kind.upper()} pour votre ménage",
                 value=ceilings[kind],
                 unit="€/an",
-                statut="derive" if kind == "pls" else "calcul",
+                statut="derive" if uncertain_kinds[kind] else "calcul",
             )
         )
 
@@ -528,34 +555,55 @@ def explain_logement_social(
             value=", ".join(eligible_for) or "aucun",
         )
     )
+    uncertain = [kind.upper() for kind in ("plai", "plus", "pls") if uncertain_kinds[kind]]
+    caveat = (
+        f" Attention : plafond(s) {', '.join(uncertain)} non officiel(s) ici, ce sont des "
+        "estimations (voir le détail)."
+        if uncertain
+        else ""
+    )
     if not eligible_for:
         return _result(
             RightId.logement_social,
             Status.not_eligible,
-            "Vos revenus dépassent les plafonds du logement social (PLAI, PLUS et PLS).",
+            "Vos revenus dépassent les plafonds du logement social (PLAI, PLUS et PLS)." + caveat,
             steps,
         )
-    best = eligible_for[0]
     summary = (
         f"Vos revenus permettent de demander un logement social ({', '.join(eligible_for)}). "
         "La demande se renouvelle chaque année ; en Seine-Saint-Denis l'attente est souvent longue."
-    )
-    estimate = any(
-        s.statut in UNCERTAIN
-        for s in steps
-        if best.lower() in s.label.lower() or "catégorie" in s.label
+        + caveat
     )
     return _result(
         RightId.logement_social,
         Status.eligible,
         summary,
         steps,
-        estimate=estimate,
         also_check=[RightId.aide_logement, RightId.css],
     )
 
 
 # -- CAF benefits (OpenFisca estimates) -----------------------------------------------------
+
+
+# "… par mois de RSA", "… pas d'aide au logement": the French preposition depends on the noun.
+OF_BENEFIT = {
+    RightId.rsa: "de RSA",
+    RightId.prime_activite: "de prime d'activité",
+    RightId.aide_logement: "d'aide au logement",
+}
+
+# French labels of the commune file's fields, as residents read them.
+LOCAL_FIELD_LABELS = {
+    "status": "Où en est le dispositif",
+    "insurer": "Mutuelle partenaire",
+    "conditions": "Conditions",
+    "prices": "Tarifs",
+    "where_to_join": "Où adhérer",
+    "criteria": "Qui peut en bénéficier",
+    "amount_per_person_per_month": "Montant par personne et par mois",
+    "where_to_apply": "Où faire la demande",
+}
 
 
 def _caf_estimate(
@@ -568,7 +616,7 @@ def _caf_estimate(
         amount = round(float(computed.family[variable]), 2)
         steps.append(
             Step(
-                label=f"{label} estimé par OpenFisca-France pour votre situation",
+                label=f"Montant {OF_BENEFIT[right]} estimé pour votre situation (OpenFisca-France)",
                 value=amount,
                 unit="€/mois",
                 statut="estimation",
@@ -584,7 +632,7 @@ def _caf_estimate(
                 Status.eligible,
                 (
                     f"Estimation : vous pourriez recevoir environ {_euros(amount)} par "
-                    f"mois de {label.lower()}. La décision de la CAF est celle qui compte."
+                    f"mois {OF_BENEFIT[right]}. La décision de la CAF est celle qui compte."
                 ),
                 steps,
                 amount=Amount(value=amount, unit="€/mois", label="estimation"),
@@ -596,7 +644,7 @@ def _caf_estimate(
             Status.not_eligible,
             (
                 "Estimation : avec ces informations, vous ne recevriez "
-                f"pas de {label.lower()}. La CAF peut conclure autrement."
+                f"pas {OF_BENEFIT[right]}. La CAF peut conclure autrement."
             ),
             steps,
             estimate=True,
@@ -811,7 +859,7 @@ def _local_scheme(right: RightId, key: str, name: str, fallback: str):
                 missing.append(f"commune.{key}.{field}")
             steps.append(
                 Step(
-                    label=field.replace("_", " "),
+                    label=LOCAL_FIELD_LABELS.get(field, field.replace("_", " ")),
                     value=value,
                     statut="verifie" if fact["verified"] else "non_verifie",
                     source=Source(title=fact["source"]) if fact.get("source") else None,

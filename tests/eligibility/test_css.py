@@ -137,3 +137,54 @@ def test_participation_age_on_first_of_january(engine):
         rights=["css"],
     )
     assert evaluate(engine, req)["css"].amount.value == 8
+
+
+def test_a_ceiling_older_than_a_year_is_flagged_as_unverified(engine):
+    """In June 2027 the April 2026 figure has probably been revalued: never shown as official."""
+    result = evaluate(engine, single("2027-06-01", 12_000))["css"]
+    ceiling = step(result, "Plafond de la CSS gratuite pour 1")
+    assert ceiling.statut == "non_verifie" and "revalorisation" in ceiling.note
+    assert result.estimate
+
+
+def test_disputed_forfait_rate_is_shown_as_unverified(engine):
+    """Owner, 2 persons: OpenFisca's 14 % disagrees with the rights reference's 16 %."""
+    req = request(
+        [
+            {"role": "demandeur", "age": 40, "resources": {"salaire": monthly(9_000)}},
+            {"role": "enfant", "age": 8},
+        ],
+        date="2025-05-01",
+        rights=["css"],
+        housing={"status": "proprietaire"},
+    )
+    result = evaluate(engine, req)["css"]
+    rate = step(result, "Taux du forfait logement")
+    assert (rate.value, rate.statut) == (0.14, "non_verifie")
+    assert result.estimate
+
+
+def test_a_child_of_25_is_not_in_the_css_household(engine):
+    """Dependants are under 25 (R861-2): a 25-year-old is neither counted nor charged."""
+    req = request(
+        [
+            {"role": "demandeur", "age": 52, "resources": {"salaire": monthly(12_000)}},
+            {"role": "enfant", "age": 25},
+            {"role": "enfant", "age": 24},
+        ],
+        date="2025-05-01",
+        rights=["css"],
+    )
+    result = evaluate(engine, req)["css"]
+    assert step(result, "Personnes comptées").value == 2
+    assert result.status.value == "eligible"  # 12 000 ≤ 15 508, the 2-person ceiling
+    paid = request(
+        [
+            {"role": "demandeur", "age": 52, "resources": {"salaire": monthly(16_000)}},
+            {"role": "enfant", "age": 25},
+            {"role": "enfant", "age": 24},
+        ],
+        date="2025-05-01",
+        rights=["css"],
+    )
+    assert evaluate(engine, paid)["css"].amount.value == 21 + 8
