@@ -1,14 +1,17 @@
-"""The Complémentaire santé solidaire questionnaire: check each answer, then compute.
+"""The eligibility questionnaire: short questions, each answer checked, then the calculation.
 
-Six short questions (fewer when they do not apply); each answer is read by
-bot.language.answers and, when it cannot be read, asked again with an example. "Je ne sais
-pas" gets "une estimation suffit". The result comes from the eligibility service with every
-step of its calculation; when the service is down the resident is told so and offered a
-person, never a made-up answer.
+One form serves every right the resident can check here (CSS, social housing, quotient
+familial); ``RIGHT_QUESTIONS`` says which questions each one needs, and questions already
+answered in the conversation (household ages, couple) are not asked again. Each answer is
+read by bot.language.answers; one that cannot be read is asked again with an example, and
+"je ne sais pas" gets "une estimation suffit". The result comes from the eligibility
+service with every step of its calculation; when the service is down the resident is told
+so and offered a person, never a made-up answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -19,21 +22,35 @@ from rasa_sdk.types import DomainDict
 
 from actions.eligibility_client import EligibilityUnavailable, evaluate
 from actions.explanation import explanation
-from actions.household import CssAnswers, css_household
+from actions.household import Answers, household
 from bot.language.answers import (
     is_dont_know,
     parse_ages,
     parse_housing_status,
     parse_monthly_amount,
+    parse_yearly_amount,
     parse_yes_no,
 )
 from commune import load_commune
 
-FORM_SLOTS = ["household_ages", "couple", "rsa_amount", "other_resources", "housing_status",
-              "housing_aid_amount"]
+RIGHT_QUESTIONS = {
+    "css": ["household_ages", "couple", "rsa_amount", "other_resources", "housing_status",
+            "housing_aid_amount"],
+    "logement_social": ["household_ages", "couple", "disability", "rfr_n2"],
+    "quotient_familial": ["household_ages", "couple", "rfr_n2", "family_benefits"],
+}
+# What the eligibility service computes for each check (the QF comes with the town's tariff).
+RIGHTS_COMPUTED = {
+    "css": ["css"],
+    "logement_social": ["logement_social"],
+    "quotient_familial": ["quotient_familial", "tarif_municipal"],
+}
+# Kept for the rest of the conversation, so another check does not ask them again.
+HOUSEHOLD_SLOTS = {"household_ages", "couple"}
+ANSWER_SLOTS = sorted({slot for slots in RIGHT_QUESTIONS.values() for slot in slots})
 
-# Right ids of the eligibility service → the intent that explains each right here.
-RIGHT_PAYLOADS = {
+# Right ids of the eligibility service → the button that explains each right here.
+RIGHT_BUTTONS = {
     "rsa": ("RSA", "/rsa"),
     "prime_activite": ("Prime d'activité", "/prime_activite"),
     "aide_logement": ("Aide au logement", "/housing_aid"),
@@ -49,31 +66,43 @@ def commune_insee() -> str:
     return load_commune()["commune"]["insee"]["value"]
 
 
-def _answer(dispatcher: CollectingDispatcher, slot: str, text: Any, parser) -> dict[str, Any]:
-    """Parse one answer; on failure say why and leave the slot empty so it is asked again."""
-    text = text if isinstance(text, str) else str(text)
+def _yes_no_or_amount(text: str, parse_amount: Callable[[str], float | None]) -> float | None:
+    """"Non" means 0 €; otherwise the amount written."""
+    return 0.0 if parse_yes_no(text) is False else parse_amount(text)
+
+
+def _answer(dispatcher: CollectingDispatcher, slot: str, value: Any,
+            parser: Callable[[str], Any]) -> dict[str, Any]:
+    """Read one answer; on failure say why and empty the slot so that it is asked again.
+
+    A value that is not text was read before (Rasa validates answers kept from an earlier
+    questionnaire again when a new one starts): it is kept as it is.
+    """
+    if not isinstance(value, str):
+        return {slot: value}
+    text = value
     if is_dont_know(text):
         dispatcher.utter_message(response="utter_questionnaire_estimate_ok")
         return {slot: None}
-    value = parser(text)
-    if value is None:
+    parsed = parser(text)
+    if parsed is None:
         dispatcher.utter_message(response=f"utter_questionnaire_unclear_{slot}")
         return {slot: None}
-    return {slot: value}
+    return {slot: parsed}
 
 
-class ValidateCssForm(FormValidationAction):
+class ValidateEligibilityForm(FormValidationAction):
     def name(self) -> str:
-        return "validate_css_form"
+        return "validate_eligibility_form"
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
+        slots = list(RIGHT_QUESTIONS.get(tracker.get_slot("right_checked"), []))
         ages = tracker.get_slot("household_ages")
-        slots = list(FORM_SLOTS)
-        if isinstance(ages, list) and len(ages) == 1:
+        if isinstance(ages, list) and len(ages) == 1 and "couple" in slots:
             slots.remove("couple")
         status = tracker.get_slot("housing_status")
-        if status is not None and status != "locataire":
+        if status not in (None, "locataire") and "housing_aid_amount" in slots:
             slots.remove("housing_aid_amount")
         return slots
 
@@ -88,11 +117,14 @@ class ValidateCssForm(FormValidationAction):
                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return _answer(dispatcher, "couple", value, parse_yes_no)
 
+    def validate_disability(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return _answer(dispatcher, "disability", value, parse_yes_no)
+
     def validate_rsa_amount(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if parse_yes_no(str(value)) is False:
-            return {"rsa_amount": 0.0}
-        return _answer(dispatcher, "rsa_amount", value, parse_monthly_amount)
+        return _answer(dispatcher, "rsa_amount", value,
+                       lambda text: _yes_no_or_amount(text, parse_monthly_amount))
 
     def validate_other_resources(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -107,48 +139,73 @@ class ValidateCssForm(FormValidationAction):
 
     def validate_housing_aid_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if parse_yes_no(str(value)) is False:
-            return {"housing_aid_amount": 0.0}
-        return _answer(dispatcher, "housing_aid_amount", value, parse_monthly_amount)
+        return _answer(dispatcher, "housing_aid_amount", value,
+                       lambda text: _yes_no_or_amount(text, parse_monthly_amount))
+
+    def validate_rfr_n2(self, value: Any, dispatcher: CollectingDispatcher,
+                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return _answer(dispatcher, "rfr_n2", value, parse_yearly_amount)
+
+    def validate_family_benefits(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return _answer(dispatcher, "family_benefits", value,
+                       lambda text: _yes_no_or_amount(text, parse_monthly_amount))
 
 
-class ActionCssResult(Action):
-    """Computes the CSS for the answers given, shows the calculation, suggests other rights."""
+def answers_from(tracker: Tracker) -> Answers:
+    def amount(slot: str) -> float:
+        return float(tracker.get_slot(slot) or 0)
+
+    rfr = tracker.get_slot("rfr_n2")
+    return Answers(
+        ages=list(tracker.get_slot("household_ages")),
+        couple=bool(tracker.get_slot("couple")),
+        rsa=amount("rsa_amount"),
+        other_resources=amount("other_resources"),
+        housing_status=tracker.get_slot("housing_status"),
+        housing_aid=amount("housing_aid_amount"),
+        disability=bool(tracker.get_slot("disability")),
+        rfr_n2=None if rfr is None else float(rfr),
+        family_benefits=amount("family_benefits"),
+    )
+
+
+class ActionEligibilityResult(Action):
+    """Computes the right checked, shows each result with its calculation, suggests others."""
 
     def name(self) -> str:
-        return "action_css_result"
+        return "action_eligibility_result"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        answers = CssAnswers(
-            ages=tracker.get_slot("household_ages"),
-            couple=bool(tracker.get_slot("couple")),
-            rsa=float(tracker.get_slot("rsa_amount") or 0),
-            other_resources=float(tracker.get_slot("other_resources") or 0),
-            housing_status=tracker.get_slot("housing_status"),
-            housing_aid=float(tracker.get_slot("housing_aid_amount") or 0),
-        )
-        household = css_household(answers)
+        right = tracker.get_slot("right_checked")
+        checked = household(answers_from(tracker), right)
+        forget = [SlotSet(s, None) for s in ANSWER_SLOTS if s not in HOUSEHOLD_SLOTS]
+        forget.append(SlotSet("right_checked", None))
         try:
-            results = await evaluate(household.request, ["css"], commune_insee())
-            css = results["css"]
+            results = await evaluate(checked.request, RIGHTS_COMPUTED[right], commune_insee())
+            shown = [results[r] for r in RIGHTS_COMPUTED[right]]
         except (EligibilityUnavailable, KeyError):
-            dispatcher.utter_message(response="utter_eligibility_unavailable")
-            dispatcher.utter_message(response="utter_ask_human_places")
-            dispatcher.utter_message(response="utter_ask_human_confirm_place")
-            return [SlotSet(slot, None) for slot in FORM_SLOTS]
+            for response in ("utter_eligibility_unavailable", "utter_ask_human_places",
+                             "utter_ask_human_confirm_place"):
+                dispatcher.utter_message(response=response)
+            return forget
 
-        dispatcher.utter_message(response="utter_eligibility_summary", summary=css["summary"])
-        if household.left_out:
+        main, *more = shown
+        dispatcher.utter_message(response="utter_eligibility_summary", summary=main["summary"])
+        if right == "css" and checked.left_out:
             dispatcher.utter_message(response="utter_css_household_left_out")
         dispatcher.utter_message(response="utter_eligibility_calculation",
-                                 steps=explanation(css))
-        if css["status"] == "not_eligible":
+                                 steps=explanation(main))
+        for result in more:  # the tariff band: its summary; its steps repeat the QF's
+            dispatcher.utter_message(response="utter_eligibility_summary",
+                                     summary=result["summary"])
+        if right == "css" and main["status"] == "not_eligible":
             dispatcher.utter_message(response="utter_css_suggest_mutuelle")
-        suggestions = [RIGHT_PAYLOADS[r] for r in css.get("also_check", []) if r in RIGHT_PAYLOADS]
-        if suggestions:
+        buttons = [RIGHT_BUTTONS[r] for r in main.get("also_check", []) if r in RIGHT_BUTTONS]
+        if buttons:
             dispatcher.utter_message(
                 response="utter_also_check",
-                buttons=[{"title": title, "payload": payload} for title, payload in suggestions],
+                buttons=[{"title": title, "payload": payload} for title, payload in buttons],
             )
-        return [SlotSet(slot, None) for slot in FORM_SLOTS]
+        return forget

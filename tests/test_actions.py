@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions.explanation import french_number, step_line
-from actions.household import CssAnswers, css_household
+from actions.household import Answers, household
 from actions.misunderstanding import consecutive_misunderstandings
 
 
@@ -36,29 +36,39 @@ def test_no_message_yet_counts_zero():
 # --- The CSS questionnaire: from answers to the household, and the calculation's lines ---
 
 
-def answers(**changes) -> CssAnswers:
+def answers(**changes) -> Answers:
     base = dict(ages=[34], couple=False, rsa=0.0, other_resources=1100.0,
                 housing_status="locataire", housing_aid=150.0)
-    return CssAnswers(**{**base, **changes})
+    return Answers(**{**base, **changes})
 
 
 def test_a_single_person_is_the_applicant_with_the_declared_resources():
-    household = css_household(answers())
-    assert household.request["members"] == [
+    checked = household(answers(), "css")
+    assert checked.request["members"] == [
         {"role": "demandeur", "age": 34, "resources": {"salaire": 1100.0}}]
-    assert household.request["benefits"] == {"rsa": 0.0, "aide_logement": 150.0}
-    assert household.left_out == 0
+    assert checked.request["benefits"] == {"rsa": 0.0, "aide_logement": 150.0,
+                                           "prestations_familiales": 0.0}
+    assert "revenu_fiscal_reference_n2" not in checked.request
+    assert checked.left_out == 0
 
 
 def test_a_couple_with_children_has_a_partner_and_dependants():
-    members = css_household(answers(ages=[41, 39, 12, 8], couple=True)).request["members"]
+    members = household(answers(ages=[41, 39, 12, 8], couple=True), "css").request["members"]
     assert [m["role"] for m in members] == ["demandeur", "conjoint", "enfant", "enfant"]
 
 
-def test_adults_of_25_or_more_besides_the_partner_are_left_out_and_counted():
-    household = css_household(answers(ages=[52, 27, 19]))
-    assert [m["age"] for m in household.request["members"]] == [52, 19]
-    assert household.left_out == 1
+def test_for_the_css_adults_of_25_or_more_besides_the_partner_are_left_out_and_counted():
+    checked = household(answers(ages=[52, 27, 19]), "css")
+    assert [m["age"] for m in checked.request["members"]] == [52, 19]
+    assert checked.left_out == 1
+
+
+def test_for_social_housing_everyone_who_will_live_there_counts():
+    checked = household(answers(ages=[52, 27, 19], disability=True, rfr_n2=18500.0),
+                        "logement_social")
+    assert [m["age"] for m in checked.request["members"]] == [52, 27, 19]
+    assert checked.request["members"][0]["disability"] is True
+    assert checked.request["revenu_fiscal_reference_n2"] == 18500.0
 
 
 def test_figures_are_written_the_french_way():

@@ -14,13 +14,16 @@ from bot.language.normalize import normalize
 __all__ = [
     "is_dont_know",
     "parse_ages",
+    "parse_amount",
     "parse_monthly_amount",
+    "parse_yearly_amount",
     "parse_yes_no",
     "parse_housing_status",
 ]
 
 MAX_AGE = 120
 MAX_MONTHLY_AMOUNT = 100_000
+MAX_YEARLY_AMOUNT = 1_000_000
 
 _DONT_KNOW = re.compile(
     r"\b(je (ne )?sais (pas|plus|rien)|sais pas|aucune idee|j'?en sais rien|je (ne )?connais pas"
@@ -74,7 +77,7 @@ def parse_ages(text: str) -> list[int] | None:
     return ages or None
 
 
-def parse_monthly_amount(text: str) -> float | None:
+def parse_amount(text: str, maximum: float) -> float | None:
     """One amount in euros ("1 100 €", "1100e", "1,2k", "mille deux cents") or None.
 
     Several different amounts are refused (None): "800 et 300" must be confirmed as a total.
@@ -82,14 +85,24 @@ def parse_monthly_amount(text: str) -> float | None:
     lowered = text.casefold().replace("\u202f", " ").replace("\xa0", " ")
     kilo = _K_AMOUNT.search(lowered)
     if kilo:
-        return _bounded(float(kilo.group(1).replace(",", ".")) * 1000)
+        return _bounded(float(kilo.group(1).replace(",", ".")) * 1000, maximum)
     candidates = _GROUPED_AMOUNT.findall(lowered)
     if not candidates:
         candidates = _GROUPED_AMOUNT.findall(normalize(text))
     values = {_to_float(candidate) for candidate in candidates}
     if len(values) != 1:
         return None
-    return _bounded(values.pop())
+    return _bounded(values.pop(), maximum)
+
+
+def parse_monthly_amount(text: str) -> float | None:
+    """A monthly amount in euros, or None (see parse_amount)."""
+    return parse_amount(text, MAX_MONTHLY_AMOUNT)
+
+
+def parse_yearly_amount(text: str) -> float | None:
+    """A yearly amount in euros, such as a revenu fiscal de référence, or None."""
+    return parse_amount(text, MAX_YEARLY_AMOUNT)
 
 
 def parse_housing_status(text: str) -> str | None:
@@ -107,5 +120,5 @@ def _to_float(candidate: str) -> float:
     return float(candidate.replace(",", "."))
 
 
-def _bounded(value: float) -> float | None:
-    return value if 0 <= value <= MAX_MONTHLY_AMOUNT else None
+def _bounded(value: float, maximum: float) -> float | None:
+    return value if 0 <= value <= maximum else None

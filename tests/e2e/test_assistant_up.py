@@ -135,6 +135,31 @@ def test_the_css_questionnaire_ends_with_the_calculation_and_its_sources(stack):
     assert result[-1]["buttons"], "other rights to check are offered"
 
 
+def test_social_housing_ceilings_are_checked_with_the_households_category(stack):
+    who = "resident-hlm"
+    offer = stack.say("comment faire une demande de logement social", sender=who)
+    assert offer[-1]["buttons"] == [{"title": "Oui, vérifier", "payload": "/social_housing_check"}]
+    assert "Quel âge" in _texts(stack.say("/social_housing_check", sender=who))
+    assert "en couple" in _texts(stack.say("38 et 9", sender=who))
+    assert "handicap" in _texts(stack.say("non", sender=who))
+    assert "revenu fiscal de référence" in _texts(stack.say("Non", sender=who))
+    text = _texts(stack.say("16 400 €", sender=who))
+    assert "logement social" in text
+    assert "Catégorie de ménage" in text and "Plafond PLUS pour la catégorie 3" in text
+
+
+def test_the_quotient_familial_is_computed_step_by_step_after_a_css_check(stack):
+    who = "resident-css"  # answered the CSS questionnaire above: ages are not asked again
+    assert "quotient familial" in _texts(stack.say("c'est quoi le quotient familial", sender=who))
+    asked = _texts(stack.say("/qf_check", sender=who))
+    assert "revenu fiscal de référence" in asked and "Quel âge" not in asked
+    assert "prestations familiales" in _texts(stack.say("13200", sender=who))
+    text = _texts(stack.say("120", sender=who))
+    assert "Votre quotient familial estimé est de 488 €" in text
+    assert "Quotient familial = (13\u202f200 € ÷ 12 + 120,00 €) ÷ 2.5 parts" in text
+    assert "grille" in text  # the town's tariff grid is not published: said, not invented
+
+
 def test_a_crisis_in_the_questionnaire_gets_3114_and_the_form_does_not_resume(stack):
     who = "resident-css-crisis"
     _start_css_questionnaire(stack, who)

@@ -9,6 +9,7 @@ from bot.language.answers import (
     parse_ages,
     parse_housing_status,
     parse_monthly_amount,
+    parse_yearly_amount,
     parse_yes_no,
 )
 
@@ -47,6 +48,13 @@ def test_a_monthly_amount_is_read_in_residents_writing(text, amount):
 @pytest.mark.parametrize("text", ["800 et 300", "je sais pas", "beaucoup", "-", "9999999"])
 def test_an_unclear_amount_is_not_guessed(text):
     assert parse_monthly_amount(text) is None
+
+
+def test_a_yearly_income_may_be_larger_than_a_monthly_one():
+    assert parse_yearly_amount("revenu fiscal 24 350 €") == 24350.0
+    assert parse_monthly_amount("24 350 €") == 24350.0
+    assert parse_monthly_amount("150 000") is None
+    assert parse_yearly_amount("150 000") == 150000.0
 
 
 @pytest.mark.parametrize(("text", "answer"), [
