@@ -61,6 +61,26 @@ RIGHT_BUTTONS = {
 }
 
 
+# A question asked in the middle of the questionnaire gets its short answer, then the
+# questionnaire goes on where it was (the full answer stays one message away).
+INTERRUPTION_ANSWERS = {
+    "css": ["utter_css_what"],
+    "mutuelle_communale": ["utter_mutuelle_what"],
+    "rsa": ["utter_rsa_what"],
+    "prime_activite": ["utter_prime_activite_what"],
+    "housing_aid": ["utter_housing_aid_what"],
+    "aah": ["utter_aah_what"],
+    "domiciliation": ["utter_domiciliation_what"],
+    "quotient_familial": ["utter_qf_what"],
+    "food_aid": ["utter_food_now", "utter_food_places"],
+    "mental_health_support": ["utter_mental_health_listen", "utter_mental_health_lines",
+                              "utter_mental_health_3114"],
+    "capabilities": ["utter_capabilities"],
+    "out_of_scope": ["utter_out_of_scope"],
+}
+INTERRUPTION_MIN_CONFIDENCE = 0.6
+
+
 @lru_cache(maxsize=1)
 def commune_insee() -> str:
     return load_commune()["commune"]["insee"]["value"]
@@ -71,9 +91,10 @@ def _yes_no_or_amount(text: str, parse_amount: Callable[[str], float | None]) ->
     return 0.0 if parse_yes_no(text) is False else parse_amount(text)
 
 
-def _answer(dispatcher: CollectingDispatcher, slot: str, value: Any,
+def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any,
             parser: Callable[[str], Any]) -> dict[str, Any]:
-    """Read one answer; on failure say why and empty the slot so that it is asked again.
+    """Read one answer; on failure empty the slot so that it is asked again, after saying why
+    or, when the message was a clear question on another topic, after answering it briefly.
 
     A value that is not text was read before (Rasa validates answers kept from an earlier
     questionnaire again when a new one starts): it is kept as it is.
@@ -85,10 +106,17 @@ def _answer(dispatcher: CollectingDispatcher, slot: str, value: Any,
         dispatcher.utter_message(response="utter_questionnaire_estimate_ok")
         return {slot: None}
     parsed = parser(text)
-    if parsed is None:
+    if parsed is not None:
+        return {slot: parsed}
+    intent = tracker.latest_message.get("intent") or {}
+    answers = INTERRUPTION_ANSWERS.get(intent.get("name"))
+    if answers and (intent.get("confidence") or 0) >= INTERRUPTION_MIN_CONFIDENCE:
+        for response in answers:
+            dispatcher.utter_message(response=response)
+        dispatcher.utter_message(response="utter_questionnaire_resume")
+    else:
         dispatcher.utter_message(response=f"utter_questionnaire_unclear_{slot}")
-        return {slot: None}
-    return {slot: parsed}
+    return {slot: None}
 
 
 class ValidateEligibilityForm(FormValidationAction):
@@ -108,47 +136,47 @@ class ValidateEligibilityForm(FormValidationAction):
 
     def validate_household_ages(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        result = _answer(dispatcher, "household_ages", value, parse_ages)
+        result = _answer(dispatcher, tracker, "household_ages", value, parse_ages)
         if result["household_ages"] and len(result["household_ages"]) == 1:
             result["couple"] = False
         return result
 
     def validate_couple(self, value: Any, dispatcher: CollectingDispatcher,
                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "couple", value, parse_yes_no)
+        return _answer(dispatcher, tracker, "couple", value, parse_yes_no)
 
     def validate_disability(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "disability", value, parse_yes_no)
+        return _answer(dispatcher, tracker, "disability", value, parse_yes_no)
 
     def validate_rsa_amount(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "rsa_amount", value,
+        return _answer(dispatcher, tracker, "rsa_amount", value,
                        lambda text: _yes_no_or_amount(text, parse_monthly_amount))
 
     def validate_other_resources(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "other_resources", value, parse_monthly_amount)
+        return _answer(dispatcher, tracker, "other_resources", value, parse_monthly_amount)
 
     def validate_housing_status(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        result = _answer(dispatcher, "housing_status", value, parse_housing_status)
+        result = _answer(dispatcher, tracker, "housing_status", value, parse_housing_status)
         if result["housing_status"] not in (None, "locataire"):
             result["housing_aid_amount"] = 0.0
         return result
 
     def validate_housing_aid_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "housing_aid_amount", value,
+        return _answer(dispatcher, tracker, "housing_aid_amount", value,
                        lambda text: _yes_no_or_amount(text, parse_monthly_amount))
 
     def validate_rfr_n2(self, value: Any, dispatcher: CollectingDispatcher,
                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "rfr_n2", value, parse_yearly_amount)
+        return _answer(dispatcher, tracker, "rfr_n2", value, parse_yearly_amount)
 
     def validate_family_benefits(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return _answer(dispatcher, "family_benefits", value,
+        return _answer(dispatcher, tracker, "family_benefits", value,
                        lambda text: _yes_no_or_amount(text, parse_monthly_amount))
 
 

@@ -160,6 +160,15 @@ def test_the_quotient_familial_is_computed_step_by_step_after_a_css_check(stack)
     assert "grille" in text  # the town's tariff grid is not published: said, not invented
 
 
+def test_a_question_in_the_middle_of_the_questionnaire_is_answered_then_it_goes_on(stack):
+    who = "resident-css-question"
+    _start_css_questionnaire(stack, who)
+    stack.say("29", sender=who)
+    text = _texts(stack.say("c'est quoi le rsa au fait", sender=who))
+    assert "revenu minimum" in text and "Reprenons les questions." in text
+    assert text.endswith("Écrivez 0 si vous ne le touchez pas.")
+
+
 def test_a_crisis_in_the_questionnaire_gets_3114_and_the_form_does_not_resume(stack):
     who = "resident-css-crisis"
     _start_css_questionnaire(stack, who)
