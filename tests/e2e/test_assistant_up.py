@@ -102,7 +102,7 @@ def test_a_suicidal_message_gets_3114_and_15_112_in_the_very_next_reply(stack):
 def test_not_understood_twice_leads_to_a_person_through_the_action_server(stack):
     first = [m["text"] for m in stack.say("euh", sender="resident-lost")]
     assert first[0].startswith("Je n'ai pas bien compris")
-    second = [m["text"] for m in stack.say("le truc de la dernière fois", sender="resident-lost")]
+    second = [m["text"] for m in stack.say("hein ?", sender="resident-lost")]
     assert second[0].startswith("Je n'arrive pas à vous comprendre")
     assert any("CCAS" in t for t in second)
 
