@@ -114,9 +114,11 @@ async def post_message(request: web.Request) -> web.Response:
     conversation = conversation_id(app["settings"].secret_key, "web", sender)
     buttons: OfferedButtons = app["offered_buttons"]
     rasa: RasaClient = app["rasa"]
+    # "2" or a button's words stand for that button, as on SMS (its numbered choices).
+    message = buttons.choose(conversation, text) or buttons.sanitize(conversation, text)
+    if not message:  # nothing left once a typed "/…" was disarmed
+        return json_error(422, "empty_text", field="text")
     try:
-        # "2" or a button's words stand for that button, as on SMS (its numbered choices).
-        message = buttons.choose(conversation, text) or buttons.sanitize(conversation, text)
         messages = await rasa.send(conversation, message)
     except AssistantUnavailable:
         return json_error(503, "assistant_unavailable")

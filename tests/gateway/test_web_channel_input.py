@@ -52,7 +52,7 @@ def test_missing_or_wrong_fields_are_named_in_a_422(gateway, payload, field):
     assert body["message"]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00\x01"])
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00\x01", "///"])
 def test_an_empty_message_is_refused_with_a_sentence_in_french(gateway, text):
     status, body = post_json(f"{gateway}/web/messages", {"sender": "abc", "text": text})
     assert status == 422
