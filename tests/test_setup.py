@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
+import sys
 
-from tests.processes import REPO_ROOT
+from tests.processes import REPO_ROOT, relais_env
 
 FIND_PYTHON = REPO_ROOT / "scripts" / "find-python"
 
@@ -32,3 +34,16 @@ def test_an_already_set_up_checkout_has_nothing_to_install_or_train():
     result = subprocess.run(["make", "--dry-run", "setup"], cwd=REPO_ROOT, env=env,
                             capture_output=True, text=True, check=True)
     assert "Nothing to be done" in result.stdout, "make would run:\n" + result.stdout
+
+
+def test_make_run_refuses_to_start_on_a_busy_port_and_names_it(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = relais_env(tmp_path, gateway=port)
+        result = subprocess.run([sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT,
+                                env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"Already in use: gateway port {port}" in result.stdout
+    assert "started" not in result.stdout  # nothing was started
