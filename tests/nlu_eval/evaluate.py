@@ -106,8 +106,12 @@ def load_held_out(path: pathlib.Path = HELD_OUT_PATH) -> list[dict[str, Any]]:
 
 
 async def _parse_all(model: str, texts: list[str]) -> tuple[list[dict[str, Any]], list[float]]:
-    from rasa.core.agent import Agent  # imported here: scoring must not need Rasa
+    import logging
 
+    from rasa.core.agent import Agent  # imported here: scoring must not need Rasa
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.INFO)  # Rasa logs every parsed text at DEBUG otherwise
     agent = Agent.load(model)
     parses: list[dict[str, Any]] = []
     latencies: list[float] = []
