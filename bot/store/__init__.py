@@ -4,6 +4,7 @@
 RELAIS_SECRET_KEY, ``repository`` the few operations the channels need.
 """
 
+from bot.store import dossiers  # noqa: F401  (registers the dossier tables on Base)
 from bot.store.repository import (
     AsyncStore,
     ChannelIdentity,
