@@ -24,7 +24,7 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export TQDM_DISABLE           := 1
 
-.PHONY: help run test setup lint validate pytest rasa-stories lock reset clean
+.PHONY: help run test setup lint validate pytest rasa-stories browser lock reset clean
 
 help:
 	@echo "make run    set up everything, then start Relais and open a local chat (Ctrl-C stops it)"
@@ -67,7 +67,16 @@ lint: $(RASA_STAMP)
 validate: $(RASA_STAMP)
 	$(RASA) data validate --domain domain.yml --data nlu --config config.yml --fail-on-warnings
 
-pytest: setup
+# The console's end-to-end test drives a real headless Chromium (Debian's package) over the
+# DevTools protocol. Installed once with apt-get (CI runs as root); nothing when present.
+browser:
+	@if ! command -v chromium >/dev/null; then \
+	    if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	fi
+
+pytest: setup browser
 	$(PY_ELIG) -m pytest tests/eligibility
 	$(PY_RASA) -m pytest tests --ignore=tests/eligibility
 

@@ -7,6 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import hand_to_person
+
 FALLBACK_INTENT = "nlu_fallback"
 OFFER_PERSON_AFTER = 2
 
@@ -28,12 +30,11 @@ class ActionHandleMisunderstanding(Action):
     def name(self) -> str:
         return "action_handle_misunderstanding"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         if consecutive_misunderstandings(tracker.events) >= OFFER_PERSON_AFTER:
-            for response in ("utter_misunderstood_twice", "utter_ask_human_places",
-                             "utter_ask_human_confirm_place"):
-                dispatcher.utter_message(response=response)
+            dispatcher.utter_message(response="utter_misunderstood_twice")
+            await hand_to_person(dispatcher, tracker, "misunderstood")
         else:
             dispatcher.utter_message(response="utter_default")
             dispatcher.utter_message(response="utter_default_topics")

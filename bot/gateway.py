@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
@@ -16,10 +18,12 @@ from aiohttp import web
 
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
+from bot.console.internal import HANDOFFS_PATH, create_handoff
+from bot.console.views import setup_console
 from bot.health import service_states
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import RasaClient
-from bot.web_channel import OfferedButtons, post_message
+from bot.web_channel import OfferedButtons, get_messages, post_message
 
 log = logging.getLogger("relais.gateway")
 
@@ -67,16 +71,22 @@ async def _http_session(app: web.Application):
     await session.close()
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
+               ) -> web.Application:
+    """The gateway; ``clock`` (naive UTC) is for tests that need time to pass without sleeping."""
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
     app["settings"] = settings
+    app["clock"] = clock
     app["offered_buttons"] = OfferedButtons()
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/", chat_page)
     app.router.add_get("/health", health)
     app.router.add_post("/web/messages", post_message)
+    app.router.add_get("/web/messages", get_messages)
+    app.router.add_post(HANDOFFS_PATH, create_handoff)
     app.router.add_static("/static/", STATIC_DIR)
     setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
+    setup_console(app)  # the agents' console (bot/console/)
     return app
 
 

@@ -30,6 +30,10 @@ MESSAGES = {
     "invalid_form": "Le formulaire n'est pas lisible.",
     "forbidden": "Signature ou jeton absent ou invalide.",
     "channel_disabled": "Ce canal n'est pas configuré sur ce serveur.",
+    "unauthorized": "Connectez-vous à la console pour continuer.",
+    "access_denied": "Votre rôle ne donne pas accès à cette page.",
+    "csrf_failed": "Le formulaire a expiré. Rechargez la page et recommencez.",
+    "conflict": "Cette conversation n'est plus dans cet état. Rechargez la file.",
 }
 
 

@@ -13,3 +13,12 @@ def conversation_id(secret_key: str, channel: str, channel_user_id: str) -> str:
     """
     message = f"{channel}:{channel_user_id}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def internal_token(secret_key: str) -> str:
+    """The bearer token of the gateway's internal API (``/internal/…``), for the action server.
+
+    Derived from RELAIS_SECRET_KEY, which the supervisor already gives every child: no new
+    secret to manage, and it cannot be mistaken for a conversation id (distinct label).
+    """
+    return hmac.new(secret_key.encode(), b"relais internal api v1", hashlib.sha256).hexdigest()

@@ -114,6 +114,10 @@ async def post_message(request: web.Request) -> web.Response:
     conversation = conversation_id(app["settings"].secret_key, "web", sender)
     buttons: OfferedButtons = app["offered_buttons"]
     rasa: RasaClient = app["rasa"]
+    router = app.get("handoff_router")
+    if router is not None and await router.divert(conversation, text):
+        # Agent mode: the console has the message; the person replies through GET below.
+        return web.json_response({"messages": [], "mode": "agent"}, dumps=dumps)
     # "2" or a button's words stand for that button, as on SMS (its numbered choices).
     message = buttons.choose(conversation, text) or buttons.sanitize(conversation, text)
     if not message:  # nothing left once a typed "/…" was disarmed
@@ -126,3 +130,32 @@ async def post_message(request: web.Request) -> web.Response:
         return json_error(504, "assistant_timeout")
     buttons.remember(conversation, messages)
     return web.json_response({"messages": [m.as_json() for m in messages]}, dumps=dumps)
+
+
+SENDER_HEADER = "X-Relais-Sender"
+
+
+async def get_messages(request: web.Request) -> web.Response:
+    """``GET /web/messages?after=<id>``: what agents wrote to this chat since ``after``.
+
+    The chat page polls it, so a person's reply shows up without the resident writing first.
+    The sender travels in the ``X-Relais-Sender`` header, not the query: the access log
+    prints the request line, and a sender id is the resident's identity on this channel.
+    """
+    sender = request.headers.get(SENDER_HEADER, "").strip()
+    if not sender or len(sender) > MAX_SENDER_CHARS:
+        return json_error(422, "invalid_request", field="sender")
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        return json_error(422, "invalid_request", field="after")
+    app = request.app
+    conversation = conversation_id(app["settings"].secret_key, "web", sender)
+    handoffs = app["handoffs"]
+    entries = await app["store"].run(
+        lambda _r: handoffs.transcript(conversation, after_id=after, author="agent"))
+    mode = await app["store"].run(lambda _r: handoffs.mode_of(conversation))
+    return web.json_response({
+        "mode": mode,
+        "messages": [{"id": e.id, "text": e.text, "from": "agent"} for e in entries],
+    }, dumps=dumps)

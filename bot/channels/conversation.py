@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Coroutine
 from typing import Any
 
+from bot.console.routing import HandoffRouter
 from bot.http_errors import MESSAGES
 from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
 from bot.web_channel import OfferedButtons
@@ -23,9 +24,11 @@ log = logging.getLogger("relais.channels")
 class Conversations:
     """Sends residents' words to Rasa under their pseudonymous id; runs channel work in order."""
 
-    def __init__(self, rasa: RasaClient, offered: OfferedButtons):
+    def __init__(self, rasa: RasaClient, offered: OfferedButtons,
+                 router: HandoffRouter | None = None):
         self._rasa = rasa
         self.offered = offered
+        self._router = router
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -45,8 +48,11 @@ class Conversations:
 
         "2" or a button's words become the payload offered last; a typed "/intent" does not.
         ``intent`` is for the channel itself (Telegram's /start is a greeting), never for
-        what a resident typed.
+        what a resident typed. In agent mode the text goes to the console only and the
+        answer is empty: the person who took the conversation replies, not the bot.
         """
+        if self._router is not None and await self._router.divert(resident_id, text):
+            return []
         if intent is not None:
             message = intent
         else:

@@ -17,7 +17,10 @@ from bot.channels.outbox import FILES_PATH, Outbox, download_file
 from bot.channels.telegram_channel import WEBHOOK_PATH, TelegramChannel
 from bot.channels.twilio_channel import SMS_PATH, WHATSAPP_PATH, TwilioChannel
 from bot.config import Settings
+from bot.console.routing import HandoffRouter
 from bot.http_errors import json_error
+from bot.store.handoff import Handoffs
+from bot.store.models import utcnow
 from bot.store.repository import AsyncStore, open_repository, purge_horizon
 
 log = logging.getLogger("relais.channels")
@@ -90,7 +93,10 @@ async def _channels(app: web.Application):
     logging.getLogger("telegram").propagate = False
     store = AsyncStore(open_repository(settings.database_url, settings.secret_key,
                                        settings.data_dir))
-    conversations = Conversations(app["rasa"], app["offered_buttons"])
+    repository = store.repository
+    app["handoffs"] = Handoffs(repository.engine, repository.keys, app.get("clock") or utcnow)
+    app["handoff_router"] = HandoffRouter(store, app["handoffs"])
+    conversations = Conversations(app["rasa"], app["offered_buttons"], app["handoff_router"])
     app["store"] = store
     app["conversations"] = conversations
     app["twilio"] = (

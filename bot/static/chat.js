@@ -72,3 +72,26 @@ input.addEventListener("keydown", (event) => {
     form.requestSubmit();
   }
 });
+
+// A person of the town may answer instead of the bot: their messages arrive here.
+let lastAgentMessage = Number(sessionStorage.getItem("relais-last-agent") || 0);
+
+async function pollAgentMessages() {
+  try {
+    const response = await fetch("/web/messages?after=" + String(lastAgentMessage), {
+      headers: { "X-Relais-Sender": senderId() },
+    });
+    if (!response.ok) return;
+    const body = await response.json();
+    for (const message of body.messages) {
+      show(message.text, "agent");
+      lastAgentMessage = Math.max(lastAgentMessage, message.id);
+    }
+    sessionStorage.setItem("relais-last-agent", String(lastAgentMessage));
+  } catch (error) {
+    // The next poll tries again; the bot's own answers do not depend on this.
+  }
+}
+
+pollAgentMessages();
+setInterval(pollAgentMessages, 3000);

@@ -24,7 +24,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.store.handoff  # noqa: F401  (registers the handoff tables before create_all)
 from bot.store.crypto import StoreKeys
+from bot.store.dossiers import move_resident_records
 from bot.store.models import (
     Base,
     ChannelIdentityRow,
@@ -111,6 +113,11 @@ class Repository:
         self.keys = keys
         self._documents_dir = documents_dir
         self._outbox_dir = documents_dir.parent / "outbox"
+
+    @property
+    def engine(self) -> Engine:
+        """For the handoff tables (bot.store.handoff), which share this database."""
+        return self._engine
 
     # --- inbound idempotency -----------------------------------------------------------
 
@@ -303,6 +310,8 @@ class Repository:
         for document in session.execute(select(ReceivedDocument).where(
                 ReceivedDocument.resident_id == old_resident)).scalars():
             document.resident_id = new_resident
+        # Erasure must still find the Telegram resident's Rasa conversation and dossiers.
+        move_resident_records(session, old_resident, new_resident, now)
         session.flush()
         others = session.execute(select(func.count()).select_from(ChannelIdentityRow).where(
             ChannelIdentityRow.resident_id == old_resident)).scalar_one()

@@ -91,8 +91,11 @@ def test_a_wrong_content_type_gets_a_415(gateway, content_type):
 def test_unknown_paths_and_methods_answer_json(gateway):
     assert http("GET", f"{gateway}/nowhere") == (404, {"error": "not_found",
                                                         "message": "Cette adresse n'existe pas."})
-    status, body = http("GET", f"{gateway}/web/messages")
+    status, body = http("PUT", f"{gateway}/web/messages")
     assert status == 405 and body["error"] == "method_not_allowed"
+    # GET is the chat page's poll for agents' replies: it needs the sender.
+    status, body = http("GET", f"{gateway}/web/messages")
+    assert status == 422 and body["field"] == "sender"
 
 
 def test_a_valid_message_while_rasa_is_down_gets_a_clear_503(gateway):

@@ -1,0 +1,102 @@
+"""Console sessions, roles and CSRF.
+
+The session cookie is HttpOnly and SameSite=Strict and expires after ``SESSION_LIFETIME``;
+its server side lives in the store (only a hash of the token). Every POST must carry the
+session's CSRF token (header ``X-CSRF-Token`` or form field ``csrf``); the login form, which
+has no session yet, uses a double-submit cookie. Pages without a session redirect to the
+login page, the JSON API answers 401.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.http_errors import json_error
+from bot.store.handoff import ConsoleSession, Handoffs
+
+COOKIE = "relais_console"
+LOGIN_CSRF_COOKIE = "relais_login_csrf"
+SESSION_LIFETIME = timedelta(hours=8)  # one working day; then log in again
+LOGIN_PATH = "/console/login"
+AGENT_ROLES = frozenset({"agent", "supervisor"})
+ALL_ROLES = frozenset({"agent", "supervisor", "commission"})
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def current_session(request: web.Request) -> ConsoleSession | None:
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 128:
+        return None
+    handoffs: Handoffs = request.app["handoffs"]
+    return await request.app["store"].run(lambda _r: handoffs.session(token))
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(expected.encode(), given.encode())
+
+
+def set_session_cookie(response: web.StreamResponse, request: web.Request, token: str) -> None:
+    response.set_cookie(COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()),
+                        httponly=True, samesite="Strict", path="/console",
+                        secure=_secure(request))
+
+
+def _secure(request: web.Request) -> bool:
+    public = request.app["settings"].public_url or ""
+    return public.startswith("https://")
+
+
+def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
+    """An HTML page: no session → the login page; a role without access → 403."""
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            session = await current_session(request)
+            if session is None:
+                raise web.HTTPFound(LOGIN_PATH)
+            if session.user.role not in roles:
+                return json_error(403, "access_denied")
+            if request.method == "POST" and not csrf_ok(
+                    session.csrf_token, (await request.post()).get("csrf")):
+                return json_error(403, "csrf_failed")
+            request["console"] = session
+            return await handler(request)
+        return wrapper
+    return decorate
+
+
+def api(roles: frozenset[str] = AGENT_ROLES) -> Callable[[Handler], Handler]:
+    """A JSON endpoint: no session → 401; wrong role → 403; POST without CSRF → 403."""
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            session = await current_session(request)
+            if session is None:
+                return json_error(401, "unauthorized")
+            if request.method == "POST" and not csrf_ok(
+                    session.csrf_token, request.headers.get("X-CSRF-Token")):
+                return json_error(403, "csrf_failed")
+            request["console"] = session
+            if session.user.role not in roles:
+                return await denied(request)
+            return await handler(request)
+        return wrapper
+    return decorate
+
+
+async def denied(request: web.Request) -> web.Response:
+    """403, and the attempt is in the audit log when it aimed at a conversation."""
+    session: ConsoleSession = request["console"]
+    handoff_id = request.match_info.get("handoff_id")
+    if handoff_id is not None:
+        handoffs: Handoffs = request.app["handoffs"]
+        await request.app["store"].run(lambda _r: handoffs.audit(
+            session.user.username, f"{request.method.lower()} {request.path.rsplit('/', 1)[-1]}",
+            "handoff", handoff_id, allowed=False))
+    return json_error(403, "access_denied")

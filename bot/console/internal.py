@@ -1,0 +1,63 @@
+"""``POST /internal/handoffs``: the action server puts a conversation in the agents' queue.
+
+Only loopback callers holding the internal token (derived from RELAIS_SECRET_KEY, see
+``bot.identity.internal_token``) are heard: a resident's browser must not be able to queue or
+silence a conversation.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+
+from aiohttp import web
+
+from bot.http_errors import dumps, json_error
+from bot.identity import internal_token
+from bot.store.handoff import REASONS, Handoffs
+
+log = logging.getLogger("relais.handoff")
+
+HANDOFFS_PATH = "/internal/handoffs"
+_LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
+_CONVERSATION = re.compile(r"[0-9a-f]{32}")
+
+
+def _authorised(request: web.Request) -> bool:
+    if request.remote not in _LOOPBACK or "X-Forwarded-For" in request.headers:
+        return False
+    expected = "Bearer " + internal_token(request.app["settings"].secret_key)
+    given = request.headers.get("Authorization", "")
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def create_handoff(request: web.Request) -> web.Response:
+    """Queues ``{"conversation_id", "reason"}``; answers its place in the queue."""
+    if not _authorised(request):
+        return json_error(403, "forbidden")
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        return json_error(400, "invalid_json")
+    if not isinstance(body, dict):
+        return json_error(422, "invalid_request")
+    conversation, reason = body.get("conversation_id"), body.get("reason")
+    if not isinstance(conversation, str) or not _CONVERSATION.fullmatch(conversation):
+        return json_error(422, "invalid_request", field="conversation_id")
+    if reason not in REASONS:
+        return json_error(422, "invalid_request", field="reason")
+    store = request.app["store"]
+    handoffs: Handoffs = request.app["handoffs"]
+    identities = await store.run(lambda r: r.identities_of(conversation))
+    channel = "channels" if identities else "web"
+    handoff, created = await store.run(
+        lambda _r: handoffs.escalate(conversation, channel, reason))
+    position = await store.run(lambda _r: handoffs.position(handoff.id))
+    # No conversation id in the log: the reason and the queue are enough to follow the load.
+    log.info("handoff %d %s (reason %s, position %d)", handoff.id,
+             "queued" if created else "already open", handoff.reason, position)
+    return web.json_response({"handoff_id": handoff.id, "status": handoff.status,
+                              "position": position, "created": created},
+                             status=201 if created else 200, dumps=dumps)
