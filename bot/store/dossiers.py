@@ -41,6 +41,8 @@ from bot.store.models import Base, ReceivedDocument, Resident, utcnow
 RIGHTS = ("css", "logement_social", "mutuelle_communale", "caisse_sociale_alimentaire")
 VARIANTS = {"logement_social": ("premiere_demande", "renouvellement")}
 STATUSES = ("en_cours", "a_confirmer", "pret", "envoye", "depose", "abandonne")
+OPEN_STATUSES = ("en_cours", "a_confirmer", "pret", "envoye")
+UNSORTED_DOCUMENT_KIND = "a_classer"  # a file sent in the chat, before a person sorts it
 READ_VIEWS = ("complet", "anonymise")
 # Letters and digits a person can read aloud on the phone without confusion (no 0/O, 1/I/L).
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -246,13 +248,7 @@ class DossierStore:
             document = session.get(ReceivedDocument, document_id)
             if document is None or document.resident_id != row.resident_id:
                 raise KeyError(document_id)
-            document.dossier_id = row.id
-            received: dict[str, list[str]] = json.loads(row.documents_received or "{}")
-            if document_id not in received.setdefault(kind, []):
-                received[kind].append(document_id)
-            row.documents_received = json.dumps(received, sort_keys=True)
-            row.updated_at = now
-            self._event(session, row.id, "document", kind[:200], actor, now)
+            _link_document(session, row, document, kind, actor, now)
             session.commit()
             return self._dossier(row)
 
@@ -400,6 +396,40 @@ def open_dossier_store(database_url: str, secret_key: str, data_dir: Path) -> Do
         _sqlite_pragmas(engine)
     migrate(engine)
     return DossierStore(engine, StoreKeys(secret_key), data_dir)
+
+
+def _link_document(session: Any, row: DossierRow, document: ReceivedDocument, kind: str,
+                   actor: str, at: datetime) -> None:
+    document.dossier_id = row.id
+    received: dict[str, list[str]] = json.loads(row.documents_received or "{}")
+    if kind != UNSORTED_DOCUMENT_KIND and document.id in received.get(UNSORTED_DOCUMENT_KIND, []):
+        received[UNSORTED_DOCUMENT_KIND].remove(document.id)  # sorted now
+        if not received[UNSORTED_DOCUMENT_KIND]:
+            del received[UNSORTED_DOCUMENT_KIND]
+    if document.id not in received.setdefault(kind, []):
+        received[kind].append(document.id)
+    row.documents_received = json.dumps(received, sort_keys=True)
+    row.updated_at = at
+    DossierStore._event(session, row.id, "document", kind[:200], actor, at)
+
+
+def attach_to_open_dossier(session: Any, document: ReceivedDocument, at: datetime) -> str | None:
+    """A file a resident sends joins their most recent open dossier, to be sorted by a person.
+
+    Open means not yet filed nor abandoned. Returns the dossier id, or None when the resident
+    has no open dossier (the file then stays with the resident, as before).
+    """
+    row = session.execute(
+        select(DossierRow)
+        .where(DossierRow.resident_id == document.resident_id,
+               DossierRow.status.in_(OPEN_STATUSES))
+        .order_by(DossierRow.updated_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    _link_document(session, row, document, UNSORTED_DOCUMENT_KIND, "resident", at)
+    return row.id
 
 
 def delete_dossiers_of(session: Any, resident_id: str) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import bot.store.handoff  # noqa: F401  (registers the handoff tables before create_all)
 from bot.store.crypto import StoreKeys
-from bot.store.dossiers import move_resident_records
+from bot.store.dossiers import attach_to_open_dossier, move_resident_records
 from bot.store.models import (
     Base,
     ChannelIdentityRow,
@@ -325,7 +325,8 @@ class Repository:
 
     def save_document(self, resident_id: str, channel: str, content_type: str, data: bytes,
                       provider_media_id: str | None = None) -> StoredDocument:
-        """Encrypts the file into the documents folder, then records it for the resident."""
+        """Encrypts the file into the documents folder, then records it for the resident and
+        attaches it to their open dossier, if they have one."""
         document_id = secrets.token_hex(16)
         storage_name = f"{document_id}.bin"
         path = self._write_encrypted(self._documents_dir, storage_name, data)
@@ -339,6 +340,7 @@ class Repository:
         try:
             with self._sessions() as session:
                 session.add(row)
+                attach_to_open_dossier(session, row, row.received_at)
                 session.commit()
         except Exception:
             path.unlink(missing_ok=True)  # no orphan file when the row could not be written

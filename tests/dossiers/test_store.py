@@ -94,6 +94,23 @@ def test_a_received_document_is_attached_to_the_dossier(repo, store):
         store.attach_document(dossier.id, foreign.id, "avis_imposition")
 
 
+def test_a_file_sent_in_the_chat_joins_the_open_dossier_to_be_sorted(repo, store):
+    resident = repo.record_inbound("sms", PHONE).resident_id
+    filed = store.create(resident, "logement_social", "premiere_demande")
+    store.set_status(filed.id, "depose")
+    open_one = store.create(resident, "css")
+    photo = repo.save_document(resident, "whatsapp", "image/jpeg", b"photo")
+    assert repo.documents_of(resident)[0].dossier_id == open_one.id
+    assert store.get_for_resident(resident, open_one.id).documents_received == {
+        "a_classer": [photo.id]}
+    assert store.get_for_resident(resident, filed.id).documents_received == {}
+
+
+def test_a_file_from_a_resident_without_an_open_dossier_stays_with_the_resident(repo, store):
+    resident = repo.record_inbound("sms", PHONE).resident_id
+    assert repo.save_document(resident, "sms", "image/jpeg", b"photo").dossier_id is None
+
+
 def test_no_name_phone_or_address_is_in_the_database_file_in_clear(repo, store, data_dir):
     resident = repo.record_inbound("whatsapp", PHONE).resident_id
     dossier = store.create(resident, "css")
