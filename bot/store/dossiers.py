@@ -28,7 +28,6 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    create_engine,
     delete,
     select,
 )
@@ -385,15 +384,9 @@ class DossierStore:
 def open_dossier_store(database_url: str, secret_key: str, data_dir: Path) -> DossierStore:
     """Connects, brings the schema up to date (``bot.store.migrations``), returns the store."""
     from bot.store.migrations import migrate
-    from bot.store.repository import _sqlite_pragmas
+    from bot.store.repository import create_store_engine
 
-    is_sqlite = database_url.startswith("sqlite")
-    engine = create_engine(
-        database_url, future=True,
-        connect_args={"check_same_thread": False, "timeout": 15} if is_sqlite else {},
-    )
-    if is_sqlite:
-        _sqlite_pragmas(engine)
+    engine = create_store_engine(database_url)
     migrate(engine)
     return DossierStore(engine, StoreKeys(secret_key), data_dir)
 

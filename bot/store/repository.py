@@ -428,8 +428,8 @@ class Repository:
             }
 
 
-def open_repository(database_url: str, secret_key: str, data_dir: Path) -> Repository:
-    """Connects, creates the tables that do not exist yet, and returns the repository."""
+def create_store_engine(database_url: str) -> Engine:
+    """The engine every part of the gateway's store uses, with SQLite's pragmas when SQLite."""
     is_sqlite = database_url.startswith("sqlite")
     engine = create_engine(
         database_url, future=True,
@@ -437,6 +437,12 @@ def open_repository(database_url: str, secret_key: str, data_dir: Path) -> Repos
     )
     if is_sqlite:
         _sqlite_pragmas(engine)
+    return engine
+
+
+def open_repository(database_url: str, secret_key: str, data_dir: Path) -> Repository:
+    """Connects, creates the tables that do not exist yet, and returns the repository."""
+    engine = create_store_engine(database_url)
     Base.metadata.create_all(engine)
     return Repository(engine, StoreKeys(secret_key), data_dir / "documents")
 
