@@ -230,6 +230,7 @@ class Supervisor:
         say(f"  chat in your browser   {url}/")
         say(f"  health                 {url}/health")
         say(f"  web channel API        POST {url}/web/messages")
+        say(f"  agents' console        {url}/console  (accounts: python -m bot.console.users add)")
         say(f"  data and logs          {self.settings.data_dir}")
         for channel, state in channel_states(self.settings).items():
             say(f"  {channel:<22} {state}")
