@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.identity import internal_token
-from commune import CommuneFileError, load_commune
+from commune import CommuneFileError, load_commune, verified_value
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ def team_hours(commune: dict[str, Any]) -> str | None:
     """The verified opening hours of the team's first place that has them, else None."""
     places = {p.get("id"): p for p in commune.get("places") or []}
     for place_id in TEAM_PLACES:
-        hours = (places.get(place_id) or {}).get("opening_hours") or {}
-        if hours.get("verified") and hours.get("value"):
-            return str(hours["value"])
+        hours = verified_value((places.get(place_id) or {}).get("opening_hours"))
+        if hours:
+            return str(hours)
     return None
 
 

@@ -64,3 +64,10 @@ def fact_value(fact: dict[str, Any] | None) -> Any:
 
 
 __all__ = ["CommuneFileError", "load_commune", "fact_value", "DEFAULT_PATH", "SCHEMA_PATH"]
+
+
+def verified_value(fact: Any) -> Any | None:
+    """The value of a fact only when it is verified: the bot states nothing else as fact."""
+    if isinstance(fact, dict) and fact.get("verified") and fact.get("value") is not None:
+        return fact["value"]
+    return None

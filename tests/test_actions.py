@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from actions.explanation import french_number, step_line
 from actions.household import Answers, household
+from actions.local_schemes import food_fund_messages, mutuelle_messages
 from actions.misunderstanding import consecutive_misunderstandings
+from commune import load_commune
 
 
 def user(intent: str) -> dict:
@@ -88,3 +90,42 @@ def test_a_parameter_line_says_since_when_whether_estimated_and_its_source():
 def test_a_comparison_line_shows_no_true_or_false():
     assert step_line({"label": "Comparaison : 15 000 € ≤ 15 633 €", "value": True}) == (
         "• Comparaison : 15 000 € ≤ 15 633 €")
+
+
+# --- The town's schemes: only verified facts of the commune file are stated ---
+
+
+def _fact(value, verified=True, date="2027-01"):
+    return {"value": value, "verified": verified, "source": "délibération", "date": date}
+
+
+def test_with_the_commune_file_as_it_is_the_schemes_are_said_unpublished():
+    commune = load_commune()
+    assert mutuelle_messages(commune) == [("utter_mutuelle_pantin", {})]
+    assert food_fund_messages(commune) == [("utter_food_fund", {})]
+
+
+def test_verified_facts_are_stated_with_the_date_of_an_amount_and_unverified_ones_left_out():
+    commune = {
+        "mutuelle_communale": {
+            "insurer": _fact("Mutuelle Exemple"),
+            "prices": _fact("dès 20 € par mois", date="2027-02"),
+            "conditions": _fact("tous les habitants", verified=False),
+            "where_to_join": _fact(None),
+        },
+    }
+    assert mutuelle_messages(commune) == [
+        ("utter_mutuelle_insurer", {"insurer": "Mutuelle Exemple"}),
+        ("utter_mutuelle_prices", {"prices": "dès 20 € par mois", "date": "2027-02"}),
+        ("utter_local_scheme_where_unknown", {}),
+    ]
+
+
+def test_a_published_food_fund_gives_its_criteria_amount_and_where_to_apply():
+    commune = {"caisse_sociale_alimentaire": {
+        "criteria": _fact("quotient familial sous 600 €"),
+        "amount_per_person_per_month": _fact("50 €"),
+        "where_to_apply": _fact("au CCAS, sur rendez-vous"),
+    }}
+    assert [name for name, _ in food_fund_messages(commune)] == [
+        "utter_food_fund_criteria", "utter_food_fund_amount", "utter_food_fund_where"]

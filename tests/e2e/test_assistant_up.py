@@ -193,6 +193,13 @@ def test_when_the_calculation_is_down_the_resident_is_told_and_offered_a_person(
     assert wait_until(lambda: http("GET", f"{stack.url}/health", timeout=5)[0] == 200, 120)
 
 
+def test_the_towns_schemes_come_from_the_commune_file_through_the_action_server(stack):
+    mutuelle = _texts(stack.say("la mutuelle communale c'est quoi", sender="resident-local"))
+    assert "pas encore publiées : à confirmer auprès du CCAS" in mutuelle
+    food = _texts(stack.say("on a plus rien a manger", sender="resident-local"))
+    assert "caisse sociale alimentaire" in food and "à confirmer auprès du CCAS" in food
+
+
 def test_every_service_listens_on_loopback_only(stack):
     listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
     for port in stack.ports:
