@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -113,3 +116,30 @@ def pids_of(module: str, data_dir: Path) -> list[int]:
         if module.encode() in cmdline and f"RELAIS_DATA_DIR={data_dir}".encode() in environ:
             found.append(int(entry.name))
     return found
+
+
+SUPERVISOR_START_TIMEOUT_S = 420
+
+
+@contextmanager
+def running_relais(env: dict[str, str], data_dir: Path,
+                   timeout: float = SUPERVISOR_START_TIMEOUT_S) -> Iterator[subprocess.Popen]:
+    """The whole assistant, started as ``make run`` starts it, until Ctrl-C at the end.
+
+    Its output goes to ``data_dir/supervisor.log``; if it does not become ready, the test
+    fails with that output. A test may stop it itself (SIGINT) before the end.
+    """
+    log = data_dir / "supervisor.log"
+    process = subprocess.Popen([sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT, env=env,
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    ready = wait_until(lambda: "Relais is ready." in log.read_text(errors="replace")
+                       or process.poll() is not None, timeout, interval=1)
+    if not ready or process.poll() is not None:
+        process.kill()
+        raise AssertionError("the assistant did not start:\n" + log.read_text(errors="replace"))
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)

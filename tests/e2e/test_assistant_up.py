@@ -10,22 +10,20 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.processes import (
-    REPO_ROOT,
+    SUPERVISOR_START_TIMEOUT_S,
     http,
     pids_of,
     port_open,
     post_json,
     relais_env,
+    running_relais,
     wait_until,
 )
-
-START_TIMEOUT_S = 420
 
 
 class Stack:
@@ -50,20 +48,8 @@ class Stack:
 def stack(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("relais")
     env = relais_env(data_dir)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT, env=env,
-        stdout=(data_dir / "supervisor.log").open("wb"), stderr=subprocess.STDOUT,
-    )
-    running = Stack(data_dir, env, process)
-    ready = wait_until(lambda: "Relais is ready." in running.output() or process.poll() is not None,
-                       START_TIMEOUT_S, interval=1)
-    if not ready or process.poll() is not None:
-        process.kill()
-        pytest.fail("the assistant did not start:\n" + running.output())
-    yield running
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+    with running_relais(env, data_dir) as process:
+        yield Stack(data_dir, env, process)
 
 
 def test_health_is_200_when_every_process_answers(stack):
@@ -245,7 +231,7 @@ def test_a_killed_rasa_makes_health_503_and_messages_a_clear_error_then_recovers
 
     # The supervisor restarts Rasa by itself; the next message gets a real answer.
     assert wait_until(lambda: http("GET", f"{stack.url}/health", timeout=5)[0] == 200,
-                      START_TIMEOUT_S, interval=2), stack.output()
+                      SUPERVISOR_START_TIMEOUT_S, interval=2), stack.output()
     assert stack.say("bonjour", sender="r3")[0]["text"].startswith("Bonjour")
 
 

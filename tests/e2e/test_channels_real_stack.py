@@ -7,9 +7,6 @@ test reads exactly what would be sent to the resident's phone.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from urllib.parse import urlencode
 
 import pytest
@@ -18,9 +15,8 @@ from twilio.request_validator import RequestValidator
 from bot.store.repository import default_database_url, open_repository
 from tests.channels.conftest import raw_post, twilio_form
 from tests.channels.fakes import TWILIO_SID, TWILIO_TOKEN, fake_twilio
-from tests.processes import REPO_ROOT, http, relais_env, wait_until
+from tests.processes import http, relais_env, running_relais
 
-START_TIMEOUT_S = 420
 PUBLIC_URL = "https://relais.example.org"
 SECRET_KEY = "e2e-channels-secret"
 PHONE = "+33633000001"
@@ -38,19 +34,11 @@ def stack(tmp_path_factory):
         "TWILIO_SMS_FROM": "+33700000001", "TWILIO_WHATSAPP_FROM": "whatsapp:+33700000002",
         "TWILIO_API_BASE_URL": twilio.url,
     })
-    log = data_dir / "supervisor.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT, env=env,
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    ready = wait_until(lambda: "Relais is ready." in log.read_text(errors="replace")
-                       or process.poll() is not None, START_TIMEOUT_S, interval=1)
-    if not ready or process.poll() is not None:
-        process.kill()
+    try:
+        with running_relais(env, data_dir):
+            yield env, data_dir, twilio
+    finally:
         twilio.stop()
-        pytest.fail("the assistant did not start:\n" + log.read_text(errors="replace"))
-    yield env, data_dir, twilio
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=60)
-    twilio.stop()
 
 
 def post_signed(env, path: str, form: dict[str, str]) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -18,9 +17,8 @@ import pytest
 
 from bot.identity import conversation_id, internal_token
 from tests.e2e.browser import Browser, chromium_path
-from tests.processes import REPO_ROOT, relais_env, wait_until
+from tests.processes import REPO_ROOT, relais_env, running_relais
 
-START_TIMEOUT_S = 420
 SHOTS = REPO_ROOT / "var" / "test-results" / "console"
 SECRET_KEY = "console-e2e-secret-key"
 PASSWORD = "mot de passe de test 2026"
@@ -39,17 +37,8 @@ def stack(tmp_path_factory):
          "--role", "agent", "--speciality", "ecrivain_public", "--password-stdin"],
         cwd=REPO_ROOT, env=env, input=PASSWORD + "\n", text=True, capture_output=True)
     assert add_user.returncode == 0, add_user.stderr
-    log = data_dir / "supervisor.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT, env=env,
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    ready = wait_until(lambda: "Relais is ready." in log.read_text(errors="replace")
-                       or process.poll() is not None, START_TIMEOUT_S, interval=1)
-    if not ready or process.poll() is not None:
-        process.kill()
-        pytest.fail("the assistant did not start:\n" + log.read_text(errors="replace"))
-    yield f"http://127.0.0.1:{env['RELAIS_GATEWAY_PORT']}"
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=60)
+    with running_relais(env, data_dir):
+        yield f"http://127.0.0.1:{env['RELAIS_GATEWAY_PORT']}"
 
 
 def _queue_someone_who_asked_earlier(url: str) -> None:
