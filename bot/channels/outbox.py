@@ -15,7 +15,7 @@ from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.twilio_channel import Delivery, TwilioChannel
 from bot.http_errors import json_error
 from bot.rasa_client import BotMessage
-from bot.store.repository import AsyncStore
+from bot.store.repository import AsyncStore, ChannelIdentity
 
 FILES_PATH = "/channels/files/{token}"
 FILE_LINK_LIFETIME = timedelta(days=7)
@@ -33,19 +33,27 @@ class Outbox:
         self._twilio = twilio
         self._telegram = telegram
 
-    async def send_first(self, identity_id: int, messages: list[BotMessage]) -> Delivery:
+    async def _reachable(self, identity_id: int
+                         ) -> tuple[ChannelIdentity | None, Delivery | None]:
+        """The identity when its channel can carry a message now, else why not (a Delivery)."""
         identity = await self._store.run(lambda r: r.identity(identity_id))
         if identity is None:
-            return Delivery("failed")
+            return None, Delivery("failed")
         if identity.opted_out:
-            return Delivery("opted_out")
+            return identity, Delivery("opted_out")
         if identity.channel == "telegram":
-            if self._telegram is None:
-                return Delivery("failed")
+            return identity, None if self._telegram is not None else Delivery("failed")
+        if self._twilio is None or not self._twilio.enabled(identity.channel):
+            return identity, Delivery("failed")
+        return identity, None
+
+    async def send_first(self, identity_id: int, messages: list[BotMessage]) -> Delivery:
+        identity, refused = await self._reachable(identity_id)
+        if refused is not None:
+            return refused
+        if identity.channel == "telegram":
             return Delivery("sent" if await self._telegram.send_first(identity_id, messages)
                             else "failed")
-        if self._twilio is None or not self._twilio.enabled(identity.channel):
-            return Delivery("failed")
         return await self._twilio.send_first(identity_id, messages)
 
     async def send_document(self, identity_id: int, filename: str, content_type: str,
@@ -54,18 +62,13 @@ class Outbox:
 
         Links (``/channels/files/<token>``, valid 7 days) need RELAIS_PUBLIC_URL.
         """
-        identity = await self._store.run(lambda r: r.identity(identity_id))
-        if identity is None:
-            return Delivery("failed")
-        if identity.opted_out:
-            return Delivery("opted_out")
+        identity, refused = await self._reachable(identity_id)
+        if refused is not None:
+            return refused
         if identity.channel == "telegram":
-            if self._telegram is None:
-                return Delivery("failed")
             sent = await self._telegram.send_document(identity_id, filename, data, caption)
             return Delivery("sent" if sent else "failed")
-        if (self._twilio is None or not self._twilio.enabled(identity.channel)
-                or not self._public_url):
+        if not self._public_url:
             return Delivery("failed")
         token = await self._store.run(lambda r: r.save_outbound_file(
             identity.resident_id, filename, content_type, data, FILE_LINK_LIFETIME))
