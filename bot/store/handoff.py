@@ -52,6 +52,7 @@ class HandoffRow(Base):
     conversation_id = Column(String(32), nullable=False, index=True)
     channel = Column(String(16), nullable=False)  # "web", or "channels" (SMS/WhatsApp/Telegram)
     reason = Column(String(16), nullable=False)
+    need = Column(String(16), nullable=True)  # reason "flow": what the resident needs a person for
     priority = Column(Integer, nullable=False)
     status = Column(String(8), nullable=False, index=True)  # queued / taken / closed
     agent = Column(String(64), nullable=True)
@@ -439,6 +440,15 @@ class Handoffs:
             session.add(AuditRow(at=self.clock(), username=username, action=action,
                                  object_kind=object_kind, object_id=object_id, allowed=allowed))
             session.commit()
+
+    def viewed_since(self, username: str, object_kind: str, object_id: str,
+                     since: datetime) -> bool:
+        """Whether the user opened this object (an allowed ``view``) since ``since``."""
+        with self._sessions() as session:
+            return session.execute(select(AuditRow.id).where(
+                AuditRow.username == username, AuditRow.action == "view",
+                AuditRow.object_kind == object_kind, AuditRow.object_id == object_id,
+                AuditRow.allowed.is_(True), AuditRow.at >= since).limit(1)).first() is not None
 
     def audit_log(self, limit: int = 200) -> list[AuditRow]:
         with self._sessions() as session:

@@ -6,9 +6,10 @@ transaction, those whose version is not recorded yet. A migration is never edite
 released: a change adds a new one at the end. Functions use SQLAlchemy constructs only (no
 dialect-specific SQL) so that the same list runs on SQLite and PostgreSQL.
 
-Version 1 is the store as it was before migrations (tables created by ``create_all`` at the
-gateway's start): ``checkfirst`` makes it a no-op on such a database, so an existing
-``relais.db`` is adopted, not rebuilt.
+Versions 1 and 3 are tables that ``create_all`` used to build at the gateway's start (the
+channels' store, then the handoff and console tables): ``checkfirst`` makes them no-ops on such
+a database, so an existing ``relais.db`` is adopted, not rebuilt. ``open_repository`` calls
+``migrate``: every process that opens the store brings it up to date.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.types import TypeEngine
 
-from bot.store import dossiers  # noqa: F401  (registers the dossier tables on Base)
+from bot.store import dossiers, handoff  # noqa: F401  (register their tables on Base)
 from bot.store.models import Base
 
 _version_metadata = MetaData()
@@ -43,6 +45,24 @@ def _tables(*names: str) -> Callable[[Connection], None]:
     return create
 
 
+def _add_column(table: str, name: str, kind: TypeEngine) -> Callable[[Connection], None]:
+    """Adds a nullable column to a table ``create_all`` built before the column existed."""
+    def add(connection: Connection) -> None:
+        if name in {c["name"] for c in inspect(connection).get_columns(table)}:
+            return
+        column_type = kind.compile(dialect=connection.dialect)
+        # Plain ALTER TABLE … ADD COLUMN: the same statement on SQLite and PostgreSQL.
+        connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {column_type}"))
+    return add
+
+
+def _then(*steps: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    def run(connection: Connection) -> None:
+        for step in steps:
+            step(connection)
+    return run
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "gateway store: residents, channel identities, documents, links, files",
      _tables("residents", "channel_identities", "processed_inbound", "received_documents",
@@ -50,6 +70,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (2, "dossiers, their history, consent records, read audit log, conversation aliases",
      _tables("dossiers", "dossier_events", "consent_records", "dossier_reads",
              "conversation_aliases")),
+    (3, "handoffs to a person (with the need behind a flow's escalation), their transcripts "
+        "and notes, console users, sessions, audit",
+     _then(_tables("handoffs", "handoff_transcript", "handoff_notes", "console_users",
+                   "console_sessions", "access_audit"),
+           _add_column("handoffs", "need", String(16)))),
 ]
 
 
