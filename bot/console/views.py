@@ -14,13 +14,14 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-import aiohttp
 import yaml
 from aiohttp import web
 
-from bot.console import auth
+from bot.console import auth, tracker
+from bot.console import dossiers as console_dossiers
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import BotMessage
+from bot.store.dossiers import DossierStore
 from bot.store.handoff import OUTCOMES, ConsoleSession, Handoff, Handoffs
 
 log = logging.getLogger("relais.console")
@@ -53,14 +54,26 @@ def setup_console(app: web.Application) -> None:
     add.add_post(auth.LOGIN_PATH, login)
     add.add_post("/console/logout", logout)
     add.add_get("/console/dossiers", dossiers_page)
+    add.add_get("/console/dossiers/{code:D-[A-Z0-9]{6}}", commission_dossier_page)
     add.add_get("/console/api/me", api_me)
     add.add_get("/console/api/queue", api_queue)
     add.add_get("/console/api/colleagues", api_colleagues)
     add.add_get("/console/api/canned", api_canned)
     add.add_get("/console/api/handoffs/{handoff_id:\\d+}", api_handoff)
+    add.add_get("/console/api/handoffs/{handoff_id:\\d+}/updates", api_handoff_updates)
+    add.add_get("/console/api/handoffs/{handoff_id:\\d+}/dossiers/{dossier_id:[0-9a-f]{32}}",
+                api_dossier)
     for action in ("take", "reply", "note", "transfer", "handback", "close"):
         add.add_post(f"/console/api/handoffs/{{handoff_id:\\d+}}/{action}", _ACTIONS[action])
     add.add_static("/console/static/", STATIC_DIR)
+    app.cleanup_ctx.append(_dossier_store)
+
+
+async def _dossier_store(app: web.Application):
+    """The dossiers share the store's database and keys (set up by bot.channels.setup)."""
+    repository = app["store"].repository
+    app["dossiers"] = DossierStore(repository.engine, repository.keys, app["settings"].data_dir)
+    yield
 
 
 def _html(body: str, title: str, status: int = 200, head: str = "") -> web.Response:
@@ -161,15 +174,79 @@ async def console_page(request: web.Request) -> web.Response:
     return _html(body, "File d'attente", head=head)
 
 
+def _dossier_rows(listed: list[dict]) -> str:
+    rows = "".join(
+        f'<tr><td><a href="/console/dossiers/{html.escape(d["code"])}">'
+        f'{html.escape(d["code"])}</a></td><td>{html.escape(d["title"])}</td>'
+        f'<td><span class="badge badge-status">{html.escape(d["status_label"])}</span></td>'
+        f'<td>{_day(d["updated_at"])}</td></tr>' for d in listed)
+    return (
+        '<table class="dossier-list"><thead><tr><th>Dossier</th><th>Demande</th>'
+        f'<th>État</th><th>Mis à jour</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _day(iso: str | None) -> str:
+    return datetime.fromisoformat(iso.rstrip("Z")).strftime("%d/%m/%Y") if iso else ""
+
+
 @auth.page(frozenset({"commission", "supervisor"}))
 async def dossiers_page(request: web.Request) -> web.Response:
+    """The commission's list: codes, kinds of request and states; no name, no answer."""
     session: ConsoleSession = request["console"]
+    dossiers = request.app["dossiers"]
+    listed = await request.app["store"].run(
+        lambda _r: console_dossiers.commission_list(dossiers))
+    content = _dossier_rows(listed) if listed else (
+        '<p class="empty">Aucun dossier à examiner pour l\'instant.</p>')
     body = (
-        f'<body class="app">{_topbar(session)}<main class="dossiers"><h2>Dossiers anonymisés'
-        '</h2><p class="empty">Aucun dossier à examiner pour l\'instant. Les dossiers soumis à '
-        'la commission apparaîtront ici sans nom, adresse ni numéro.</p></main></body>'
+        f'<body class="app">{_topbar(session)}<main class="dossiers"><div class="pane-title">'
+        f'<h2>Dossiers à examiner</h2><span class="count">{len(listed)}</span></div>'
+        '<p class="muted">Dossiers prêts ou déposés, anonymisés : chaque dossier est désigné '
+        'par son code, sans nom, adresse ni numéro. Chaque ouverture est enregistrée.</p>'
+        f'{content}</main></body>'
     )
     return _html(body, "Dossiers")
+
+
+def _dossier_sections(dossier: dict) -> str:
+    parts = []
+    for section in dossier["sections"]:
+        lines = "".join(f'<dt>{html.escape(line["label"])}</dt>'
+                        f'<dd>{html.escape(line["value"])}</dd>' for line in section["lines"])
+        parts.append(f'<section class="dossier-section"><h3>{html.escape(section["title"])}'
+                     f'</h3><dl>{lines}</dl></section>')
+    documents = "".join(
+        f'<li class="{"received" if d["received"] else "missing"}">'
+        f'{"Reçu" if d["received"] else "Manquant"} — {html.escape(d["label"])}</li>'
+        for d in dossier["documents"])
+    parts.append('<section class="dossier-section"><h3>Pièces justificatives</h3>'
+                 f'<ul class="checklist">{documents}</ul></section>')
+    return "".join(parts)
+
+
+@auth.page(frozenset({"commission", "supervisor"}))
+async def commission_dossier_page(request: web.Request) -> web.Response:
+    """One anonymized dossier, by its code; the read is logged (``anonymise``)."""
+    session: ConsoleSession = request["console"]
+    code = request.match_info["code"]
+    dossiers = request.app["dossiers"]
+    reader = session.user.username
+    dossier = await request.app["store"].run(
+        lambda _r: console_dossiers.commission_dossier(dossiers, code, reader))
+    if dossier is None:
+        raise web.HTTPNotFound(text="Dossier introuvable.")
+    await _audit(request, "view_anonymized", code, kind="dossier")
+    body = (
+        f'<body class="app">{_topbar(session)}<main class="dossiers">'
+        '<p><a href="/console/dossiers">← Tous les dossiers</a></p>'
+        f'<div class="pane-title"><h2>{html.escape(dossier["code"])} — '
+        f'{html.escape(dossier["title"])}</h2><span class="badge badge-status">'
+        f'{html.escape(dossier["status_label"])}</span></div>'
+        f'<p class="muted">{html.escape(dossier["form"])} · version anonymisée pour la '
+        'commission : les noms, adresses, numéros et dates de naissance sont retirés.</p>'
+        f'<article class="dossier">{_dossier_sections(dossier)}</article></main></body>'
+    )
+    return _html(body, dossier["code"])
 
 
 # --- JSON API ----------------------------------------------------------------------------
@@ -233,64 +310,89 @@ async def api_canned(request: web.Request) -> web.Response:
                              for c in canned]})
 
 
-async def _bot_history(request: web.Request, conversation: str) -> list[dict] | None:
-    """What the resident and the bot said before the handoff, from Rasa's tracker."""
-    settings = request.app["settings"]
-    url = f"{settings.rasa_url}/conversations/{conversation}/tracker"
-    try:
-        async with request.app["http"].get(
-                url, params={"token": settings.rasa_token},
-                timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            if resp.status != 200:
-                return None
-            tracker = await resp.json(content_type=None)
-    except (aiohttp.ClientError, TimeoutError, ValueError):
-        return None
-    history = []
-    for event in tracker.get("events") or []:
-        kind, text = event.get("event"), event.get("text")
-        if kind in ("user", "bot") and isinstance(text, str) and text:
-            moment = event.get("timestamp")
-            history.append({
-                "from": "resident" if kind == "user" else "bot", "text": text,
-                "at": (datetime.utcfromtimestamp(moment).isoformat(timespec="seconds") + "Z")
-                if isinstance(moment, int | float) else None,
-            })
-    return history
-
-
 async def _load(request: web.Request) -> Handoff | None:
     handoffs: Handoffs = request.app["handoffs"]
     handoff_id = int(request.match_info["handoff_id"])
     return await request.app["store"].run(lambda _r: handoffs.get(handoff_id))
 
 
-async def _audit(request: web.Request, action: str, handoff_id: int) -> None:
+async def _audit(request: web.Request, action: str, object_id: int | str,
+                 kind: str = "handoff") -> None:
     handoffs: Handoffs = request.app["handoffs"]
     username = request["console"].user.username
     await request.app["store"].run(
-        lambda _r: handoffs.audit(username, action, "handoff", str(handoff_id)))
+        lambda _r: handoffs.audit(username, action, kind, str(object_id)))
+
+
+async def _conversation(request: web.Request, handoff: Handoff) -> web.Response:
+    """Everything an agent sees of a conversation (dossiers as a list, no answer in it)."""
+    handoffs: Handoffs = request.app["handoffs"]
+    store = request.app["store"]
+    dossiers = request.app["dossiers"]
+    settings = request.app["settings"]
+    transcript = await store.run(lambda _r: handoffs.transcript(handoff.conversation_id))
+    notes = await store.run(lambda _r: handoffs.notes(handoff.id))
+    listed = await store.run(
+        lambda _r: console_dossiers.dossiers_of_conversation(dossiers, handoff.conversation_id))
+    events = await tracker.fetch_events(request.app["http"], settings.rasa_url,
+                                        settings.rasa_token, handoff.conversation_id)
+    return _json({
+        "handoff": {**_summary(handoff, handoffs.clock()), "outcome": handoff.outcome},
+        "history": tracker.history(events or []), "history_available": events is not None,
+        "eligibility": tracker.last_eligibility(events or []),
+        "transcript": [{"id": e.id, "from": e.author, "agent": e.agent, "text": e.text,
+                        "at": _when(e.created_at)} for e in transcript],
+        "notes": [{"agent": n.agent, "text": n.text, "at": _when(n.created_at)} for n in notes],
+        "dossiers": listed,
+    })
 
 
 @auth.api()
 async def api_handoff(request: web.Request) -> web.Response:
+    """An agent opens a conversation: one ``view`` row in the audit log."""
     handoff = await _load(request)
     if handoff is None:
         return json_error(404, "not_found")
     await _audit(request, "view", handoff.id)
+    return await _conversation(request, handoff)
+
+
+@auth.api()
+async def api_handoff_updates(request: web.Request) -> web.Response:
+    """The 3-second refresh of a conversation the agent has opened in this session.
+
+    Not a new access, so not a new audit row; a conversation never opened in this session
+    (its ``view`` is not in the audit log) is refused, so the refresh cannot bypass the log.
+    """
+    handoff = await _load(request)
+    if handoff is None:
+        return json_error(404, "not_found")
     handoffs: Handoffs = request.app["handoffs"]
-    store = request.app["store"]
-    transcript = await store.run(lambda _r: handoffs.transcript(handoff.conversation_id))
-    notes = await store.run(lambda _r: handoffs.notes(handoff.id))
-    history = await _bot_history(request, handoff.conversation_id)
-    return _json({
-        "handoff": {**_summary(handoff, handoffs.clock()), "outcome": handoff.outcome},
-        "history": history or [], "history_available": history is not None,
-        "transcript": [{"id": e.id, "from": e.author, "agent": e.agent, "text": e.text,
-                        "at": _when(e.created_at)} for e in transcript],
-        "notes": [{"agent": n.agent, "text": n.text, "at": _when(n.created_at)} for n in notes],
-        "dossier": None,  # dossiers come with issue 5's store; none is linked yet
-    })
+    session: ConsoleSession = request["console"]
+    since = session.expires_at - auth.SESSION_LIFETIME
+    opened = await request.app["store"].run(lambda _r: handoffs.viewed_since(
+        session.user.username, "handoff", str(handoff.id), since))
+    if not opened:
+        return json_error(409, "conflict")
+    return await _conversation(request, handoff)
+
+
+@auth.api()
+async def api_dossier(request: web.Request) -> web.Response:
+    """An agent opens one dossier of the conversation's resident: audited every time."""
+    handoff = await _load(request)
+    if handoff is None:
+        return json_error(404, "not_found")
+    dossier_id = request.match_info["dossier_id"]
+    username = request["console"].user.username
+    dossiers = request.app["dossiers"]
+    opened = await request.app["store"].run(lambda _r: console_dossiers.full_dossier(
+        dossiers, handoff.conversation_id, dossier_id, reader=username,
+        purpose=f"handoff {handoff.id}"))
+    if opened is None:
+        return json_error(404, "not_found")
+    await _audit(request, "view", opened["code"], kind="dossier")
+    return _json({"dossier": opened})
 
 
 async def _body_text(request: web.Request, field: str, limit: int) -> str | web.Response:
