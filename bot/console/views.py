@@ -34,7 +34,11 @@ SPECIALITY_LABELS = {"ecrivain_public": "Écrivain public",
                      "france_services": "Conseiller France services",
                      "travailleur_social": "Travailleur social"}
 REASON_LABELS = {"crisis": "Crise", "asked": "Demande une personne",
-                 "misunderstood": "Incompréhensions", "flow": "Dossier complexe"}
+                 "misunderstood": "Incompréhensions", "flow": "Besoin d'une personne"}
+# Reason "flow": why the conversation could not go on without a person, and who fits best.
+NEED_LABELS = {"cannot_write": "Ne peut pas écrire ou remplir seul — écrivain public",
+               "no_documents": "Papiers manquants — France services",
+               "complex_case": "Situation complexe — travailleur social"}
 OUTCOME_LABELS = {"resolved": "Réglé", "dossier_started": "Dossier commencé",
                   "appointment_needed": "Rendez-vous à prendre", "redirected": "Orienté ailleurs",
                   "no_answer": "Sans réponse du résident", "handed_back": "Rendu à l'assistant"}
@@ -264,6 +268,7 @@ def _when(moment: datetime | None) -> str | None:
 def _summary(handoff: Handoff, now: datetime) -> dict:
     return {
         "id": handoff.id, "reason": handoff.reason, "reason_label": REASON_LABELS[handoff.reason],
+        "need": handoff.need, "need_label": NEED_LABELS.get(handoff.need or ""),
         "crisis": handoff.priority == 0, "status": handoff.status, "agent": handoff.agent,
         "channel": handoff.channel, "created_at": _when(handoff.created_at),
         "waiting_minutes": int((now - handoff.created_at).total_seconds() // 60),

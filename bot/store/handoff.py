@@ -33,7 +33,12 @@ from bot.store.crypto import StoreKeys
 from bot.store.models import Base, utcnow
 
 REASONS = ("asked", "misunderstood", "crisis", "flow")
+# Reason "flow": what the conversation could not do without a person (actions/needs.py).
+NEEDS = ("cannot_write", "no_documents", "complex_case")
 CRISIS_PRIORITY, NORMAL_PRIORITY = 0, 1
+# Crisis first; every other reason waits its turn (the queue then goes by waiting time).
+PRIORITY_OF_REASON = {"crisis": CRISIS_PRIORITY, "flow": NORMAL_PRIORITY,
+                      "asked": NORMAL_PRIORITY, "misunderstood": NORMAL_PRIORITY}
 OPEN_STATUSES = ("queued", "taken")
 OUTCOMES = ("resolved", "dossier_started", "appointment_needed", "redirected", "no_answer",
             "handed_back")
@@ -140,6 +145,7 @@ class Handoff:
     conversation_id: str
     channel: str
     reason: str
+    need: str | None
     priority: int
     status: str
     agent: str | None
@@ -184,7 +190,8 @@ class ConsoleSession:
 def _handoff(row: HandoffRow) -> Handoff:
     return Handoff(
         id=row.id, conversation_id=row.conversation_id, channel=row.channel, reason=row.reason,
-        priority=row.priority, status=row.status, agent=row.agent, outcome=row.outcome,
+        need=row.need, priority=row.priority, status=row.status, agent=row.agent,
+        outcome=row.outcome,
         created_at=row.created_at, taken_at=row.taken_at, closed_at=row.closed_at,
         last_resident_at=row.last_resident_at,
     )
@@ -244,14 +251,18 @@ class Handoffs:
         """``agent`` while a person has (or is about to have) the conversation, else ``bot``."""
         return "agent" if self.open_handoff(conversation_id) else "bot"
 
-    def escalate(self, conversation_id: str, channel: str, reason: str) -> tuple[Handoff, bool]:
-        """Queues the conversation; an open handoff is kept (a crisis raises its priority).
+    def escalate(self, conversation_id: str, channel: str, reason: str,
+                 need: str | None = None) -> tuple[Handoff, bool]:
+        """Queues the conversation; an open handoff is kept (a crisis raises its priority,
+        a flow's need is added when the handoff had none).
 
         Returns the handoff and whether it is new.
         """
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}")
-        priority = CRISIS_PRIORITY if reason == "crisis" else NORMAL_PRIORITY
+        if need is not None and (reason != "flow" or need not in NEEDS):
+            raise ValueError(f"need {need!r} does not go with reason {reason!r}")
+        priority = PRIORITY_OF_REASON[reason]
         with self._sessions() as session:
             row = session.execute(
                 select(HandoffRow).where(HandoffRow.conversation_id == conversation_id,
@@ -259,10 +270,13 @@ class Handoffs:
             created = row is None
             if row is None:
                 row = HandoffRow(conversation_id=conversation_id, channel=channel, reason=reason,
-                                 priority=priority, status="queued", created_at=self.clock())
+                                 need=need, priority=priority, status="queued",
+                                 created_at=self.clock())
                 session.add(row)
             elif priority < row.priority:
                 row.priority, row.reason = priority, reason
+            elif need is not None and row.need is None:
+                row.need = need
             session.commit()
             return _handoff(row), created
 

@@ -67,6 +67,7 @@ async function refreshQueue() {
         el("strong", {}, h.label),
         el("span", { class: "badge " + (h.crisis ? "badge-crisis" : "badge-reason") },
           h.reason_label)),
+      h.need_label ? el("span", { class: "line need" }, h.need_label) : null,
       el("span", { class: "line muted" },
         el("span", {}, h.status === "taken" ? "Pris par " + h.agent : "En attente"),
         el("span", {}, "attend depuis " + waited(h.waiting_minutes)))))));
@@ -105,6 +106,7 @@ function renderHandoff(data) {
       el("h2", {}, h.label),
       el("p", { class: "muted" },
         el("span", { class: "badge " + (h.crisis ? "badge-crisis" : "badge-reason") }, h.reason_label),
+        h.need_label ? " " + h.need_label : "",
         " · " + (h.channel === "web" ? "Chat web" : "SMS / WhatsApp / Telegram"),
         h.status === "closed"
           ? " · close : " + (me.outcomes[h.outcome] || h.outcome)
