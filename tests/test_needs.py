@@ -50,3 +50,18 @@ def test_the_need_written_before_pressing_the_button_is_kept():
     older = [{"event": "user", "text": "c'est compliqué"}] + [
         {"event": "user", "text": "bonjour"}] * 3
     assert recent_need(older) is None  # too long ago to be why they ask now
+
+
+def test_a_questionnaire_answer_that_shows_a_need_offers_a_person_and_asks_again():
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.questionnaire import ValidateEligibilityForm
+
+    tracker = Tracker("r", {"requested_slot": "rfr_n2"}, {"text": "x", "intent": {}}, [], False,
+                      None, {"name": "eligibility_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    result = ValidateEligibilityForm().validate_rfr_n2(
+        "je n'ai pas mon avis d'imposition", dispatcher, tracker, {})
+    assert result == {"rfr_n2": None}  # asked again after the offer
+    assert [m["response"] for m in dispatcher.messages] == ["utter_need_person_offer"]
