@@ -30,8 +30,14 @@ DENIED_PAGE = (
     '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé — Relais'
     ' console</title><link rel="stylesheet" href="/console/static/console.css"></head>'
     '<body class="login"><main class="login-card"><h1>Accès refusé</h1><p>Votre rôle ne '
-    'permet pas d\'ouvrir cette page. La tentative est enregistrée.</p>'
-    '<p><a href="/console/login">Retour</a></p></main></body></html>')
+    'permet pas d\'ouvrir cette page.</p><p><a href="{home}">Revenir à vos pages</a></p>'
+    '</main></body></html>')
+
+
+def home_of(role: str) -> str:
+    """Where a role starts: the commission reviews dossiers, agents the queue."""
+    return "/console/dossiers" if role == "commission" else "/console"
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -73,7 +79,8 @@ def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
             request["console"] = session
             if session.user.role not in roles:
                 await _audit_refusal(request)
-                return web.Response(status=403, text=DENIED_PAGE, content_type="text/html")
+                return web.Response(status=403, content_type="text/html",
+                                    text=DENIED_PAGE.format(home=home_of(session.user.role)))
             return await handler(request)
         return wrapper
     return decorate

@@ -97,9 +97,11 @@ def _topbar(session: ConsoleSession) -> str:
     role = ROLE_LABELS[user.role]
     if user.speciality:
         role += " · " + SPECIALITY_LABELS[user.speciality]
+    nav = ('<nav><a href="/console">File d\'attente</a><a href="/console/dossiers">Dossiers</a>'
+           '</nav>') if user.role == "supervisor" else ""
     return (
         '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
-        f'<span class="who">{html.escape(user.display_name)} <small>{html.escape(role)}</small>'
+        f'{nav}<span class="who">{html.escape(user.display_name)} <small>{html.escape(role)}</small>'
         '</span><form method="post" action="/console/logout">'
         f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token)}">'
         '<button type="submit" class="link">Se déconnecter</button></form></header>'
@@ -142,8 +144,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if result is None:
         return await login_page(request, error="Identifiant ou mot de passe incorrect.")
     token, session = result
-    target = "/console/dossiers" if session.user.role == "commission" else "/console"
-    response = web.HTTPFound(target)
+    response = web.HTTPFound(auth.home_of(session.user.role))
     auth.set_session_cookie(response, request, token)
     response.del_cookie(auth.LOGIN_CSRF_COOKIE, path=auth.LOGIN_PATH)
     raise response

@@ -45,7 +45,7 @@ function el(tag, attrs, ...children) {
 }
 
 function waited(minutes) {
-  if (minutes < 1) return "à l'instant";
+  if (minutes < 1) return "< 1 min";
   if (minutes < 60) return minutes + " min";
   return Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0");
 }
@@ -206,7 +206,7 @@ function dossierView(d) {
       } }, "Fermer")),
     el("p", { class: "muted" }, d.form + " · " + d.status_label + " · mis à jour le " + day(d.updated_at)),
     d.sections.map((section) => el("div", { class: "dossier-section" }, el("h4", {}, section.title),
-      el("dl", {}, section.lines.map((line) => [el("dt", {}, line.label), el("dd", {}, line.value)])))),
+      el("dl", {}, section.lines.flatMap((line) => [el("dt", {}, line.label), el("dd", {}, line.value)])))),
     el("h4", {}, "Pièces"),
     el("ul", { class: "checklist" }, d.documents.map((doc) =>
       el("li", { class: doc.received ? "received" : "missing" },
