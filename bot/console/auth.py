@@ -26,6 +26,13 @@ LOGIN_PATH = "/console/login"
 AGENT_ROLES = frozenset({"agent", "supervisor"})
 ALL_ROLES = frozenset({"agent", "supervisor", "commission"})
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
 DENIED_PAGE = (
     '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé — Relais'
     ' console</title><link rel="stylesheet" href="/console/static/console.css"></head>'
@@ -80,6 +87,7 @@ def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
             if session.user.role not in roles:
                 await _audit_refusal(request)
                 return web.Response(status=403, content_type="text/html",
+                                    headers=SECURITY_HEADERS,
                                     text=DENIED_PAGE.format(home=home_of(session.user.role)))
             return await handler(request)
         return wrapper

@@ -42,13 +42,7 @@ NEED_LABELS = {"cannot_write": "Ne peut pas écrire ou remplir seul — écrivai
 OUTCOME_LABELS = {"resolved": "Réglé", "dossier_started": "Dossier commencé",
                   "appointment_needed": "Rendez-vous à prendre", "redirected": "Orienté ailleurs",
                   "no_answer": "Sans réponse du résident", "handed_back": "Rendu à l'assistant"}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
+SECURITY_HEADERS = auth.SECURITY_HEADERS
 
 
 def setup_console(app: web.Application) -> None:
@@ -101,7 +95,8 @@ def _topbar(session: ConsoleSession) -> str:
            '</nav>') if user.role == "supervisor" else ""
     return (
         '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
-        f'{nav}<span class="who">{html.escape(user.display_name)} <small>{html.escape(role)}</small>'
+        f'{nav}<span class="who">{html.escape(user.display_name)} '
+        f'<small>{html.escape(role)}</small>'
         '</span><form method="post" action="/console/logout">'
         f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token)}">'
         '<button type="submit" class="link">Se déconnecter</button></form></header>'
