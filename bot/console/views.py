@@ -261,11 +261,12 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
-def _summary(handoff: Handoff, now: datetime) -> dict:
+def _summary(handoff: Handoff, now: datetime, names: dict[str, str] | None = None) -> dict:
     return {
         "id": handoff.id, "reason": handoff.reason, "reason_label": REASON_LABELS[handoff.reason],
         "need": handoff.need, "need_label": NEED_LABELS.get(handoff.need or ""),
         "crisis": handoff.priority == 0, "status": handoff.status, "agent": handoff.agent,
+        "agent_name": (names or {}).get(handoff.agent or "", handoff.agent),
         "channel": handoff.channel, "created_at": _when(handoff.created_at),
         "waiting_minutes": int((now - handoff.created_at).total_seconds() // 60),
         "last_resident_at": _when(handoff.last_resident_at),
@@ -288,7 +289,9 @@ async def api_queue(request: web.Request) -> web.Response:
     handoffs: Handoffs = request.app["handoffs"]
     queue = await request.app["store"].run(lambda _r: handoffs.queue())
     now = handoffs.clock()
-    return _json({"handoffs": [_summary(h, now) for h in queue]})
+    names = {u.username: u.display_name
+             for u in await request.app["store"].run(lambda _r: handoffs.users())}
+    return _json({"handoffs": [_summary(h, now, names) for h in queue]})
 
 
 @auth.api()
@@ -337,8 +340,11 @@ async def _conversation(request: web.Request, handoff: Handoff) -> web.Response:
         lambda _r: console_dossiers.dossiers_of_conversation(dossiers, handoff.conversation_id))
     events = await tracker.fetch_events(request.app["http"], settings.rasa_url,
                                         settings.rasa_token, handoff.conversation_id)
+    agent = handoff.agent
+    taker = await store.run(lambda _r: handoffs.user(agent)) if agent else None
+    names = {taker.username: taker.display_name} if taker else {}
     return _json({
-        "handoff": {**_summary(handoff, handoffs.clock()), "outcome": handoff.outcome},
+        "handoff": {**_summary(handoff, handoffs.clock(), names), "outcome": handoff.outcome},
         "history": tracker.history(events or []), "history_available": events is not None,
         "eligibility": tracker.last_eligibility(events or []),
         "transcript": [{"id": e.id, "from": e.author, "agent": e.agent, "text": e.text,

@@ -69,7 +69,7 @@ async function refreshQueue() {
           h.reason_label)),
       h.need_label ? el("span", { class: "line need" }, h.need_label) : null,
       el("span", { class: "line muted" },
-        el("span", {}, h.status === "taken" ? "Pris par " + h.agent : "En attente"),
+        el("span", {}, h.status === "taken" ? "Pris par " + h.agent_name : "En attente"),
         el("span", {}, "attend depuis " + waited(h.waiting_minutes)))))));
     if (!data.handoffs.length) {
       queueList.replaceChildren(el("li", { class: "muted empty-queue" }, "Personne n'attend."));
@@ -111,7 +111,7 @@ function renderHandoff(data) {
         h.status === "closed"
           ? " · close : " + (me.outcomes[h.outcome] || h.outcome)
           : " · attend depuis " + waited(h.waiting_minutes),
-        h.status === "taken" ? " · pris par " + h.agent : "")),
+        h.status === "taken" ? " · pris par " + (h.agent === me.username ? "vous" : h.agent_name) : "")),
     el("div", { class: "actions" },
       h.status === "queued"
         ? el("button", { class: "primary", id: "take", onclick: () => act("/take") },
