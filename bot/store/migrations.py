@@ -83,21 +83,30 @@ def unmigrated_tables() -> list[str]:
     return sorted(set(Base.metadata.tables) - _CREATED)
 
 
-def current_version(engine: Engine) -> int:
-    """The highest applied version (0 for an empty database)."""
+def applied_versions(engine: Engine) -> set[int]:
+    """The versions recorded in ``schema_version`` (empty for a new database)."""
     with engine.connect() as connection:
         _version_metadata.create_all(connection, checkfirst=True)
         connection.commit()
-        versions = connection.execute(select(schema_version.c.version)).scalars().all()
-    return max(versions, default=0)
+        return set(connection.execute(select(schema_version.c.version)).scalars().all())
+
+
+def current_version(engine: Engine) -> int:
+    """The highest applied version (0 for an empty database)."""
+    return max(applied_versions(engine), default=0)
 
 
 def migrate(engine: Engine, target: int | None = None) -> list[int]:
-    """Applies the pending migrations up to ``target`` (all by default); returns their versions."""
+    """Applies the pending migrations up to ``target`` (all by default); returns their versions.
+
+    Pending means not recorded, not "above the highest recorded": two branches that each add
+    a migration (3 and 4) can be merged in either order and a database that ran 4 first still
+    gets 3.
+    """
     applied: list[int] = []
-    done = current_version(engine)
+    done = applied_versions(engine)
     for version, description, function in MIGRATIONS:
-        if version <= done or (target is not None and version > target):
+        if version in done or (target is not None and version > target):
             continue
         with engine.begin() as connection:
             function(connection)
