@@ -1,9 +1,11 @@
 """The console's pages and JSON API (``/console``), served by the gateway.
 
 Pages are plain HTML with one script (``static/console.js``) that polls the queue, so the
-list updates without reloading. Every opening or change of a conversation goes to the audit
-log. Commission members only review anonymized dossiers: conversations are never anonymized,
-so every conversation endpoint refuses them (and logs the attempt).
+list updates without reloading. Every opening or change of a conversation, and every opening
+of a dossier, goes to the audit log; the poll that refreshes an open conversation does not
+(it is not a new access, and it is refused for a conversation this session never opened).
+Commission members only review anonymized dossiers: conversations are never anonymized, so
+every conversation endpoint, and the full dossier, refuse them (and log the attempt).
 """
 
 from __future__ import annotations
