@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import dossiers  # noqa: F401  (registers the dossier tables on Base)
+from bot.store import appointments, dossiers, followups  # noqa: F401  (tables on Base)
 from bot.store.models import Base
 
 _version_metadata = MetaData()
@@ -50,6 +50,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (2, "dossiers, their history, consent records, read audit log, conversation aliases",
      _tables("dossiers", "dossier_events", "consent_records", "dossier_reads",
              "conversation_aliases")),
+    (4, "appointments with a person, their reminder claims, dossier follow-ups",
+     _tables("appointments", "appointment_reminders", "dossier_followups")),
 ]
 
 

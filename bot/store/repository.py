@@ -24,6 +24,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.store.appointments  # noqa: F401  (appointment tables, idem)
+import bot.store.followups  # noqa: F401  (follow-up table, idem)
 import bot.store.handoff  # noqa: F401  (registers the handoff tables before create_all)
 from bot.store.crypto import StoreKeys
 from bot.store.dossiers import attach_to_open_dossier, move_resident_records
