@@ -91,7 +91,7 @@ def run_stack(tmp_path, monkeypatch) -> Callable[..., None]:
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", TWILIO_SID)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TWILIO_TOKEN)
     monkeypatch.setenv("TWILIO_SMS_FROM", SMS_FROM)
-    twilio = fake_twilio().start()
+    twilio = fake_twilio()
     monkeypatch.setenv("TWILIO_API_BASE_URL", twilio.url)
 
     def run(scenario: Callable[[Stack], Awaitable[None]], now: datetime,
