@@ -133,7 +133,7 @@ class Jobs:
         except Exception as exc:  # noqa: BLE001 (one resident's failure must not stop the rest)
             log.warning("scheduled message failed: %s", type(exc).__name__)
             return "failed"
-        if delivery.status in ("sent", "template"):
+        if delivery.status == "sent":
             # The resident may answer "1" or "Annuler": their reply maps to these buttons.
             self._offered.remember(resident_id, messages)
         return delivery.status
