@@ -99,7 +99,8 @@ class Jobs:
                 await self._store.run(lambda _r, a=appointment, s=status:
                                       self._appointments.finish_reminder(a.id, s))
                 report.reminders[status] = report.reminders.get(status, 0) + 1
-        due_followups = await self._store.run(lambda _r: self._followups.due(self._followup_days))
+        due_followups = await self._store.run(
+            lambda _r: self._followups.due(self._followup_days, now))
         for item in due_followups:
             claimed = await self._store.run(lambda _r, i=item: self._followups.claim(i,
                                                                                     self._worker))

@@ -58,9 +58,10 @@ class Followups:
         self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
         self.clock = clock
 
-    def due(self, days: int) -> list[DueFollowup]:
-        """Dossiers produced at least ``days`` ago, still not submitted, never asked about."""
-        horizon = self.clock() - timedelta(days=days)
+    def due(self, days: int, now: datetime | None = None) -> list[DueFollowup]:
+        """Dossiers produced at least ``days`` before ``now``, still not submitted, never
+        asked about."""
+        horizon = (now or self.clock()) - timedelta(days=days)
         with self._sessions() as session:
             produced = (select(DossierEventRow.dossier_id,
                                func.min(DossierEventRow.at).label("produced_at"))
