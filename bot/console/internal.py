@@ -25,7 +25,8 @@ _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 _CONVERSATION = re.compile(r"[0-9a-f]{32}")
 
 
-def _authorised(request: web.Request) -> bool:
+def authorised(request: web.Request) -> bool:
+    """Loopback, no proxy header, and the internal token: the action server and nothing else."""
     if request.remote not in _LOOPBACK or "X-Forwarded-For" in request.headers:
         return False
     expected = "Bearer " + internal_token(request.app["settings"].secret_key)
@@ -38,7 +39,7 @@ async def create_handoff(request: web.Request) -> web.Response:
 
     ``need`` (``cannot_write``, ``no_documents``, ``complex_case``) goes with reason ``flow``.
     """
-    if not _authorised(request):
+    if not authorised(request):
         return json_error(403, "forbidden")
     try:
         body = json.loads(await request.read())

@@ -21,7 +21,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, inspe
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeEngine
 
-from bot.store import dossiers, handoff  # noqa: F401  (register their tables on Base)
+from bot.store import appointments, dossiers, followups, handoff  # noqa: F401  (tables on Base)
 from bot.store.models import Base
 
 _version_metadata = MetaData()
@@ -75,6 +75,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
      _then(_tables("handoffs", "handoff_transcript", "handoff_notes", "console_users",
                    "console_sessions", "access_audit"),
            _add_column("handoffs", "need", String(16)))),
+    (4, "appointments with a person, their reminder claims, dossier follow-ups",
+     _tables("appointments", "appointment_reminders", "dossier_followups")),
 ]
 
 

@@ -180,7 +180,7 @@ def test_migrations_adopt_a_store_created_before_them_without_losing_rows(tmp_pa
     repository.close()
     engine = create_engine(default_database_url(tmp_path), future=True)
     assert migrations.migrate(engine, target=1) == [1]
-    assert migrations.migrate(engine, target=3) == [2, 3]
+    assert migrations.migrate(engine) == [v for v, _, _ in migrations.MIGRATIONS if v > 1]
     store = DossierStore(engine, repository.keys, tmp_path)
     assert store.create(resident, "css").resident_id == resident
     reopened = open_repository(default_database_url(tmp_path), SECRET, tmp_path)
