@@ -132,8 +132,9 @@ def say_what_happens_next(dispatcher: CollectingDispatcher, queued: bool, reason
 
 
 def offer_appointment_if_closed(dispatcher: CollectingDispatcher, commune: dict[str, Any],
-                                now: datetime) -> bool:
-    """Outside the team's verified hours: say when they are back, offer an appointment instead.
+                                now: datetime, need: str | None = None) -> bool:
+    """Outside the team's verified hours: say when they are back, offer an appointment instead
+    — with the person the need calls for (an écrivain public for someone who cannot write).
 
     Returns True when the offer was made (the conversation is then not queued yet: the
     resident chooses "Prendre rendez-vous" or "Laisser un message").
@@ -143,7 +144,8 @@ def offer_appointment_if_closed(dispatcher: CollectingDispatcher, commune: dict[
         return False
     dispatcher.utter_message(response="utter_handoff_closed_now",
                              when=say_moment(next_opening(weekly, now), now))
-    dispatcher.utter_message(response="utter_handoff_offer_appointment")
+    dispatcher.utter_message(response=f"utter_handoff_offer_appointment_{need}" if need
+                             else "utter_handoff_offer_appointment")
     return True
 
 
@@ -153,7 +155,7 @@ async def hand_to_person(dispatcher: CollectingDispatcher, tracker: Tracker, rea
     an appointment first (never for a crisis, which is queued at once)."""
     commune, now = _commune(), now_in_paris()
     if offer_appointment and reason != "crisis" and offer_appointment_if_closed(
-            dispatcher, commune, now):
+            dispatcher, commune, now, need):
         return
     queued = await request_human(tracker.sender_id, reason, need)
     say_what_happens_next(dispatcher, queued, reason, need, commune, now)

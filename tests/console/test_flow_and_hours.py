@@ -84,7 +84,7 @@ def test_outside_hours_the_bot_says_when_and_offers_an_appointment_before_queuin
             "r1", "ask_human", "c'est trop compliqué pour moi"))
         assert _said(dispatcher) == [
             ("utter_handoff_closed_now", {"when": "lundi 30 novembre à 9 h"}),
-            ("utter_handoff_offer_appointment", {})]
+            ("utter_handoff_offer_appointment_complex_case", {})]
         assert s.handoffs.queue() == []  # the resident chooses first
         # "Laisser un message": queued now, with the need said two messages earlier.
         dispatcher = await _run(ActionRequestHuman(), _tracker(
@@ -108,6 +108,32 @@ def test_a_crisis_outside_hours_is_queued_at_once_and_the_3114_is_named_meanwhil
             ("utter_handoff_crisis_meanwhile", {})]
         assert [h.reason for h in s.handoffs.queue()] == ["crisis"]
     run_stack(scenario)
+
+
+def test_outside_hours_a_plain_request_gets_the_general_appointment_offer(
+        run_stack, monkeypatch):
+    async def scenario(s: Stack) -> None:
+        _prepare(monkeypatch, s, SATURDAY_13H)
+        dispatcher = await _run(ActionRequestHuman(), _tracker("r1", "ask_human",
+                                                               "je veux parler à quelqu'un"))
+        assert [r for r, _ in _said(dispatcher)] == ["utter_handoff_closed_now",
+                                                     "utter_handoff_offer_appointment"]
+    run_stack(scenario)
+
+
+def test_each_need_specific_offer_books_with_the_person_that_need_calls_for():
+    import yaml
+
+    from bot.store.handoff import NEEDS
+    domain = Path(__file__).resolve().parents[2] / "domain.yml"
+    responses = yaml.safe_load(domain.read_text(encoding="utf-8"))["responses"]
+    kinds = {"cannot_write": "ecrivain_public", "no_documents": "france_services",
+             "complex_case": "ccas"}
+    for need in NEEDS:
+        [variant] = responses[f"utter_handoff_offer_appointment_{need}"]
+        payloads = [b["payload"] for b in variant["buttons"]]
+        assert payloads == [f'/book_appointment{{"permanence_kind":"{kinds[need]}"}}',
+                            "/wait_for_person"]
 
 
 def test_with_pantins_unverified_hours_nothing_is_announced_and_nothing_is_offered(
