@@ -1,5 +1,8 @@
 """When the team that answers in the console is there: the commune file's weekly hours.
 
+Also the one place for Paris time and for days, months and times in French words, shared with
+the appointments (``bot/appointments/``).
+
 ``handoff_team.opening_hours_weekly`` lists, per French day name, ranges ``"HH:MM-HH:MM"`` in
 Paris time. Only a verified value is used: unknown hours are never guessed, the bot then says
 "dès qu'une personne est disponible". Public holidays and closures are not in the file yet, so

@@ -17,6 +17,7 @@ from bot.appointments.permanences import KINDS, paris_to_utc, place, utc_to_pari
 from bot.console import auth
 from bot.console.views import _html, _topbar
 from bot.store.handoff import ConsoleSession
+from commune.hours import DAYS
 
 DAY_PATH = "/console/day"
 KIND_LABELS = {"ecrivain_public": "Écrivain public", "france_services": "France services",
@@ -29,7 +30,6 @@ REMINDER_LABELS = {None: "Pas encore envoyé", "claimed": "En cours d'envoi", "s
                    "opted_out": "Non envoyé : le résident a écrit STOP",
                    "failed": "Échec de l'envoi",
                    "no_channel": "Non envoyé : chat web, pas de canal"}
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def setup_day(app: web.Application) -> None:
@@ -74,7 +74,7 @@ async def day_page(request: web.Request) -> web.Response:
         + "".join(lines) + "</tbody></table>"
         if lines else '<p class="empty">Aucun rendez-vous ce jour-là.</p>')
     previous, following = day - timedelta(days=1), day + timedelta(days=1)
-    title = f"{_WEEKDAYS[day.weekday()]} {day.day:02d}/{day.month:02d}/{day.year}"
+    title = f"{DAYS[day.weekday()]} {day.day:02d}/{day.month:02d}/{day.year}"
     body = (
         f'<body class="app">{_topbar(session)}<main class="day"><nav class="day-nav">'
         f'<a href="{DAY_PATH}?date={previous.isoformat()}">← Veille</a>'

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.appointments.permanences import DAYS, utc_to_paris
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+from commune.hours import MONTHS, say_time
 
 
 def day_words(moment_utc: datetime) -> str:
@@ -17,8 +15,7 @@ def day_words(moment_utc: datetime) -> str:
 
 
 def time_words(moment_utc: datetime) -> str:
-    local = utc_to_paris(moment_utc)
-    return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    return say_time(utc_to_paris(moment_utc))
 
 
 def when_words(moment_utc: datetime) -> str:

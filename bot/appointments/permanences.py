@@ -14,12 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from commune import verified_value
+from commune.hours import DAYS, PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 # The people a resident can book, and the console speciality that receives them.
 KINDS = {"ecrivain_public": "ecrivain_public", "france_services": "france_services",
          "ccas": "travailleur_social"}
