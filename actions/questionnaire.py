@@ -4,9 +4,10 @@ One form serves every right the resident can check here (CSS, social housing, qu
 familial); ``RIGHT_QUESTIONS`` says which questions each one needs, and questions already
 answered in the conversation (household ages, couple) are not asked again. Each answer is
 read by bot.language.answers; one that cannot be read is asked again with an example, and
-"je ne sais pas" gets "une estimation suffit". The result comes from the eligibility
-service with every step of its calculation; when the service is down the resident is told
-so and offered a person, never a made-up answer.
+"je ne sais pas" gets "une estimation suffit". A resident going back on an earlier answer
+("non en fait on est 3", "corriger") gets that question again, then the form goes on. The
+result comes from the eligibility service with every step of its calculation; when the
+service is down the resident is told so and offered a person, never a made-up answer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from actions.household import Answers, household
 from bot.language.answers import (
     is_dont_know,
     parse_ages,
+    parse_correction,
     parse_housing_status,
     parse_monthly_amount,
     parse_yearly_amount,
@@ -45,6 +47,9 @@ RIGHTS_COMPUTED = {
     "logement_social": ["logement_social"],
     "quotient_familial": ["quotient_familial", "tarif_municipal"],
 }
+# Answers deduced from another one (one age: not a couple; not a tenant: no housing aid),
+# cleared with it when the resident corrects it.
+DEDUCED_FROM = {"household_ages": ["couple"], "housing_status": ["housing_aid_amount"]}
 # Kept for the rest of the conversation, so another check does not ask them again.
 HOUSEHOLD_SLOTS = {"household_ages", "couple"}
 ANSWER_SLOTS = sorted({slot for slots in RIGHT_QUESTIONS.values() for slot in slots})
@@ -91,6 +96,34 @@ def _yes_no_or_amount(text: str, parse_amount: Callable[[str], float | None]) ->
     return 0.0 if parse_yes_no(text) is False else parse_amount(text)
 
 
+def _correction(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
+                text: str) -> dict[str, Any] | None:
+    """Slots to clear when ``text`` goes back on an answer given before ``slot``, or None
+    when it does not (an answer to the current question is read as an answer).
+
+    The answer named ("on est 3" → the ages) is asked again; when none is named, the one
+    just before. With nothing answered before, the current question is asked again.
+    """
+    correction = parse_correction(text)
+    if correction is None:
+        return None
+    questions = RIGHT_QUESTIONS.get(tracker.get_slot("right_checked"), [])
+    earlier = questions[:questions.index(slot)] if slot in questions else []
+    answered = [q for q in earlier if tracker.get_slot(q) is not None]
+    if correction.question in answered:
+        target = correction.question
+    elif correction.question in questions:
+        return None  # the current question, or one still to come: read it as an answer
+    elif answered:
+        target = answered[-1]
+    else:
+        dispatcher.utter_message(response="utter_questionnaire_correct_again")
+        return {slot: None}
+    dispatcher.utter_message(response="utter_questionnaire_corrected")
+    cleared = [target, *DEDUCED_FROM.get(target, []), slot]
+    return {name: None for name in cleared}
+
+
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any,
             parser: Callable[[str], Any]) -> dict[str, Any]:
     """Read one answer; on failure empty the slot so that it is asked again, after saying why
@@ -102,6 +135,9 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value
     if not isinstance(value, str):
         return {slot: value}
     text = value
+    corrected = _correction(dispatcher, tracker, slot, text)
+    if corrected is not None:
+        return corrected
     if is_dont_know(text):
         dispatcher.utter_message(response="utter_questionnaire_estimate_ok")
         return {slot: None}
