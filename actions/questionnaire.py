@@ -24,6 +24,15 @@ from rasa_sdk.types import DomainDict
 from actions.eligibility_client import EligibilityUnavailable, evaluate
 from actions.explanation import explanation
 from actions.household import Answers, household
+from actions.suggestions import (
+    CHECKED_TOPICS,
+    SERVICE_RIGHTS,
+    already_received,
+    buttons,
+    discussed_topics,
+    pointed_by_answers,
+    suggestions,
+)
 from bot.language.answers import (
     is_dont_know,
     parse_ages,
@@ -53,18 +62,6 @@ DEDUCED_FROM = {"household_ages": ["couple"], "housing_status": ["housing_aid_am
 # Kept for the rest of the conversation, so another check does not ask them again.
 HOUSEHOLD_SLOTS = {"household_ages", "couple"}
 ANSWER_SLOTS = sorted({slot for slots in RIGHT_QUESTIONS.values() for slot in slots})
-
-# Right ids of the eligibility service → the button that explains each right here.
-RIGHT_BUTTONS = {
-    "rsa": ("RSA", "/rsa"),
-    "prime_activite": ("Prime d'activité", "/prime_activite"),
-    "aide_logement": ("Aide au logement", "/housing_aid"),
-    "logement_social": ("Logement social", "/social_housing_request"),
-    "caisse_sociale_alimentaire": ("Aide alimentaire", "/food_aid"),
-    "mutuelle_communale": ("Mutuelle communale", "/mutuelle_communale"),
-    "css": ("Complémentaire santé", "/css"),
-}
-
 
 # A question asked in the middle of the questionnaire gets its short answer, then the
 # questionnaire goes on where it was (the full answer stays one message away).
@@ -235,7 +232,8 @@ def answers_from(tracker: Tracker) -> Answers:
 
 
 class ActionEligibilityResult(Action):
-    """Computes the right checked, shows each result with its calculation, suggests others."""
+    """Computes the right checked, shows each result with its calculation, then suggests the
+    other rights the result and the answers point to (actions/suggestions.py)."""
 
     def name(self) -> str:
         return "action_eligibility_result"
@@ -264,12 +262,15 @@ class ActionEligibilityResult(Action):
         for result in more:  # the tariff band: its summary; its steps repeat the QF's
             dispatcher.utter_message(response="utter_eligibility_summary",
                                      summary=result["summary"])
+        discussed = discussed_topics(tracker)
         if right == "css" and main["status"] == "not_eligible":
             dispatcher.utter_message(response="utter_css_suggest_mutuelle")
-        buttons = [RIGHT_BUTTONS[r] for r in main.get("also_check", []) if r in RIGHT_BUTTONS]
-        if buttons:
-            dispatcher.utter_message(
-                response="utter_also_check",
-                buttons=[{"title": title, "payload": payload} for title, payload in buttons],
-            )
+            discussed.add("mutuelle_communale")  # its button was just given
+        answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
+        also = [SERVICE_RIGHTS[r] for r in main.get("also_check", []) if r in SERVICE_RIGHTS]
+        chosen = suggestions(CHECKED_TOPICS[right], pointed=also + pointed_by_answers(answers),
+                             discussed=discussed, received=already_received(answers),
+                             usual=False)
+        if chosen:
+            dispatcher.utter_message(response="utter_also_check", buttons=buttons(chosen))
         return forget
