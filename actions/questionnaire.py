@@ -4,9 +4,10 @@ One form serves every right the resident can check here (CSS, social housing, qu
 familial); ``RIGHT_QUESTIONS`` says which questions each one needs, and questions already
 answered in the conversation (household ages, couple) are not asked again. Each answer is
 read by bot.language.answers; one that cannot be read is asked again with an example, and
-"je ne sais pas" gets "une estimation suffit". The result comes from the eligibility
-service with every step of its calculation; when the service is down the resident is told
-so and offered a person, never a made-up answer.
+"je ne sais pas" gets "une estimation suffit". A resident going back on an earlier answer
+("non en fait on est 3", "corriger") gets that question again, then the form goes on. The
+result comes from the eligibility service with every step of its calculation; when the
+service is down the resident is told so and offered a person, never a made-up answer.
 """
 
 from __future__ import annotations
@@ -24,9 +25,19 @@ from actions.eligibility_client import EligibilityUnavailable, evaluate
 from actions.explanation import explanation
 from actions.household import Answers, household
 from actions.needs import detect_need
+from actions.suggestions import (
+    CHECKED_TOPICS,
+    SERVICE_RIGHTS,
+    already_received,
+    buttons,
+    discussed_topics,
+    pointed_by_answers,
+    suggestions,
+)
 from bot.language.answers import (
     is_dont_know,
     parse_ages,
+    parse_correction,
     parse_housing_status,
     parse_monthly_amount,
     parse_yearly_amount,
@@ -46,21 +57,12 @@ RIGHTS_COMPUTED = {
     "logement_social": ["logement_social"],
     "quotient_familial": ["quotient_familial", "tarif_municipal"],
 }
+# Answers deduced from another one (one age: not a couple; not a tenant: no housing aid),
+# cleared with it when the resident corrects it.
+DEDUCED_FROM = {"household_ages": ["couple"], "housing_status": ["housing_aid_amount"]}
 # Kept for the rest of the conversation, so another check does not ask them again.
 HOUSEHOLD_SLOTS = {"household_ages", "couple"}
 ANSWER_SLOTS = sorted({slot for slots in RIGHT_QUESTIONS.values() for slot in slots})
-
-# Right ids of the eligibility service → the button that explains each right here.
-RIGHT_BUTTONS = {
-    "rsa": ("RSA", "/rsa"),
-    "prime_activite": ("Prime d'activité", "/prime_activite"),
-    "aide_logement": ("Aide au logement", "/housing_aid"),
-    "logement_social": ("Logement social", "/social_housing_request"),
-    "caisse_sociale_alimentaire": ("Aide alimentaire", "/food_aid"),
-    "mutuelle_communale": ("Mutuelle communale", "/mutuelle_communale"),
-    "css": ("Complémentaire santé", "/css"),
-}
-
 
 # A question asked in the middle of the questionnaire gets its short answer, then the
 # questionnaire goes on where it was (the full answer stays one message away).
@@ -92,6 +94,34 @@ def _yes_no_or_amount(text: str, parse_amount: Callable[[str], float | None]) ->
     return 0.0 if parse_yes_no(text) is False else parse_amount(text)
 
 
+def _correction(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
+                text: str) -> dict[str, Any] | None:
+    """Slots to clear when ``text`` goes back on an answer given before ``slot``, or None
+    when it does not (an answer to the current question is read as an answer).
+
+    The answer named ("on est 3" → the ages) is asked again; when none is named, the one
+    just before. With nothing answered before, the current question is asked again.
+    """
+    correction = parse_correction(text)
+    if correction is None:
+        return None
+    questions = RIGHT_QUESTIONS.get(tracker.get_slot("right_checked"), [])
+    earlier = questions[:questions.index(slot)] if slot in questions else []
+    answered = [q for q in earlier if tracker.get_slot(q) is not None]
+    if correction.question in answered:
+        target = correction.question
+    elif correction.question in questions:
+        return None  # the current question, or one still to come: read it as an answer
+    elif answered:
+        target = answered[-1]
+    else:
+        dispatcher.utter_message(response="utter_questionnaire_correct_again")
+        return {slot: None}
+    dispatcher.utter_message(response="utter_questionnaire_corrected")
+    cleared = [target, *DEDUCED_FROM.get(target, []), slot]
+    return {name: None for name in cleared}
+
+
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any,
             parser: Callable[[str], Any]) -> dict[str, Any]:
     """Read one answer; on failure empty the slot so that it is asked again, after saying why
@@ -106,6 +136,9 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value
     if detect_need(text):  # "je n'ai pas mon avis d'imposition", "je ne sais pas écrire"
         dispatcher.utter_message(response="utter_need_person_offer")
         return {slot: None}
+    corrected = _correction(dispatcher, tracker, slot, text)
+    if corrected is not None:
+        return corrected
     if is_dont_know(text):
         dispatcher.utter_message(response="utter_questionnaire_estimate_ok")
         return {slot: None}
@@ -203,7 +236,8 @@ def answers_from(tracker: Tracker) -> Answers:
 
 
 class ActionEligibilityResult(Action):
-    """Computes the right checked, shows each result with its calculation, suggests others."""
+    """Computes the right checked, shows each result with its calculation, then suggests the
+    other rights the result and the answers point to (actions/suggestions.py)."""
 
     def name(self) -> str:
         return "action_eligibility_result"
@@ -232,12 +266,15 @@ class ActionEligibilityResult(Action):
         for result in more:  # the tariff band: its summary; its steps repeat the QF's
             dispatcher.utter_message(response="utter_eligibility_summary",
                                      summary=result["summary"])
+        discussed = discussed_topics(tracker)
         if right == "css" and main["status"] == "not_eligible":
             dispatcher.utter_message(response="utter_css_suggest_mutuelle")
-        buttons = [RIGHT_BUTTONS[r] for r in main.get("also_check", []) if r in RIGHT_BUTTONS]
-        if buttons:
-            dispatcher.utter_message(
-                response="utter_also_check",
-                buttons=[{"title": title, "payload": payload} for title, payload in buttons],
-            )
+            discussed.add("mutuelle_communale")  # its button was just given
+        answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
+        also = [SERVICE_RIGHTS[r] for r in main.get("also_check", []) if r in SERVICE_RIGHTS]
+        chosen = suggestions(CHECKED_TOPICS[right], pointed=also + pointed_by_answers(answers),
+                             discussed=discussed, received=already_received(answers),
+                             usual=False)
+        if chosen:
+            dispatcher.utter_message(response="utter_also_check", buttons=buttons(chosen))
         return forget

@@ -2,19 +2,24 @@
 
 Answers come as residents type them: "34 8 et 5", "1 100 €", "mille deux cents euros",
 "ouais", "chez ma soeur". Each reader returns the value, or None when the answer does not
-say it, so the form asks again rather than guessing. Pure Python, tested without Rasa.
+say it, so the form asks again rather than guessing. ``parse_correction`` recognises a
+resident going back on an answer ("non en fait on est 3", "je me suis trompée pour le
+loyer", "corriger"). Pure Python, tested without Rasa.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.language.normalize import normalize
 
 __all__ = [
+    "Correction",
     "is_dont_know",
     "parse_ages",
     "parse_amount",
+    "parse_correction",
     "parse_monthly_amount",
     "parse_yearly_amount",
     "parse_yes_no",
@@ -48,6 +53,58 @@ _HOUSING_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                 r"|credit immobilier)\b(?! (veut|refuse|ne|me|m'))")),
     ("locataire", re.compile(r"\b(locataire|loyer|je loue|location|hlm|bailleur|bail)\b")),
 ]
+
+# Saying one wants to correct, with nothing else needed: "corriger", "je me suis trompé".
+_CORRECTION_CLEAR = re.compile(
+    r"\b(corriger|correction|corrige|je me suis trompee?|je me suis gouree?|trompee? de"
+    r"|erreur|rectifier|je rectifie|revenir en arriere|retour en arriere|c'est faux"
+    r"|(modifier|changer) (ma|la|une|mon) (reponse|reponse d'avant)"
+    r"|question (d'avant|precedente))\b"
+)
+# Words that correct only when the answer they correct is named: "non en fait on est 3".
+_CORRECTION_SOFT = re.compile(r"\b(en fait|enfait|plutot|non pardon|pardon non|oups|oops"
+                              r"|finalement|je voulais dire)\b")
+# Which question a correction is about, from the words naming it; the most specific first.
+_CORRECTED_QUESTION: list[tuple[str, re.Pattern[str]]] = [
+    ("family_benefits", re.compile(r"\b(allocations? familiales?|prestations?"
+                                   r"|complement familial|allocs?)\b")),
+    ("rfr_n2", re.compile(r"\b(revenu fiscal|rfr|impots?|avis d'imposition)\b")),
+    ("housing_aid_amount", re.compile(r"\b(apl|als|alf|aides? au logement|allocation logement)\b")),
+    ("rsa_amount", re.compile(r"\brsa\b")),
+    ("housing_status", re.compile(r"\b(locataire|proprietaire|heberge|hebergee|loyer"
+                                  r"|sans domicile|logement|a la rue)\b")),
+    ("other_resources", re.compile(r"\b(salaires?|chomage|retraites?|revenus?|ressources"
+                                   r"|gagne|gagnons|pension|touche)\b")),
+    ("disability", re.compile(r"\b(handicap|handicapee?|mdph)\b")),
+    ("couple", re.compile(r"\b(couple|mari|femme|conjointe?|compagnon|compagne|celibataire"
+                          r"|mariee?|pacsee?|divorcee?|separee?|seule?)\b")),
+    ("household_ages", re.compile(r"\b(on est|nous sommes|ages?|ans|enfants?|personnes?"
+                                  r"|foyer|bebe|fils|fille)\b")),
+]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The resident goes back on an answer; ``question`` is the slot of the answer named,
+    or None when they did not say which one (the previous answer, then)."""
+
+    question: str | None
+
+
+def parse_correction(text: str) -> Correction | None:
+    """A correction of an earlier answer, or None when the message is not one.
+
+    "corriger" or "je me suis trompé" is a correction on its own; "en fait" or "plutôt" is
+    one only with the answer it corrects named ("non en fait on est 3"), since "en fait
+    1200" is just an answer.
+    """
+    plain = normalize(text, numbers=False)
+    question = next((slot for slot, words in _CORRECTED_QUESTION if words.search(plain)), None)
+    if _CORRECTION_CLEAR.search(plain):
+        return Correction(question)
+    if question and _CORRECTION_SOFT.search(plain):
+        return Correction(question)
+    return None
 
 
 def is_dont_know(text: str) -> bool:

@@ -250,6 +250,8 @@ _RULES_SPEC: tuple[tuple[str, str], ...] = (
      r"\b(?:vie|vivre) ne (?:vaut|vaux|sert) (?:plus|pas|a) (?:la peine|le coup|rien)\b|"
      r"\bvaut (?:plus|pas) (?:la peine|le coup) de vivre\b|"
      r"\ba quoi (?:bon|ca sert de) (?:vivre|continuer a vivre|rester en vie)\b|"
+     r"\b(?:ca|sa|cela) (?:ne )?sert (?:a rien|plus a rien|a quoi) de "
+     r"(?:vivre|continuer a vivre|rester en vie)\b" + _NOT_A_PLACE + r"|"
      r"\bpourquoi (?:je )?(?:vivre|vis encore|continuer a vivre|rester en vie)\b"),
     # 4. Ending it, disappearing, not waking up.
     ("end.en_finir",
@@ -356,7 +358,9 @@ _RULES_SPEC: tuple[tuple[str, str], ...] = (
     # "j'ai pris tous mes cachets" said alone; "j'ai (bien) pris tous mes médicaments ce matin"
     # or "comme prescrit" is adherence.
     ("means.all_pills",
-     r"\b(?:j'ai|il a|elle a|a) pris (?:tous|toutes) (?:mes|ses|les) " + _DRUGS + r"\b"
+     r"\b(?:(?:j'ai|il a|elle a|a) pris|"
+     r"(?:vais|va|veux|veut|voudrais|pense a|envie de) (?:\S+ )?(?:prendre|avaler)) "
+     r"(?:tous|toutes) (?:mes|ses|les) " + _DRUGS + r"\b"
      r"(?! (?:ce|cette|du|de la|le|les|aujourd'hui|hier|comme|prescrits?|selon|chaque|tous|"
      r"a|au|avant|apres|en|sauf|pour (?!(?:mourir|en finir)\b)))"),
     # Preparing the means: "j'ai préparé une corde" (not "une corde à linge / à sauter").

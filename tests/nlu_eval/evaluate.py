@@ -1,13 +1,18 @@
-"""Measure a trained Rasa model on the held-out first messages (issue 3's quality targets).
+"""Measure a trained Rasa model on residents' first messages (issue 3's quality targets).
 
 Usage (Rasa environment)::
 
-    python -m tests.nlu_eval.evaluate --model models/relais.tar.gz [--check] [--json OUT]
+    python -m tests.nlu_eval.evaluate --model models/relais.tar.gz [--set dev|heldout]
+        [--check] [--errors] [--json OUT]
 
-Reports per-topic precision / recall / F1, the share of messages on the right topic, crisis
-recall and false crisis alarms (for the whole pipeline and for the model alone, i.e. before
-the safety net overrode it), and per-message parse latency. ``--check`` exits with status 1
-when a target is missed. The scoring functions need no Rasa and are unit-tested.
+Two sets: ``heldout`` (first_messages.yml, the measure of the targets, default) and ``dev``
+(dev_messages.yml, where weaknesses are looked for). Reports per-topic precision / recall /
+F1 and which topics each topic's misses went to, the share of messages on the right topic,
+crisis recall and false crisis alarms (for the whole pipeline and for the model alone, i.e.
+before the safety net overrode it), and per-message parse latency. ``--check`` exits with
+status 1 when a target is missed. ``--errors`` prints each missed message, for the dev set
+only: the held-out messages are never shown, not even in ``--json``, so that nobody writes
+training data from them (README.md). The scoring functions need no Rasa and are unit-tested.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from typing import Any
 import yaml
 
 HELD_OUT_PATH = pathlib.Path(__file__).with_name("first_messages.yml")
+DEV_PATH = pathlib.Path(__file__).with_name("dev_messages.yml")
+SETS = {"heldout": HELD_OUT_PATH, "dev": DEV_PATH}
+# The only set whose messages may be printed: the held-out one must stay unseen.
+SETS_WITH_VISIBLE_MESSAGES = {"dev"}
 CRISIS = "crisis"
 TARGET_TOPIC_ACCURACY = 0.95
 
@@ -53,6 +62,9 @@ class Report:
     latency_ms_mean: float | None = None
     latency_ms_p95: float | None = None
     topics: list[TopicScore] = field(default_factory=list)
+    # gold topic -> {predicted topic -> number of messages}, misses only.
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    # One entry per miss: gold topic, predicted topic and, for the dev set only, the text.
     errors: list[dict[str, str]] = field(default_factory=list)
 
     def targets_met(self) -> bool:
@@ -82,6 +94,11 @@ def score(gold: list[str], predicted: list[str]) -> Report:
         recall = _ratio(true_pos, support)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         topics.append(TopicScore(topic, support, precision, recall, f1))
+    confusion: dict[str, dict[str, int]] = {}
+    for g, p in pairs:
+        if g != p:
+            row = confusion.setdefault(g, {})
+            row[p] = row.get(p, 0) + 1
     crisis_gold = sum(1 for g in gold if g == CRISIS)
     crisis_caught = sum(1 for g, p in pairs if g == CRISIS and p == CRISIS)
     return Report(
@@ -90,6 +107,7 @@ def score(gold: list[str], predicted: list[str]) -> Report:
         crisis_recall=_ratio(crisis_caught, crisis_gold) if crisis_gold else 1.0,
         crisis_false_alarms=sum(1 for g, p in pairs if g != CRISIS and p == CRISIS),
         topics=topics,
+        confusion=confusion,
     )
 
 
@@ -100,9 +118,15 @@ def model_only_intent(parse: dict[str, Any]) -> str | None:
     return (parse.get("intent") or {}).get("name")
 
 
-def load_held_out(path: pathlib.Path = HELD_OUT_PATH) -> list[dict[str, Any]]:
-    """The held-out messages, as a list of ``{text, topic, idiom?, note?}``."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_messages(name: str) -> list[dict[str, Any]]:
+    """The messages of one set (``heldout`` or ``dev``): a list of ``{text, topic, idiom?,
+    note?}``."""
+    return yaml.safe_load(SETS[name].read_text(encoding="utf-8"))
+
+
+def load_held_out() -> list[dict[str, Any]]:
+    """The held-out messages (first_messages.yml)."""
+    return load_messages("heldout")
 
 
 async def _parse_all(model: str, texts: list[str]) -> tuple[list[dict[str, Any]], list[float]]:
@@ -122,10 +146,13 @@ async def _parse_all(model: str, texts: list[str]) -> tuple[list[dict[str, Any]]
     return parses, latencies
 
 
-def evaluate(model: str, held_out: list[dict[str, Any]]) -> Report:
-    """Parse every held-out message with ``model`` and score the result."""
-    texts = [m["text"] for m in held_out]
-    gold = [m["topic"] for m in held_out]
+def evaluate(model: str, messages: list[dict[str, Any]], *, keep_texts: bool = False) -> Report:
+    """Parse every message with ``model`` and score the result.
+
+    The texts of the misses are kept in ``errors`` only with ``keep_texts`` (the dev set).
+    """
+    texts = [m["text"] for m in messages]
+    gold = [m["topic"] for m in messages]
     parses, latencies = asyncio.run(_parse_all(model, texts))
     predicted = [(p.get("intent") or {}).get("name") or "" for p in parses]
     report = score(gold, predicted)
@@ -135,8 +162,8 @@ def evaluate(model: str, held_out: list[dict[str, Any]]) -> Report:
     report.latency_ms_mean = statistics.fmean(latencies)
     report.latency_ms_p95 = sorted(latencies)[max(0, int(len(latencies) * 0.95) - 1)]
     report.errors = [
-        {"text": m["text"], "topic": m["topic"], "predicted": p}
-        for m, p in zip(held_out, predicted, strict=True)
+        {"topic": m["topic"], "predicted": p} | ({"text": m["text"]} if keep_texts else {})
+        for m, p in zip(messages, predicted, strict=True)
         if m["topic"] != p
     ]
     return report
@@ -145,7 +172,7 @@ def evaluate(model: str, held_out: list[dict[str, Any]]) -> Report:
 def format_report(report: Report, label: str) -> str:
     """A plain-text table for the terminal and for docs."""
     lines = [
-        f"{label}: {report.messages} held-out messages",
+        f"{label}: {report.messages} messages",
         f"  right topic          {report.topic_accuracy:6.1%}"
         f"  (target >= {TARGET_TOPIC_ACCURACY:.0%})",
         f"  crisis recall        {report.crisis_recall:6.1%}  (target 100 %)",
@@ -166,20 +193,43 @@ def format_report(report: Report, label: str) -> str:
         lines.append(
             f"  {t.topic:<24} {t.support:>4} {t.precision:>6.2f} {t.recall:>6.2f} {t.f1:>6.2f}"
         )
+    if report.confusion:
+        lines.append("  misses, gold topic -> predicted topic (count)")
+        for gold in sorted(report.confusion):
+            row = sorted(report.confusion[gold].items(), key=lambda item: (-item[1], item[0]))
+            lines.append(f"  {gold:<24} " + ", ".join(f"{p or '(none)'} {n}" for p, n in row))
     return "\n".join(lines)
+
+
+def format_errors(report: Report) -> str:
+    """Each missed message with its gold and predicted topics (dev set only)."""
+    return "\n".join(
+        f"  [{e['topic']} -> {e['predicted']}] {e['text']}" for e in report.errors if "text" in e
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: evaluate one model, print the report, optionally check the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="trained model archive (.tar.gz)")
+    parser.add_argument("--set", dest="set_name", choices=sorted(SETS), default="heldout",
+                        help="heldout (the targets' measure, default) or dev (to look into)")
+    parser.add_argument("--errors", action="store_true",
+                        help="print every missed message (dev set only)")
     parser.add_argument("--label", default=None, help="name printed for this model")
     parser.add_argument("--json", type=pathlib.Path, default=None, help="write the report here")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
+    visible = args.set_name in SETS_WITH_VISIBLE_MESSAGES
+    if args.errors and not visible:
+        print(f"Refused: the {args.set_name} messages are never shown (tests/nlu_eval/README.md);"
+              " use --set dev to look at misses.", file=sys.stderr)
+        return 2
 
-    report = evaluate(args.model, load_held_out())
-    print(format_report(report, args.label or args.model))
+    report = evaluate(args.model, load_messages(args.set_name), keep_texts=visible)
+    print(format_report(report, f"{args.label or args.model} on the {args.set_name} set"))
+    if args.errors:
+        print(format_errors(report))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(asdict(report), ensure_ascii=False, indent=2))

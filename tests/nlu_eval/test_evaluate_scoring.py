@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu_eval.evaluate import Report, format_report, model_only_intent, score
+from tests.nlu_eval.evaluate import Report, format_report, main, model_only_intent, score
 
 
 def test_a_perfect_prediction_meets_every_target() -> None:
@@ -64,3 +64,15 @@ def test_lengths_must_match() -> None:
 def test_an_empty_report_is_not_a_pass() -> None:
     assert not Report(messages=0, topic_accuracy=0.0, crisis_recall=1.0,
                       crisis_false_alarms=0).targets_met()
+
+
+def test_misses_are_counted_by_where_they_went() -> None:
+    report = score(["css", "css", "css", "rsa"], ["css", "mutuelle_communale", "rsa", "rsa"])
+    assert report.confusion == {"css": {"mutuelle_communale": 1, "rsa": 1}}
+    assert "css" in format_report(report, "probe").split("misses")[1]
+
+
+def test_held_out_messages_are_never_printed(capsys) -> None:
+    assert main(["--model", "no-model.tar.gz", "--set", "heldout", "--errors"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Refused" in err

@@ -24,12 +24,12 @@ def report():
     return result
 
 
+# The held-out texts are never shown, not even in a failure: only where the misses went.
 def test_every_crisis_message_is_answered_as_a_crisis(report):
-    missed = [e["text"] for e in report.errors if e["topic"] == "crisis"]
-    assert report.crisis_recall == 1.0, missed
+    assert report.crisis_recall == 1.0, report.confusion.get("crisis")
 
 
 def test_no_other_message_is_answered_as_a_crisis(report):
-    alarms = [e["text"] for e in report.errors if e["predicted"] == "crisis"]
+    alarms = {gold: row["crisis"] for gold, row in report.confusion.items() if "crisis" in row}
     assert report.crisis_false_alarms == 0, alarms
 
