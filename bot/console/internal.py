@@ -22,10 +22,11 @@ log = logging.getLogger("relais.handoff")
 
 HANDOFFS_PATH = "/internal/handoffs"
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
-_CONVERSATION = re.compile(r"[0-9a-f]{32}")
+CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
 
 
-def _authorised(request: web.Request) -> bool:
+def authorised(request: web.Request) -> bool:
+    """A loopback caller (not proxied) holding the internal token: the action server."""
     if request.remote not in _LOOPBACK or "X-Forwarded-For" in request.headers:
         return False
     expected = "Bearer " + internal_token(request.app["settings"].secret_key)
@@ -35,7 +36,7 @@ def _authorised(request: web.Request) -> bool:
 
 async def create_handoff(request: web.Request) -> web.Response:
     """Queues ``{"conversation_id", "reason"}``; answers its place in the queue."""
-    if not _authorised(request):
+    if not authorised(request):
         return json_error(403, "forbidden")
     try:
         body = json.loads(await request.read())
@@ -44,7 +45,7 @@ async def create_handoff(request: web.Request) -> web.Response:
     if not isinstance(body, dict):
         return json_error(422, "invalid_request")
     conversation, reason = body.get("conversation_id"), body.get("reason")
-    if not isinstance(conversation, str) or not _CONVERSATION.fullmatch(conversation):
+    if not isinstance(conversation, str) or not CONVERSATION_ID.fullmatch(conversation):
         return json_error(422, "invalid_request", field="conversation_id")
     if reason not in REASONS:
         return json_error(422, "invalid_request", field="reason")
