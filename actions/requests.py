@@ -57,7 +57,7 @@ def _current_question(dossier: dict[str, Any], tracker: Tracker) -> Question | N
 
 
 async def _dossier(tracker: Tracker) -> dict[str, Any] | None:
-    dossier_id = tracker.get_slot("dossier_id")
+    dossier_id = tracker.get_slot("request_dossier_id")
     if not dossier_id:
         return None
     return (await call("dossiers/get", tracker.sender_id, dossier_id=dossier_id))["dossier"]
@@ -109,7 +109,8 @@ class ActionRequestOpen(Action):
             return _unavailable(dispatcher)
         dispatcher.utter_message(
             response="utter_request_start" if opened["created"] else "utter_request_resumed")
-        return [SlotSet("dossier_id", dossier["id"]), SlotSet("request_household_size", size),
+        return [SlotSet("request_dossier_id", dossier["id"]),
+                SlotSet("request_household_size", size),
                 SlotSet("request_fixing", None), SlotSet("request_right", None),
                 FollowupAction("request_form")]
 
@@ -132,8 +133,8 @@ class ActionRequestResume(Action):
             return []
         dispatcher.utter_message(response="utter_request_resumed")
         events: list[dict[str, Any]] = [SlotSet("request_fixing", None)]
-        if dossier["id"] != tracker.get_slot("dossier_id"):
-            events += [SlotSet("dossier_id", dossier["id"]),
+        if dossier["id"] != tracker.get_slot("request_dossier_id"):
+            events += [SlotSet("request_dossier_id", dossier["id"]),
                        SlotSet("request_household_size", None)]
         return [*events, FollowupAction("request_form")]
 
@@ -364,7 +365,7 @@ class ActionRequestDeliver(Action):
         documents, where = _checklist(dossier["right"], dossier["variant"])
         dispatcher.utter_message(response="utter_request_documents", documents=documents)
         dispatcher.utter_message(response="utter_request_where", where=where)
-        return [SlotSet("dossier_id", None), SlotSet("request_household_size", None)]
+        return [SlotSet("request_dossier_id", None), SlotSet("request_household_size", None)]
 
 
 class ActionEraseMyData(Action):
@@ -382,4 +383,4 @@ class ActionEraseMyData(Action):
             dispatcher.utter_message(response="utter_delete_my_data_how")
             return []
         dispatcher.utter_message(response="utter_erasure_started")
-        return [ActiveLoop(None), SlotSet("dossier_id", None)]
+        return [ActiveLoop(None), SlotSet("request_dossier_id", None)]

@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bot.appointments.setup import setup_appointments
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
 from bot.console.internal import HANDOFFS_PATH, create_handoff
@@ -89,6 +90,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
     setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
     setup_console(app)  # the agents' console (bot/console/)
     setup_dossier_routes(app)  # the action server's way to dossiers and erasure
+    setup_appointments(app)  # appointments, reminders, follow-ups (bot/appointments/)
     return app
 
 

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.http_errors import dumps, json_error
 from bot.identity import internal_token
-from bot.store.handoff import REASONS, Handoffs
+from bot.store.handoff import NEEDS, REASONS, Handoffs
 
 log = logging.getLogger("relais.handoff")
 
@@ -26,7 +26,7 @@ CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def authorised(request: web.Request) -> bool:
-    """A loopback caller (not proxied) holding the internal token: the action server."""
+    """Loopback, no proxy header, and the internal token: the action server and nothing else."""
     if request.remote not in _LOOPBACK or "X-Forwarded-For" in request.headers:
         return False
     expected = "Bearer " + internal_token(request.app["settings"].secret_key)
@@ -35,7 +35,10 @@ def authorised(request: web.Request) -> bool:
 
 
 async def create_handoff(request: web.Request) -> web.Response:
-    """Queues ``{"conversation_id", "reason"}``; answers its place in the queue."""
+    """Queues ``{"conversation_id", "reason", "need"?}``; answers its place in the queue.
+
+    ``need`` (``cannot_write``, ``no_documents``, ``complex_case``) goes with reason ``flow``.
+    """
     if not authorised(request):
         return json_error(403, "forbidden")
     try:
@@ -49,16 +52,20 @@ async def create_handoff(request: web.Request) -> web.Response:
         return json_error(422, "invalid_request", field="conversation_id")
     if reason not in REASONS:
         return json_error(422, "invalid_request", field="reason")
+    need = body.get("need")
+    if need is not None and (reason != "flow" or need not in NEEDS):
+        return json_error(422, "invalid_request", field="need")
     store = request.app["store"]
     handoffs: Handoffs = request.app["handoffs"]
     identities = await store.run(lambda r: r.identities_of(conversation))
     channel = "channels" if identities else "web"
     handoff, created = await store.run(
-        lambda _r: handoffs.escalate(conversation, channel, reason))
+        lambda _r: handoffs.escalate(conversation, channel, reason, need))
     position = await store.run(lambda _r: handoffs.position(handoff.id))
     # No conversation id in the log: the reason and the queue are enough to follow the load.
-    log.info("handoff %d %s (reason %s, position %d)", handoff.id,
-             "queued" if created else "already open", handoff.reason, position)
+    log.info("handoff %d %s (reason %s%s, position %d)", handoff.id,
+             "queued" if created else "already open", handoff.reason,
+             f" {handoff.need}" if handoff.need else "", position)
     return web.json_response({"handoff_id": handoff.id, "status": handoff.status,
                               "position": position, "created": created},
                              status=201 if created else 200, dumps=dumps)

@@ -100,8 +100,10 @@ def setup_dossier_routes(app: web.Application) -> None:
 async def _dossier_store(app: web.Application):
     store: AsyncStore = app["store"]
     repository = store.repository
-    dossiers = DossierStore(repository.engine, repository.keys, app["settings"].data_dir)
-    app["dossiers"] = dossiers
+    if "dossiers" not in app:  # the console's, when it is set up first: one store per app
+        app["dossiers"] = DossierStore(repository.engine, repository.keys,
+                                       app["settings"].data_dir)
+    dossiers = app["dossiers"]
     app["erasures"] = Erasures(store, dossiers, tracker_database_url(app["settings"].data_dir))
     app["conversations"].erasures = app["erasures"]
     yield
