@@ -248,6 +248,9 @@ class ActionEligibilityResult(Action):
         checked = household(answers_from(tracker), right)
         forget = [SlotSet(s, None) for s in ANSWER_SLOTS if s not in HOUSEHOLD_SLOTS]
         forget.append(SlotSet("right_checked", None))
+        # Kept for a request that may follow (actions/requests.py pre-fills it from these).
+        forget.append(SlotSet("eligibility_answers", {
+            "right": right, **{s: tracker.get_slot(s) for s in ANSWER_SLOTS}}))
         try:
             results = await evaluate(checked.request, RIGHTS_COMPUTED[right], commune_insee())
             shown = [results[r] for r in RIGHTS_COMPUTED[right]]

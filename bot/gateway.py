@@ -21,6 +21,7 @@ from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
 from bot.console.internal import HANDOFFS_PATH, create_handoff
 from bot.console.views import setup_console
+from bot.dossiers.routes import setup_dossier_routes
 from bot.health import service_states
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import RasaClient
@@ -88,6 +89,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
     app.router.add_static("/static/", STATIC_DIR)
     setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
     setup_console(app)  # the agents' console (bot/console/)
+    setup_dossier_routes(app)  # the action server's way to dossiers and erasure
     setup_appointments(app)  # appointments, reminders, follow-ups (bot/appointments/)
     return app
 

@@ -129,6 +129,9 @@ async def post_message(request: web.Request) -> web.Response:
     except AssistantTimeout:
         return json_error(504, "assistant_timeout")
     buttons.remember(conversation, messages)
+    erasures = app.get("erasures")
+    if erasures is not None:  # "supprimer mes données", confirmed in this turn
+        messages = messages + await erasures.after_turn(conversation)
     return web.json_response({"messages": [m.as_json() for m in messages]}, dumps=dumps)
 
 

@@ -11,12 +11,15 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.console.routing import HandoffRouter
 from bot.http_errors import MESSAGES
 from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
 from bot.web_channel import OfferedButtons
+
+if TYPE_CHECKING:
+    from bot.dossiers.routes import Erasures
 
 log = logging.getLogger("relais.channels")
 
@@ -33,6 +36,7 @@ class Conversations:
             weakref.WeakValueDictionary()
         )
         self._tasks: set[asyncio.Task] = set()
+        self.erasures: Erasures | None = None  # set by the dossier routes at start
 
     def lock(self, resident_id: str) -> asyncio.Lock:
         """One turn at a time per resident, so replies leave in the order messages came."""
@@ -65,6 +69,8 @@ class Conversations:
         except AssistantTimeout:
             return [BotMessage(MESSAGES["assistant_timeout"])]
         self.offered.remember(resident_id, messages)
+        if self.erasures is not None:  # "supprimer mes données", confirmed in this turn
+            messages = messages + await self.erasures.after_turn(resident_id)
         return messages
 
     def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:

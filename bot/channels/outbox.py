@@ -70,13 +70,23 @@ class Outbox:
             return Delivery("sent" if sent else "failed")
         if not self._public_url:
             return Delivery("failed")
-        token = await self._store.run(lambda r: r.save_outbound_file(
-            identity.resident_id, filename, content_type, data, FILE_LINK_LIFETIME))
-        link = f"{self._public_url}/channels/files/{token}"
+        link = await self.file_link(identity.resident_id, filename, content_type, data)
         if identity.channel == "whatsapp":
             return await self._twilio.send_first(identity_id, [BotMessage(caption)],
                                                  media_url=link)
         return await self._twilio.send_first(identity_id, [BotMessage(f"{caption}\n{link}")])
+
+
+    async def file_link(self, resident_id: str, filename: str, content_type: str,
+                        data: bytes) -> str:
+        """A download link (valid 7 days) for a channel that cannot carry the file itself.
+
+        Absolute with RELAIS_PUBLIC_URL; otherwise relative to the gateway, which is what the
+        local web chat, served by the gateway, needs.
+        """
+        token = await self._store.run(lambda r: r.save_outbound_file(
+            resident_id, filename, content_type, data, FILE_LINK_LIFETIME))
+        return f"{self._public_url or ''}/channels/files/{token}"
 
 
 async def download_file(request: web.Request) -> web.StreamResponse:

@@ -251,7 +251,7 @@ class TwilioChannel:
         if sent:
             counted = await self._store.run(
                 lambda r: r.count_outbound(identity.id, sent, segments))
-            if identity.channel == "sms":
+            if identity.channel == "sms" and counted is not None:
                 log.info("sms reply: %d message(s), %d segment(s); conversation total %d",
                          sent, segments, counted.segments_out)
 

@@ -22,7 +22,7 @@ log = logging.getLogger("relais.handoff")
 
 HANDOFFS_PATH = "/internal/handoffs"
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
-_CONVERSATION = re.compile(r"[0-9a-f]{32}")
+CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def authorised(request: web.Request) -> bool:
@@ -48,7 +48,7 @@ async def create_handoff(request: web.Request) -> web.Response:
     if not isinstance(body, dict):
         return json_error(422, "invalid_request")
     conversation, reason = body.get("conversation_id"), body.get("reason")
-    if not isinstance(conversation, str) or not _CONVERSATION.fullmatch(conversation):
+    if not isinstance(conversation, str) or not CONVERSATION_ID.fullmatch(conversation):
         return json_error(422, "invalid_request", field="conversation_id")
     if reason not in REASONS:
         return json_error(422, "invalid_request", field="reason")

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.anonymizer import anonymize_dossier
 from bot.dossiers.forms import RequestDefinition, load_requests
-from bot.dossiers.pdf import DossierView, format_value, render_dossier
+from bot.dossiers.pdf import DossierView, format_date, format_value, render_dossier
 from bot.store.dossiers import Dossier, DossierStore
 from commune import load_commune
 
@@ -38,6 +38,16 @@ def resident_pdf(store: DossierStore, resident_id: str, dossier_id: str,
     return pdf_filename(dossier), data
 
 
+def _person(person: dict[str, Any]) -> str:
+    """"Moussa Diallo, né(e) le 12/03/2015, fils": each member as the resident confirms it."""
+    parts = [" ".join(str(person[k]) for k in ("prenom", "nom") if person.get(k))]
+    if person.get("date_naissance"):
+        parts.append(f"né(e) le {format_date(person['date_naissance'])}")
+    if person.get("lien"):
+        parts.append(str(person["lien"]))
+    return ", ".join(p for p in parts if p)
+
+
 def summary(dossier: Dossier) -> list[tuple[str, str]]:
     """(label, value) of every answer, in the form's order: what the resident confirms."""
     definition: RequestDefinition = load_requests()[dossier.right]
@@ -48,8 +58,7 @@ def summary(dossier: Dossier) -> list[tuple[str, str]]:
         value = dossier.answers[item.id]
         if item.type == "persons":
             people = value if isinstance(value, list) else []
-            shown = "; ".join(" ".join(str(p.get(k, "")) for k in ("prenom", "nom", "lien")
-                                       if p.get(k)) for p in people if isinstance(p, dict))
+            shown = "; ".join(_person(p) for p in people if isinstance(p, dict))
             lines.append((item.label, shown or "aucune"))
         else:
             lines.append((item.label, format_value(item, value)))

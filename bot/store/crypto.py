@@ -23,10 +23,13 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-__all__ = ["InvalidToken", "StoreKeys"]
+__all__ = ["InvalidToken", "StoreKeys", "derive_key"]
 
 
-def _derive(secret_key: str, label: bytes) -> bytes:
+def derive_key(secret_key: str, label: bytes) -> bytes:
+    """32 bytes for one purpose (``label``), independent of every other key from the secret."""
+    if not secret_key:
+        raise ValueError("the store needs a non-empty secret key")
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"relais-store", info=label).derive(
         secret_key.encode()
     )
@@ -38,8 +41,8 @@ class StoreKeys:
     def __init__(self, secret_key: str):
         if not secret_key:
             raise ValueError("the store needs a non-empty secret key")
-        self._lookup_key = _derive(secret_key, b"lookup v1")
-        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret_key, b"fernet v1")))
+        self._lookup_key = derive_key(secret_key, b"lookup v1")
+        self._fernet = Fernet(base64.urlsafe_b64encode(derive_key(secret_key, b"fernet v1")))
 
     def lookup_hash(self, kind: str, address: str) -> str:
         """64 hex digits identifying an address (``kind`` is "phone" or "telegram")."""

@@ -180,6 +180,15 @@ class DossierStore:
 
     # --- dossiers ------------------------------------------------------------------------
 
+    def ensure_resident(self, resident_id: str) -> None:
+        """A resident row for a conversation that has none yet (the web chat, which has no
+        channel identity): their conversation id becomes their resident id, as on channels."""
+        with self._sessions() as session:
+            if session.get(Resident, resident_id) is None:
+                now = utcnow()
+                session.add(Resident(id=resident_id, created_at=now, last_activity_at=now))
+                session.commit()
+
     def create(self, resident_id: str, right: str, variant: str | None = None,
                actor: str = "relais") -> Dossier:
         """A new, empty dossier; ``right`` is one of RIGHTS (and a variant for social housing)."""

@@ -198,10 +198,16 @@ class Repository:
             row.opted_out_at = utcnow() if opted_out else None
             session.commit()
 
-    def count_outbound(self, identity_id: int, messages: int, segments: int) -> ChannelIdentity:
-        """Adds what was just sent; SMS segments are what the town is billed for."""
+    def count_outbound(self, identity_id: int, messages: int, segments: int
+                       ) -> ChannelIdentity | None:
+        """Adds what was just sent; SMS segments are what the town is billed for.
+
+        None when the identity is gone: the resident was erased in the turn just answered.
+        """
         with self._sessions() as session:
             row = session.get(ChannelIdentityRow, identity_id)
+            if row is None:
+                return None
             row.messages_out = (row.messages_out or 0) + messages
             row.segments_out = (row.segments_out or 0) + segments
             session.commit()

@@ -10,6 +10,7 @@ import pytest
 
 from bot.store.dossiers import DossierStore, open_dossier_store
 from bot.store.repository import Repository, default_database_url, open_repository
+from tests.console.conftest import run_stack  # noqa: F401 (an in-process gateway, for the API)
 
 SECRET = "test secret for dossiers"
 PHONE = "+33612345678"

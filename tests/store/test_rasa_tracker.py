@@ -1,0 +1,71 @@
+"""Rasa's conversations are stored encrypted, and read back as Rasa wrote them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.store.rasa_tracker import EncryptedSQLTrackerStore
+
+SECRET = "tracker-tests-secret"
+WORDS = "Je m'appelle Fatoumata Kouyaté, 06 77 88 99 00"
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+slots:
+  dossier_id:
+    type: text
+    mappings: [{type: custom}]
+""")
+
+
+def _store(path, secret=SECRET) -> EncryptedSQLTrackerStore:
+    return EncryptedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(path),
+                                    secret_key=secret)
+
+
+def test_messages_are_not_in_clear_in_the_file_and_come_back_intact(tmp_path):
+    db = tmp_path / "rasa-tracker.db"
+    store = _store(db)
+    tracker = DialogueStateTracker("a" * 32, DOMAIN.slots)
+    tracker.update(UserUttered(WORDS, {"name": "greet", "confidence": 0.9}))
+    tracker.update(BotUttered("Bonjour Fatoumata Kouyaté"))
+    tracker.update(SlotSet("dossier_id", "d1"))
+    asyncio.run(store.save(tracker))
+
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("rasa-tracker.db*"))
+    assert b"Kouyat" not in raw and b"06 77 88" not in raw and b"Fatoumata" not in raw
+    assert b"a" * 32 in raw  # the pseudonymous id stays queryable (erasure deletes by it)
+
+    again = asyncio.run(_store(db).retrieve("a" * 32))
+    assert again.latest_message.text == WORDS
+    assert again.get_slot("dossier_id") == "d1"
+    assert [e.text for e in again.events if isinstance(e, BotUttered)] == [
+        "Bonjour Fatoumata Kouyaté"]
+
+
+def test_saving_twice_appends_only_the_new_events(tmp_path):
+    db = tmp_path / "rasa-tracker.db"
+    store = _store(db)
+    tracker = DialogueStateTracker("b" * 32, DOMAIN.slots)
+    tracker.update(UserUttered("bonjour"))
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("encore"))
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("b" * 32))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["bonjour", "encore"]
+
+
+def test_another_key_cannot_read_the_conversation(tmp_path):
+    db = tmp_path / "rasa-tracker.db"
+    tracker = DialogueStateTracker("c" * 32, DOMAIN.slots)
+    tracker.update(UserUttered(WORDS))
+    asyncio.run(_store(db).save(tracker))
+    try:
+        asyncio.run(_store(db, secret="another-secret").retrieve("c" * 32))
+    except Exception as error:  # noqa: BLE001
+        assert type(error).__name__ == "InvalidToken"
+    else:
+        raise AssertionError("a wrong key read the conversation")
