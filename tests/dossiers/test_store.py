@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, select
 from bot.store import migrations
 from bot.store.dossiers import DossierStore
 from bot.store.models import Base
-from bot.store.repository import default_database_url, open_repository
+from bot.store.repository import open_repository
 from tests.dossiers.conftest import PHONE, SECRET
 from tests.dossiers.samples import CSS_ANSWERS
 
@@ -111,13 +111,13 @@ def test_a_file_from_a_resident_without_an_open_dossier_stays_with_the_resident(
     assert repo.save_document(resident, "sms", "image/jpeg", b"photo").dossier_id is None
 
 
-def test_no_name_phone_or_address_is_in_the_database_file_in_clear(repo, store, data_dir):
+def test_no_name_phone_or_address_is_in_the_database_file_in_clear(repo, store, database_bytes):
     resident = repo.record_inbound("whatsapp", PHONE).resident_id
     dossier = store.create(resident, "css")
     store.update_answers(dossier.id, CSS_ANSWERS)
     store.read(dossier.id, reader="agent:ccas-12", purpose="accompagnement")
     assert store.get_for_resident(resident, dossier.id).answers["nom"] == "Benali"
-    raw = b"".join(path.read_bytes() for path in data_dir.glob("relais.db*"))
+    raw = database_bytes()
     for secret in ("Benali", "Samira", "Hoche", "06 12 34 56 78", PHONE, "0612345678",
                    "2 86 04 93 055", "1986-04-17", "traiteur"):
         assert secret.encode() not in raw, secret
@@ -138,8 +138,8 @@ def test_a_telegram_resident_merged_into_a_phone_keeps_dossiers_and_old_conversa
                                                          telegram.resident_id]
 
 
-def test_migrations_build_a_fresh_database_and_record_their_versions(tmp_path):
-    engine = create_engine(default_database_url(tmp_path), future=True)
+def test_migrations_build_a_fresh_database_and_record_their_versions(database_url):
+    engine = create_engine(database_url, future=True)
     assert migrations.current_version(engine) == 0
     assert migrations.migrate(engine) == [1, 2]
     assert migrations.migrate(engine) == []  # idempotent
@@ -153,17 +153,20 @@ def test_migrations_build_a_fresh_database_and_record_their_versions(tmp_path):
     with engine.connect() as connection:
         rows = connection.execute(select(migrations.schema_version)).all()
     assert [row.version for row in rows] == [1, 2]
+    engine.dispose()
 
 
-def test_migrations_adopt_a_store_created_before_them_without_losing_rows(tmp_path):
-    repository = open_repository(default_database_url(tmp_path), SECRET, tmp_path)
+def test_migrations_adopt_a_store_created_before_them_without_losing_rows(
+        database_url, tmp_path):
+    repository = open_repository(database_url, SECRET, tmp_path)
     resident = repository.record_inbound("sms", PHONE).resident_id
     repository.close()
-    engine = create_engine(default_database_url(tmp_path), future=True)
+    engine = create_engine(database_url, future=True)
     assert migrations.migrate(engine, target=1) == [1]
     assert migrations.migrate(engine) == [2]
     store = DossierStore(engine, repository.keys, tmp_path)
     assert store.create(resident, "css").resident_id == resident
-    reopened = open_repository(default_database_url(tmp_path), SECRET, tmp_path)
+    reopened = open_repository(database_url, SECRET, tmp_path)
     assert reopened.find_identity("sms", PHONE).resident_id == resident
     reopened.close()
+    engine.dispose()
