@@ -14,13 +14,12 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-import aiohttp
 import yaml
 from aiohttp import web
 
 from bot.console import auth
 from bot.http_errors import dumps, json_error
-from bot.rasa_client import BotMessage
+from bot.rasa_client import AssistantUnavailable, BotMessage
 from bot.store.handoff import OUTCOMES, ConsoleSession, Handoff, Handoffs
 
 log = logging.getLogger("relais.console")
@@ -234,20 +233,14 @@ async def api_canned(request: web.Request) -> web.Response:
 
 
 async def _bot_history(request: web.Request, conversation: str) -> list[dict] | None:
-    """What the resident and the bot said before the handoff, from Rasa's tracker."""
-    settings = request.app["settings"]
-    url = f"{settings.rasa_url}/conversations/{conversation}/tracker"
+    """What the resident and the bot said before the handoff, from Rasa's tracker (read through
+    whichever Rasa instance answers)."""
     try:
-        async with request.app["http"].get(
-                url, params={"token": settings.rasa_token},
-                timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            if resp.status != 200:
-                return None
-            tracker = await resp.json(content_type=None)
-    except (aiohttp.ClientError, TimeoutError, ValueError):
+        events = await request.app["rasa"].tracker_events(conversation)
+    except AssistantUnavailable:
         return None
     history = []
-    for event in tracker.get("events") or []:
+    for event in events:
         kind, text = event.get("event"), event.get("text")
         if kind in ("user", "bot") and isinstance(text, str) and text:
             moment = event.get("timestamp")
