@@ -86,7 +86,8 @@ def test_the_redis_endpoints_are_chosen_with_redis_and_every_value_comes_from_th
     for name in ("endpoints.yml", "endpoints-redis.yml"):
         text = (REPO_ROOT / name).read_text()
         config = yaml.safe_load(text)
-        assert config["tracker_store"]["url"] == "${RELAIS_TRACKER_DB_URL}"
+        assert config["tracker_store"] == {"type": "bot.tracker_store.PatientSQLTrackerStore",
+                                           "url": "${RELAIS_TRACKER_DB_URL}"}
         # Rasa expands ${…} only in plain scalars: a quoted one would reach it unexpanded.
         assert "'${" not in text and '"${' not in text
     lock_store = yaml.safe_load((REPO_ROOT / "endpoints-redis.yml").read_text())["lock_store"]
