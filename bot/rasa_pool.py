@@ -97,12 +97,9 @@ class RasaPool:
         message_id = message_id or uuid.uuid4().hex
         async with self._lock(conversation_id):
             key = (conversation_id, message_id)
-            if key in self._sent:  # sent before: answered already, perhaps
-                saved = await self._saved_reply(conversation_id, message_id)
-                if isinstance(saved, list):
-                    return saved
+            sent_before = key in self._sent  # answered already, perhaps
             self._remember(key)
-            return await self._deliver(conversation_id, text, message_id)
+            return await self._deliver(conversation_id, text, message_id, unsure=sent_before)
 
     async def tracker_events(self, conversation_id: str) -> list[dict]:
         """The conversation's events, from the first instance that answers."""
@@ -113,35 +110,45 @@ class RasaPool:
                 continue
         raise AssistantUnavailable("no Rasa instance answered")
 
-    async def _deliver(self, conversation_id: str, text: str, message_id: str
-                       ) -> list[BotMessage]:
+    async def _deliver(self, conversation_id: str, text: str, message_id: str,
+                       unsure: bool) -> list[BotMessage]:
+        """``unsure``: the message may have been handled already; read the tracker first."""
         deadline = time.monotonic() + self._patience_s
         metadata = {MESSAGE_ID_KEY: message_id}
         while True:
-            refused = 0
-            for index in self.order(conversation_id):
-                try:
-                    messages = await self.instances[index].send(conversation_id, text, metadata)
-                except MessageNotDelivered:
-                    self._mark_down(index)
-                    refused += 1
-                    continue
-                except AssistantTimeout:
-                    raise  # still being answered, perhaps: resending could answer twice
-                except AssistantUnavailable:
-                    self._mark_down(index)
-                    messages = []
-                if messages:
-                    return messages
+            if unsure:
                 saved = await self._saved_reply(conversation_id, message_id)
                 if isinstance(saved, list):
                     return saved
-                if saved is _UNKNOWN:
-                    break  # wait until the tracker can be read again before resending
-                self._mark_down(index)
-                log.warning("rasa instance %d did not handle a message; trying another", index)
-            if refused == len(self.instances):
-                raise AssistantUnavailable("no Rasa instance is listening")
+                unsure = saved is _UNKNOWN  # still unknown: wait, never resend blindly
+            if not unsure:
+                refused = 0
+                for index in self.order(conversation_id):
+                    try:
+                        messages = await self.instances[index].send(conversation_id, text,
+                                                                    metadata)
+                    except MessageNotDelivered:
+                        self._mark_down(index)
+                        refused += 1
+                        continue
+                    except AssistantTimeout:
+                        raise  # still being answered, perhaps: resending could answer twice
+                    except AssistantUnavailable:
+                        self._mark_down(index)
+                        messages = []
+                    if messages:
+                        return messages
+                    saved = await self._saved_reply(conversation_id, message_id)
+                    if isinstance(saved, list):
+                        return saved
+                    if saved is _UNKNOWN:
+                        unsure = True
+                        break
+                    self._mark_down(index)
+                    log.warning("rasa instance %d did not handle a message; trying another",
+                                index)
+                if refused == len(self.instances):
+                    raise AssistantUnavailable("no Rasa instance is listening")
             if time.monotonic() >= deadline:
                 raise AssistantUnavailable("no Rasa instance answered in time")
             await asyncio.sleep(RETRY_EVERY_S)

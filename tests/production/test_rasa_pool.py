@@ -25,6 +25,7 @@ class SharedTracker:
 
     def __init__(self):
         self.events: dict[str, list[dict]] = {}
+        self.unreadable = False  # the database restarting: reading the tracker fails
 
     def user_messages(self, sender: str) -> list[str]:
         return [e["text"] for e in self.events.get(sender, []) if e["event"] == "user"]
@@ -80,6 +81,8 @@ class FakeRasa:
     async def get_tracker(self, request: web.Request) -> web.Response:
         if request.query.get("token") != "token":
             return web.json_response({}, status=401)
+        if self.tracker.unreadable:
+            return web.json_response({}, status=500)
         return web.json_response({"events": self.tracker.events.get(request.match_info["sender"],
                                                                      [])})
 
@@ -190,3 +193,20 @@ def test_a_message_resent_after_a_timeout_is_answered_from_the_tracker_not_twice
         assert tracker.user_messages(who) == ["bonjour"]
         assert tracker.events[who][0]["metadata"] == {MESSAGE_ID_KEY: "client-1"}
     run(scenario, timeout_s=0.5)
+
+
+def test_while_the_tracker_cannot_be_read_a_message_perhaps_handled_is_not_sent_again():
+    async def scenario(pool, rasas, tracker):
+        who = "resident-db-restarting"
+        rasas[pool.order(who)[0]].mode = "cut_after_save"
+        tracker.unreadable = True
+
+        async def database_back():
+            await asyncio.sleep(2.5)
+            tracker.unreadable = False
+        back = asyncio.create_task(database_back())
+        assert await pool.send(who, "bonjour") == answer("bonjour")
+        await back
+        assert tracker.user_messages(who) == ["bonjour"]  # handled once, not resent
+        assert sum(r.received.count("bonjour") for r in rasas) == 1
+    run(scenario)
