@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import yaml
 
@@ -101,3 +104,14 @@ def test_health_is_degraded_not_down_while_one_instance_of_each_kind_answers():
                            "eligibility": True}) == "degraded"
     assert overall_status({"rasa-1": False, "rasa-2": False, "actions": True,
                            "eligibility": True}) == "unavailable"
+
+
+def test_make_run_in_production_without_configuration_stops_at_once_naming_what_is_missing(
+        tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "RELAIS_ENV": "production", "RELAIS_DATA_DIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "bot.supervisor"], cwd=REPO_ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "RELAIS_DATABASE_URL (postgresql://…)" in run.stdout
+    assert "RELAIS_REDIS_URL" in run.stdout and "RELAIS_SECRET_KEY" in run.stdout
+    assert not (tmp_path / "logs").exists()  # nothing was started
