@@ -24,7 +24,7 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export TQDM_DISABLE           := 1
 
-.PHONY: help run test setup lint validate pytest rasa-stories browser lock reset clean
+.PHONY: help run test setup lint validate pytest rasa-stories browser services lock reset clean
 
 help:
 	@echo "make run    set up everything, then start Relais and open a local chat (Ctrl-C stops it)"
@@ -76,7 +76,17 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
 	fi
 
-pytest: setup browser
+# The store suites and the production tests start private PostgreSQL and Redis servers on
+# loopback (tests/production/services.py), from Debian's packages: installed once here.
+services:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then \
+	    if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends \
+	        postgresql redis-server; \
+	fi
+
+pytest: setup browser services
 	$(PY_ELIG) -m pytest tests/eligibility
 	$(PY_RASA) -m pytest tests --ignore=tests/eligibility
 

@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,58 @@ def _secret(name: str, data_dir: Path, production: bool, dev_file: str) -> str:
     if production:
         raise ConfigError(f"{name} is required when RELAIS_ENV=production.")
     return _dev_secret(data_dir, dev_file)
+
+
+def _count(name: str, default: int, highest: int) -> int:
+    raw = os.environ.get(name, str(default)).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+    if not 1 <= value <= highest:
+        raise ConfigError(f"{name} must be between 1 and {highest}, got {value}.")
+    return value
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """Where Rasa's lock store lives, split the way Rasa's endpoints.yml wants it."""
+
+    url: str
+    host: str
+    port: int
+    db: int
+    password: str
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisSettings:
+        parts = urlsplit(url)
+        if parts.scheme != "redis" or not parts.hostname:
+            raise ConfigError(
+                f"RELAIS_REDIS_URL must look like redis://[:password@]host[:port][/db], "
+                f"got {parts.scheme or 'no'} scheme.")
+        try:
+            port = parts.port or 6379
+            db = int(parts.path.strip("/") or 0)
+        except ValueError:
+            raise ConfigError("RELAIS_REDIS_URL has a wrong port or database number.") from None
+        return cls(url=url, host=parts.hostname, port=port, db=db,
+                   password=unquote(parts.password or ""))
+
+
+def _production_requirements(database_url: str, tracker_db_url: str,
+                             redis_url: str | None) -> None:
+    """Production needs its secrets given, and stores that several processes and a restart
+    share; every missing setting is named at once, so production is configured in one go."""
+    wrong = [name for name in ("RELAIS_RASA_TOKEN", "RELAIS_SECRET_KEY") if not _optional(name)]
+    if not database_url.startswith("postgresql"):
+        wrong.append("RELAIS_DATABASE_URL (postgresql://…)")
+    if not tracker_db_url.startswith("postgresql"):
+        wrong.append("RELAIS_TRACKER_DB_URL (postgresql://…)")
+    if redis_url is None:
+        wrong.append("RELAIS_REDIS_URL (redis://…)")
+    if wrong:
+        raise ConfigError("RELAIS_ENV=production requires " + ", ".join(wrong) + ".")
 
 
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -165,6 +218,10 @@ class Settings:
     model_path: Path
     eligibility_python: Path
     database_url: str = ""
+    tracker_db_url: str = ""
+    redis: RedisSettings | None = None  # Rasa's lock store; required with several instances
+    rasa_instances: int = 1  # on consecutive ports from rasa_port
+    actions_instances: int = 1  # on consecutive ports from actions_port
     public_url: str | None = None  # https address residents' providers call (webhooks)
     twilio: TwilioSettings | None = None
     telegram: TelegramSettings | None = None
@@ -179,6 +236,17 @@ class Settings:
         data_dir = Path(os.environ.get("RELAIS_DATA_DIR", REPO_ROOT / "var")).resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         public_url = _public_url(production)
+        database_url = _optional("RELAIS_DATABASE_URL") or f"sqlite:///{data_dir / 'relais.db'}"
+        tracker_db_url = (_optional("RELAIS_TRACKER_DB_URL")
+                          or f"sqlite:///{data_dir / 'rasa-tracker.db'}")
+        redis_url = _optional("RELAIS_REDIS_URL")
+        if production:
+            _production_requirements(database_url, tracker_db_url, redis_url)
+        rasa_instances = _count("RELAIS_RASA_INSTANCES", 1, 16)
+        if rasa_instances > 1 and redis_url is None:
+            raise ConfigError(
+                "RELAIS_RASA_INSTANCES above 1 requires RELAIS_REDIS_URL: the instances share "
+                "one lock per conversation in Redis.")
         return cls(
             production=production,
             host=os.environ.get("RELAIS_HOST", "127.0.0.1"),
@@ -198,8 +266,11 @@ class Settings:
                     REPO_ROOT / ".venvs" / "eligibility" / "bin" / "python",
                 )
             ),
-            database_url=_optional("RELAIS_DATABASE_URL")
-            or f"sqlite:///{data_dir / 'relais.db'}",
+            database_url=database_url,
+            tracker_db_url=tracker_db_url,
+            redis=RedisSettings.from_url(redis_url) if redis_url else None,
+            rasa_instances=rasa_instances,
+            actions_instances=_count("RELAIS_ACTIONS_INSTANCES", 1, 16),
             public_url=public_url,
             twilio=TwilioSettings.from_env(public_url),
             telegram=TelegramSettings.from_env(data_dir, production),
@@ -213,11 +284,28 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
+        """The first Rasa instance (the only one by default)."""
         return self.url(self.rasa_port)
 
     @property
     def actions_url(self) -> str:
         return self.url(self.actions_port)
+
+    @property
+    def rasa_ports(self) -> list[int]:
+        return [self.rasa_port + i for i in range(self.rasa_instances)]
+
+    @property
+    def actions_ports(self) -> list[int]:
+        return [self.actions_port + i for i in range(self.actions_instances)]
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [self.url(port) for port in self.rasa_ports]
+
+    def actions_url_for(self, rasa_index: int) -> str:
+        """The action server Rasa instance ``rasa_index`` calls: spread round the instances."""
+        return self.url(self.actions_ports[rasa_index % self.actions_instances])
 
     @property
     def eligibility_url(self) -> str:
@@ -244,4 +332,16 @@ class Settings:
             "RELAIS_SECRET_KEY": self.secret_key,
             "RELAIS_MODEL": str(self.model_path),
             "RELAIS_DATABASE_URL": self.database_url,
+            "RELAIS_TRACKER_DB_URL": self.tracker_db_url,
+            "RELAIS_RASA_INSTANCES": str(self.rasa_instances),
+            "RELAIS_ACTIONS_INSTANCES": str(self.actions_instances),
+            **self._redis_environment(),
         }
+
+    def _redis_environment(self) -> dict[str, str]:
+        """endpoints-redis.yml reads these (Rasa's lock store takes host, port, db, password)."""
+        if self.redis is None:
+            return {}
+        return {"RELAIS_REDIS_URL": self.redis.url, "RELAIS_REDIS_HOST": self.redis.host,
+                "RELAIS_REDIS_PORT": str(self.redis.port), "RELAIS_REDIS_DB": str(self.redis.db),
+                "RELAIS_REDIS_PASSWORD": self.redis.password}

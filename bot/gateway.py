@@ -22,9 +22,9 @@ from bot.config import ConfigError, Settings
 from bot.console.internal import HANDOFFS_PATH, create_handoff
 from bot.console.views import setup_console
 from bot.dossiers.routes import setup_dossier_routes
-from bot.health import service_states
+from bot.health import overall_status, service_states
 from bot.http_errors import dumps, json_error
-from bot.rasa_client import RasaClient
+from bot.rasa_pool import RasaPool
 from bot.web_channel import OfferedButtons, get_messages, post_message
 
 log = logging.getLogger("relais.gateway")
@@ -53,12 +53,12 @@ async def json_errors(request: web.Request, handler):
 
 async def health(request: web.Request) -> web.Response:
     states = await service_states(request.app["http"], request.app["settings"])
-    healthy = all(states.values())
+    status = overall_status(states)
     body = {
-        "status": "ok" if healthy else "unavailable",
+        "status": status,
         "services": {name: ("up" if up else "down") for name, up in states.items()},
     }
-    return web.json_response(body, status=200 if healthy else 503, dumps=dumps)
+    return web.json_response(body, status=503 if status == "unavailable" else 200, dumps=dumps)
 
 
 async def chat_page(request: web.Request) -> web.FileResponse:
@@ -68,7 +68,8 @@ async def chat_page(request: web.Request) -> web.FileResponse:
 async def _http_session(app: web.Application):
     session = aiohttp.ClientSession()
     app["http"] = session
-    app["rasa"] = RasaClient(session, app["settings"].rasa_url)
+    settings = app["settings"]
+    app["rasa"] = RasaPool(session, settings.rasa_urls, settings.rasa_token)
     yield
     await session.close()
 

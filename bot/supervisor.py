@@ -102,38 +102,57 @@ class Service:
             pass
 
 
+def _numbered(name: str, index: int, count: int) -> str:
+    """"rasa" alone; "rasa-1", "rasa-2"… when there are several (log files, messages)."""
+    return name if count == 1 else f"{name}-{index + 1}"
+
+
+# A Rasa instance killed while it answered leaves its conversation's lock in Redis; another
+# instance waits at most this long for it (Rasa's default is 60 s, longer than the gateway
+# waits). It must stay above the longest turn (an eligibility calculation takes seconds).
+TICKET_LOCK_LIFETIME_S = 20
+
+
 def build_services(settings: Settings) -> list[Service]:
     """The processes of the assistant, in start-up order (see docs/architecture.md)."""
     python = sys.executable
-    return [
+    services = [
         Service(
             name="eligibility",
             argv=[str(settings.eligibility_python), "-m", "eligibility"],
             port=settings.eligibility_port,
             ready_url=f"{settings.eligibility_url}/health",
         ),
-        Service(
-            name="actions",
-            argv=[python, "-m", "rasa_sdk", "--actions", "actions",
-                  "--port", str(settings.actions_port)],
-            port=settings.actions_port,
-            ready_url=f"{settings.actions_url}/health",
+    ]
+    for index, port in enumerate(settings.actions_ports):
+        services.append(Service(
+            name=_numbered("actions", index, settings.actions_instances),
+            argv=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            port=port,
+            ready_url=f"{settings.url(port)}/health",
             # rasa-sdk has no --interface option; it reads the bind address from here.
             extra_env={"SANIC_HOST": settings.host},
-        ),
-        Service(
-            name="rasa",
+        ))
+    for index, port in enumerate(settings.rasa_ports):
+        services.append(Service(
+            name=_numbered("rasa", index, settings.rasa_instances),
             argv=[python, "-m", "bot.rasa_server"],
-            port=settings.rasa_port,
-            ready_url=f"{settings.rasa_url}/status?token={settings.rasa_token}",
-        ),
-        Service(
-            name="gateway",
-            argv=[python, "-m", "bot.gateway"],
-            port=settings.gateway_port,
-            ready_url=f"{settings.gateway_url}/health",
-        ),
-    ]
+            port=port,
+            ready_url=f"{settings.url(port)}/status?token={settings.rasa_token}",
+            extra_env={"RELAIS_RASA_PORT": str(port),
+                       "RELAIS_ACTIONS_URL": f"{settings.actions_url_for(index)}/webhook",
+                       "RELAIS_ACTIONS_URLS": ",".join(
+                           f"{settings.actions_url_for(index + k)}/webhook"
+                           for k in range(settings.actions_instances)),
+                       "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_S)},
+        ))
+    services.append(Service(
+        name="gateway",
+        argv=[python, "-m", "bot.gateway"],
+        port=settings.gateway_port,
+        ready_url=f"{settings.gateway_url}/health",
+    ))
+    return services
 
 
 class Supervisor:

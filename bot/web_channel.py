@@ -15,17 +15,14 @@ from aiohttp import web
 
 from bot.http_errors import dumps, json_error
 from bot.identity import conversation_id
-from bot.rasa_client import (
-    AssistantTimeout,
-    AssistantUnavailable,
-    BotMessage,
-    Button,
-    RasaClient,
-)
+from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, Button
+from bot.rasa_pool import RasaPool
 
 MAX_TEXT_CHARS = 4000  # a long life story fits; WhatsApp's own limit is 4,096
 MAX_SENDER_CHARS = 128
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A client's id for its message: sent again with a retry, it is answered once (bot/rasa_pool.py).
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class OfferedButtons:
@@ -79,10 +76,13 @@ def _comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", letters).split())
 
 
-def _validate(body: object) -> tuple[str, str] | web.Response:
+def _validate(body: object) -> tuple[str, str, str | None] | web.Response:
     if not isinstance(body, dict):
         return json_error(422, "invalid_request")
-    sender, text = body.get("sender"), body.get("text")
+    sender, text, message_id = body.get("sender"), body.get("text"), body.get("message_id")
+    if message_id is not None and (not isinstance(message_id, str)
+                                   or not _MESSAGE_ID.fullmatch(message_id)):
+        return json_error(422, "invalid_request", field="message_id")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         return json_error(422, "invalid_request", field="sender")
     if not isinstance(text, str):
@@ -92,7 +92,7 @@ def _validate(body: object) -> tuple[str, str] | web.Response:
         return json_error(422, "empty_text", field="text")
     if len(text) > MAX_TEXT_CHARS:
         return json_error(413, "text_too_long", field="text")
-    return sender.strip(), text
+    return sender.strip(), text, message_id
 
 
 async def post_message(request: web.Request) -> web.Response:
@@ -108,12 +108,12 @@ async def post_message(request: web.Request) -> web.Response:
     validated = _validate(body)
     if isinstance(validated, web.Response):
         return validated
-    sender, text = validated
+    sender, text, message_id = validated
 
     app = request.app
     conversation = conversation_id(app["settings"].secret_key, "web", sender)
     buttons: OfferedButtons = app["offered_buttons"]
-    rasa: RasaClient = app["rasa"]
+    rasa: RasaPool = app["rasa"]
     router = app.get("handoff_router")
     if router is not None and await router.divert(conversation, text):
         # Agent mode: the console has the message; the person replies through GET below.
@@ -123,7 +123,7 @@ async def post_message(request: web.Request) -> web.Response:
     if not message:  # nothing left once a typed "/…" was disarmed
         return json_error(422, "empty_text", field="text")
     try:
-        messages = await rasa.send(conversation, message)
+        messages = await rasa.send(conversation, message, message_id)
     except AssistantUnavailable:
         return json_error(503, "assistant_unavailable")
     except AssistantTimeout:

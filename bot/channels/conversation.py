@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.console.routing import HandoffRouter
 from bot.http_errors import MESSAGES
-from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage, RasaClient
+from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage
+from bot.rasa_pool import RasaPool
 from bot.web_channel import OfferedButtons
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ log = logging.getLogger("relais.channels")
 class Conversations:
     """Sends residents' words to Rasa under their pseudonymous id; runs channel work in order."""
 
-    def __init__(self, rasa: RasaClient, offered: OfferedButtons,
+    def __init__(self, rasa: RasaPool, offered: OfferedButtons,
                  router: HandoffRouter | None = None):
         self._rasa = rasa
         self.offered = offered
@@ -46,14 +47,15 @@ class Conversations:
             self._locks[resident_id] = lock
         return lock
 
-    async def ask(self, resident_id: str, text: str, intent: str | None = None
-                  ) -> list[BotMessage]:
+    async def ask(self, resident_id: str, text: str, intent: str | None = None,
+                  message_id: str | None = None) -> list[BotMessage]:
         """The bot's answer to a resident's text; a sentence saying so when Rasa is down.
 
         "2" or a button's words become the payload offered last; a typed "/intent" does not.
         ``intent`` is for the channel itself (Telegram's /start is a greeting), never for
         what a resident typed. In agent mode the text goes to the console only and the
         answer is empty: the person who took the conversation replies, not the bot.
+        ``message_id`` (the provider's) makes a resent message answered once.
         """
         if self._router is not None and await self._router.divert(resident_id, text):
             return []
@@ -63,7 +65,7 @@ class Conversations:
             chosen = self.offered.choose(resident_id, text)
             message = chosen if chosen is not None else self.offered.sanitize(resident_id, text)
         try:
-            messages = await self._rasa.send(resident_id, message)
+            messages = await self._rasa.send(resident_id, message, message_id)
         except AssistantUnavailable:
             return [BotMessage(MESSAGES["assistant_unavailable"])]
         except AssistantTimeout:

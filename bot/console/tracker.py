@@ -11,28 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiohttp
-
 ELIGIBILITY_ACTION = "action_eligibility_result"
 # What the resident saw of a result; the "also check" buttons that follow are not explanation.
 ELIGIBILITY_RESPONSES = ("utter_eligibility_summary", "utter_css_household_left_out",
                          "utter_eligibility_calculation", "utter_css_suggest_mutuelle")
-
-
-async def fetch_events(http: aiohttp.ClientSession, rasa_url: str, token: str,
-                       conversation: str) -> list[dict[str, Any]] | None:
-    """The tracker's events, or None when Rasa cannot say (down, unknown conversation)."""
-    url = f"{rasa_url}/conversations/{conversation}/tracker"
-    try:
-        async with http.get(url, params={"token": token},
-                            timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            if resp.status != 200:
-                return None
-            tracker = await resp.json(content_type=None)
-    except (aiohttp.ClientError, TimeoutError, ValueError):
-        return None
-    events = tracker.get("events") if isinstance(tracker, dict) else None
-    return [e for e in events if isinstance(e, dict)] if isinstance(events, list) else None
 
 
 def _at(event: dict[str, Any]) -> str | None:

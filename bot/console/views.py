@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.console import auth, tracker
 from bot.console import dossiers as console_dossiers
 from bot.http_errors import dumps, json_error
-from bot.rasa_client import BotMessage
+from bot.rasa_client import AssistantUnavailable, BotMessage
 from bot.store.dossiers import DossierStore
 from bot.store.handoff import OUTCOMES, ConsoleSession, Handoff, Handoffs
 
@@ -335,13 +335,15 @@ async def _conversation(request: web.Request, handoff: Handoff) -> web.Response:
     handoffs: Handoffs = request.app["handoffs"]
     store = request.app["store"]
     dossiers = request.app["dossiers"]
-    settings = request.app["settings"]
     transcript = await store.run(lambda _r: handoffs.transcript(handoff.conversation_id))
     notes = await store.run(lambda _r: handoffs.notes(handoff.id))
     listed = await store.run(
         lambda _r: console_dossiers.dossiers_of_conversation(dossiers, handoff.conversation_id))
-    events = await tracker.fetch_events(request.app["http"], settings.rasa_url,
-                                        settings.rasa_token, handoff.conversation_id)
+    try:  # through whichever Rasa instance answers
+        events: list[dict] | None = await request.app["rasa"].tracker_events(
+            handoff.conversation_id)
+    except AssistantUnavailable:
+        events = None
     agent = handoff.agent
     taker = await store.run(lambda _r: handoffs.user(agent)) if agent else None
     names = {taker.username: taker.display_name} if taker else {}

@@ -38,23 +38,40 @@ function show(text, who, buttons) {
   item.scrollIntoView({ block: "end" });
 }
 
+function newMessageId() {
+  return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2);
+}
+
+// The message that got "réessayez": it is put back in the input, and sent again with the same
+// id, so the gateway answers it once even if Relais had handled it meanwhile.
+let unanswered = null;
+
+function keepForRetry(text, id, shownAs) {
+  unanswered = { text: text, id: id };
+  if (!shownAs && !input.value) input.value = text;
+}
+
 async function send(text, shownAs) {
+  const id = unanswered && unanswered.text === text ? unanswered.id : newMessageId();
   show(shownAs || text, "me");
   statusLine.textContent = "";
   try {
     const response = await fetch("/web/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: senderId(), text: text }),
+      body: JSON.stringify({ sender: senderId(), text: text, message_id: id }),
     });
     const body = await response.json();
     if (!response.ok) {
       statusLine.textContent = body.message || "Une erreur est survenue.";
+      if (response.status >= 500) keepForRetry(text, id, shownAs);
       return;
     }
+    unanswered = null;
     for (const message of body.messages) show(message.text, "bot", message.buttons);
   } catch (error) {
     statusLine.textContent = "Relais ne répond pas. Vérifiez votre connexion et réessayez.";
+    keepForRetry(text, id, shownAs);
   }
 }
 

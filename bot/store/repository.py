@@ -435,11 +435,16 @@ class Repository:
 
 
 def create_store_engine(database_url: str) -> Engine:
-    """The engine every part of the gateway's store uses, with SQLite's pragmas when SQLite."""
+    """The engine every part of the gateway's store uses, with SQLite's pragmas when SQLite.
+
+    On a server database, each connection is checked before use: after the database restarts,
+    the pool's old connections are replaced instead of failing the first requests.
+    """
     is_sqlite = database_url.startswith("sqlite")
     engine = create_engine(
         database_url, future=True,
-        connect_args={"check_same_thread": False, "timeout": 15} if is_sqlite else {},
+        **({"connect_args": {"check_same_thread": False, "timeout": 15}} if is_sqlite
+           else {"pool_pre_ping": True}),
     )
     if is_sqlite:
         _sqlite_pragmas(engine)

@@ -16,7 +16,8 @@ from sqlalchemy import update
 from bot.channels.conversation import Conversations
 from bot.channels.twilio_channel import TwilioChannel
 from bot.config import TwilioSettings
-from bot.rasa_client import BotMessage, RasaClient
+from bot.rasa_client import BotMessage
+from bot.rasa_pool import RasaPool
 from bot.store.models import ChannelIdentityRow, utcnow
 from bot.store.repository import AsyncStore, default_database_url, open_repository
 from bot.web_channel import OfferedButtons
@@ -42,7 +43,7 @@ def run_channel(twilio_api, tmp_path, template: str | None, scenario):
     async def main():
         async with aiohttp.ClientSession() as http:
             store = AsyncStore(repo)
-            conversations = Conversations(RasaClient(http, "http://127.0.0.1:9"),
+            conversations = Conversations(RasaPool(http, ["http://127.0.0.1:9"], "t", patience_s=0),
                                           OfferedButtons())
             channel = TwilioChannel(settings, "https://relais.example.org", store,
                                     conversations, http)

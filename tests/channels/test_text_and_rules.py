@@ -131,7 +131,10 @@ def test_twilio_senders_decide_which_of_sms_and_whatsapp_is_on(monkeypatch, tmp_
 
 def test_production_needs_an_https_public_url_and_a_telegram_secret(monkeypatch, tmp_path):
     _channel_env(monkeypatch, tmp_path, RELAIS_ENV="production", RELAIS_RASA_TOKEN="r",
-                 RELAIS_SECRET_KEY="s", RELAIS_PUBLIC_URL="http://relais.example.org")
+                 RELAIS_SECRET_KEY="s", RELAIS_PUBLIC_URL="http://relais.example.org",
+                 RELAIS_DATABASE_URL="postgresql://relais@db/relais",
+                 RELAIS_TRACKER_DB_URL="postgresql://rasa@db/rasa",
+                 RELAIS_REDIS_URL="redis://cache:6379/1")
     with pytest.raises(ConfigError, match="RELAIS_PUBLIC_URL"):
         Settings.from_env()
     monkeypatch.setenv("RELAIS_PUBLIC_URL", "https://relais.example.org")

@@ -218,7 +218,8 @@ def test_channel_messages_in_agent_mode_go_to_the_console_only(run_stack):
         class RecordingRasa:
             sent: list[str] = []
 
-            async def send(self, cid: str, text: str) -> list[BotMessage]:
+            async def send(self, cid: str, text: str, message_id: str | None = None
+                           ) -> list[BotMessage]:
                 self.sent.append(text)
                 return [BotMessage(BOT_ANSWER)]
 

@@ -1,4 +1,7 @@
-"""A fresh store and a Rasa-like tracker database per test, in a temporary data dir."""
+"""A fresh store and a Rasa-like tracker database per test, in a temporary data dir.
+
+The store is on SQLite and on PostgreSQL in turn (``database_url``, tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.dossiers import DossierStore, open_dossier_store
-from bot.store.repository import Repository, default_database_url, open_repository
+from bot.store.repository import Repository, open_repository
 from tests.console.conftest import run_stack  # noqa: F401 (an in-process gateway, for the API)
 
 SECRET = "test secret for dossiers"
@@ -22,15 +25,15 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def repo(data_dir: Path) -> Repository:
-    repository = open_repository(default_database_url(data_dir), SECRET, data_dir)
+def repo(data_dir: Path, database_url: str) -> Repository:
+    repository = open_repository(database_url, SECRET, data_dir)
     yield repository
     repository.close()
 
 
 @pytest.fixture
-def store(repo: Repository, data_dir: Path) -> DossierStore:
-    dossiers = open_dossier_store(default_database_url(data_dir), SECRET, data_dir)
+def store(repo: Repository, data_dir: Path, database_url: str) -> DossierStore:
+    dossiers = open_dossier_store(database_url, SECRET, data_dir)
     yield dossiers
     dossiers.engine.dispose()
 

@@ -13,7 +13,7 @@ from bot.store.crypto import StoreKeys
 from bot.store.dossiers import DossierStore
 from bot.store.handoff import Handoffs
 from bot.store.models import Base
-from bot.store.repository import Repository, default_database_url, open_repository
+from bot.store.repository import Repository, open_repository
 from tests.dossiers.conftest import PHONE, SECRET
 from tests.dossiers.samples import CSS_ANSWERS
 
@@ -113,13 +113,13 @@ def test_a_file_from_a_resident_without_an_open_dossier_stays_with_the_resident(
     assert repo.save_document(resident, "sms", "image/jpeg", b"photo").dossier_id is None
 
 
-def test_no_name_phone_or_address_is_in_the_database_file_in_clear(repo, store, data_dir):
+def test_no_name_phone_or_address_is_in_the_database_file_in_clear(repo, store, database_bytes):
     resident = repo.record_inbound("whatsapp", PHONE).resident_id
     dossier = store.create(resident, "css")
     store.update_answers(dossier.id, CSS_ANSWERS)
     store.read(dossier.id, reader="agent:ccas-12", purpose="accompagnement")
     assert store.get_for_resident(resident, dossier.id).answers["nom"] == "Benali"
-    raw = b"".join(path.read_bytes() for path in data_dir.glob("relais.db*"))
+    raw = database_bytes()
     for secret in ("Benali", "Samira", "Hoche", "06 12 34 56 78", PHONE, "0612345678",
                    "2 86 04 93 055", "1986-04-17", "traiteur"):
         assert secret.encode() not in raw, secret
@@ -140,8 +140,8 @@ def test_a_telegram_resident_merged_into_a_phone_keeps_dossiers_and_old_conversa
                                                          telegram.resident_id]
 
 
-def test_migrations_build_a_fresh_database_and_record_their_versions(tmp_path):
-    engine = create_engine(default_database_url(tmp_path), future=True)
+def test_migrations_build_a_fresh_database_and_record_their_versions(database_url):
+    engine = create_engine(database_url, future=True)
     assert migrations.current_version(engine) == 0
     applied = migrations.migrate(engine)
     assert applied[:3] == [1, 2, 3] and applied == sorted(applied)
@@ -159,9 +159,10 @@ def test_every_table_of_the_store_is_created_by_a_migration():
     assert migrations.unmigrated_tables() == []
 
 
-def test_migrations_adopt_a_store_created_before_them_without_losing_rows(tmp_path):
+def test_migrations_adopt_a_store_created_before_them_without_losing_rows(
+        database_url, tmp_path):
     """A relais.db built by create_all (before migrations) keeps its rows when migrated."""
-    engine = create_engine(default_database_url(tmp_path), future=True)
+    engine = create_engine(database_url, future=True)
     before = [Base.metadata.tables[name] for name in (
         "residents", "channel_identities", "processed_inbound", "received_documents",
         "pending_links", "outbound_files", "handoffs", "handoff_transcript", "handoff_notes",
@@ -170,7 +171,7 @@ def test_migrations_adopt_a_store_created_before_them_without_losing_rows(tmp_pa
     with engine.begin() as connection:  # the handoffs table as main's create_all built it
         connection.execute(text("ALTER TABLE handoffs DROP COLUMN need"))
     engine.dispose()
-    repository = Repository(create_engine(default_database_url(tmp_path), future=True),
+    repository = Repository(create_engine(database_url, future=True),
                             StoreKeys(SECRET), tmp_path / "documents")
     resident = repository.record_inbound("sms", PHONE).resident_id
     with repository.engine.begin() as connection:
@@ -178,22 +179,23 @@ def test_migrations_adopt_a_store_created_before_them_without_losing_rows(tmp_pa
                                 "priority, status, created_at) VALUES (:c, 'channels', 'asked', "
                                 "1, 'queued', '2026-11-22 09:00:00')"), {"c": resident})
     repository.close()
-    engine = create_engine(default_database_url(tmp_path), future=True)
+    engine = create_engine(database_url, future=True)
     assert migrations.migrate(engine, target=1) == [1]
     assert migrations.migrate(engine) == [v for v, _, _ in migrations.MIGRATIONS if v > 1]
     store = DossierStore(engine, repository.keys, tmp_path)
     assert store.create(resident, "css").resident_id == resident
-    reopened = open_repository(default_database_url(tmp_path), SECRET, tmp_path)
+    reopened = open_repository(database_url, SECRET, tmp_path)
     assert reopened.find_identity("sms", PHONE).resident_id == resident
     assert Handoffs(reopened.engine, reopened.keys).mode_of(resident) == "agent"
     reopened.close()
 
 
-def test_a_migration_skipped_by_an_earlier_merge_order_is_still_applied(tmp_path):
-    engine = create_engine(default_database_url(tmp_path), future=True)
+def test_a_migration_skipped_by_an_earlier_merge_order_is_still_applied(database_url):
+    engine = create_engine(database_url, future=True)
     assert migrations.migrate(engine, target=2) == [1, 2]
     with engine.begin() as connection:  # as if a later version had run before version 3
         connection.execute(migrations.schema_version.insert().values(
             version=99, description="from another branch", applied_at=datetime.utcnow()))
     assert 3 in migrations.migrate(engine)
     assert "handoffs" in inspect(engine).get_table_names()
+    engine.dispose()

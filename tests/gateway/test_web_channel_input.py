@@ -43,6 +43,9 @@ def post_raw(url: str, body: bytes, content_type: str = "application/json"):
         ({"sender": 12, "text": "bonjour"}, "sender"),
         ({"sender": "abc", "text": ["bonjour"]}, "text"),
         ({"sender": "x" * 500, "text": "bonjour"}, "sender"),
+        ({"sender": "abc", "text": "bonjour", "message_id": "a b"}, "message_id"),
+        ({"sender": "abc", "text": "bonjour", "message_id": "x" * 65}, "message_id"),
+        ({"sender": "abc", "text": "bonjour", "message_id": 7}, "message_id"),
     ],
 )
 def test_missing_or_wrong_fields_are_named_in_a_422(gateway, payload, field):

@@ -8,14 +8,16 @@ import pytest
 
 from bot.channels.linking import french_mobile
 from bot.store.models import utcnow
-from bot.store.repository import default_database_url, open_repository
+from bot.store.repository import open_repository
 
 LIFE = timedelta(minutes=10)
 
 
 @pytest.fixture
-def repo(tmp_path):
-    return open_repository(default_database_url(tmp_path), "test secret", tmp_path)
+def repo(database_url, tmp_path):
+    repository = open_repository(database_url, "test secret", tmp_path)
+    yield repository
+    repository.close()
 
 
 def start(repo, identity_id, phone="+33611223344", code="123456", now=None):
@@ -67,10 +69,10 @@ def test_at_most_three_codes_a_day_are_sent_for_one_telegram_identity(repo):
     assert [start(repo, telegram.id) for _ in range(4)] == [True] * 3 + [False]
 
 
-def test_codes_and_numbers_are_not_stored_in_clear(repo, tmp_path):
+def test_codes_and_numbers_are_not_stored_in_clear(repo, database_bytes):
     telegram = repo.record_inbound("telegram", "560")
     start(repo, telegram.id, phone="+33655443322", code="987654")
-    database = (tmp_path / "relais.db").read_bytes()
+    database = database_bytes()
     assert b"987654" not in database and b"55443322" not in database
 
 

@@ -9,14 +9,16 @@ import pytest
 
 from bot.store.crypto import InvalidToken, StoreKeys
 from bot.store.models import utcnow
-from bot.store.repository import default_database_url, open_repository
+from bot.store.repository import open_repository
 
 PHONE = "+33612345678"
 
 
 @pytest.fixture
-def repo(tmp_path):
-    return open_repository(default_database_url(tmp_path), "test secret", tmp_path)
+def repo(database_url, tmp_path):
+    repository = open_repository(database_url, "test secret", tmp_path)
+    yield repository
+    repository.close()
 
 
 def test_the_same_phone_number_on_sms_and_whatsapp_is_one_resident(repo):
@@ -35,10 +37,11 @@ def test_a_telegram_user_is_not_mixed_with_a_phone_number_of_the_same_digits(rep
     assert phone.resident_id != telegram.resident_id
 
 
-def test_no_phone_number_is_stored_in_clear_but_the_address_can_be_read_back(repo, tmp_path):
+def test_no_phone_number_is_stored_in_clear_but_the_address_can_be_read_back(
+        repo, database_bytes):
     identity = repo.record_inbound("whatsapp", PHONE)
     assert repo.address_of(identity.id) == PHONE
-    database = (tmp_path / "relais.db").read_bytes()
+    database = database_bytes()
     for variant in (PHONE, PHONE[1:], "0612345678", "612345678"):
         assert variant.encode() not in database
 
@@ -89,9 +92,9 @@ def test_opt_out_and_outbound_counts_are_kept_per_identity(repo):
     assert not repo.identity(identity.id).opted_out
 
 
-def test_another_secret_key_cannot_read_or_find_anything(repo, tmp_path):
+def test_another_secret_key_cannot_read_or_find_anything(repo, database_url, tmp_path):
     identity = repo.record_inbound("sms", PHONE)
-    other = open_repository(default_database_url(tmp_path), "another key", tmp_path)
+    other = open_repository(database_url, "another key", tmp_path)
     assert other.find_identity("sms", PHONE) is None
     with pytest.raises(InvalidToken):
         other.address_of(identity.id)
