@@ -16,12 +16,15 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bot import json_logs
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
 from bot.console.internal import HANDOFFS_PATH, create_handoff
 from bot.console.views import setup_console
 from bot.health import service_states
 from bot.http_errors import dumps, json_error
+from bot.metrics import GatewayMetrics
+from bot.observability import AccessLogger, metrics_page, observe_requests
 from bot.rasa_client import RasaClient
 from bot.web_channel import OfferedButtons, get_messages, post_message
 
@@ -74,13 +77,16 @@ async def _http_session(app: web.Application):
 def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
                ) -> web.Application:
     """The gateway; ``clock`` (naive UTC) is for tests that need time to pass without sleeping."""
-    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[observe_requests, json_errors],
+                          client_max_size=MAX_BODY_BYTES)
     app["settings"] = settings
+    app["metrics"] = GatewayMetrics()
     app["clock"] = clock
     app["offered_buttons"] = OfferedButtons()
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/", chat_page)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics_page)
     app.router.add_post("/web/messages", post_message)
     app.router.add_get("/web/messages", get_messages)
     app.router.add_post(HANDOFFS_PATH, create_handoff)
@@ -91,7 +97,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    json_logs.configure()
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
@@ -101,7 +107,7 @@ def main() -> None:
         create_app(settings),
         host=settings.host,
         port=settings.gateway_port,
-        access_log_format='%r %s %Tfs',
+        access_log_class=AccessLogger,
         print=None,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 from collections import OrderedDict
 
@@ -115,6 +116,9 @@ async def post_message(request: web.Request) -> web.Response:
     buttons: OfferedButtons = app["offered_buttons"]
     rasa: RasaClient = app["rasa"]
     router = app.get("handoff_router")
+    metrics = app["metrics"]
+    metrics.messages.inc(channel="web")
+    started = time.perf_counter()
     if router is not None and await router.divert(conversation, text):
         # Agent mode: the console has the message; the person replies through GET below.
         return web.json_response({"messages": [], "mode": "agent"}, dumps=dumps)
@@ -125,9 +129,12 @@ async def post_message(request: web.Request) -> web.Response:
     try:
         messages = await rasa.send(conversation, message)
     except AssistantUnavailable:
+        metrics.assistant_errors.inc(kind="unavailable")
         return json_error(503, "assistant_unavailable")
     except AssistantTimeout:
+        metrics.assistant_errors.inc(kind="timeout")
         return json_error(504, "assistant_timeout")
+    metrics.turn_seconds.observe(time.perf_counter() - started, channel="web")
     buttons.remember(conversation, messages)
     return web.json_response({"messages": [m.as_json() for m in messages]}, dumps=dumps)
 

@@ -189,7 +189,8 @@ class TwilioChannel:
             if len(inbound.text) > MAX_TEXT_CHARS:
                 replies.append(BotMessage(say.TEXT_TOO_LONG))
             elif inbound.text:
-                replies += await self._conversations.ask(identity.resident_id, inbound.text)
+                replies += await self._conversations.ask(identity.resident_id, inbound.text,
+                                                         channel=inbound.channel)
             await self._reply(identity, inbound.address, replies)
 
     async def _receive_media(self, identity: ChannelIdentity, inbound: Inbound) -> list[str]:

@@ -55,6 +55,8 @@ async def create_handoff(request: web.Request) -> web.Response:
     handoff, created = await store.run(
         lambda _r: handoffs.escalate(conversation, channel, reason))
     position = await store.run(lambda _r: handoffs.position(handoff.id))
+    if created:
+        request.app["metrics"].handoffs.inc(reason=handoff.reason)
     # No conversation id in the log: the reason and the queue are enough to follow the load.
     log.info("handoff %d %s (reason %s, position %d)", handoff.id,
              "queued" if created else "already open", handoff.reason, position)
