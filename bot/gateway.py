@@ -24,7 +24,12 @@ from bot.console.views import setup_console
 from bot.health import service_states
 from bot.http_errors import dumps, json_error
 from bot.metrics import GatewayMetrics
-from bot.observability import AccessLogger, metrics_page, observe_requests
+from bot.observability import (
+    AccessLogger,
+    ClientProtocolErrors,
+    metrics_page,
+    observe_requests,
+)
 from bot.rasa_client import RasaClient
 from bot.web_channel import OfferedButtons, get_messages, post_message
 
@@ -98,6 +103,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
 
 def main() -> None:
     json_logs.configure()
+    logging.getLogger("aiohttp.server").addFilter(ClientProtocolErrors())
     try:
         settings = Settings.from_env()
     except ConfigError as exc:

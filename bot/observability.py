@@ -7,10 +7,12 @@ path itself: a file link's token or a query string must not end up in a log line
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.http_errors import json_error
 from bot.metrics import CONTENT_TYPE, GatewayMetrics
@@ -20,11 +22,31 @@ _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 
 
 def route_of(request: web.BaseRequest) -> str:
-    """The route's pattern, or "unmatched" (a 404 must not put any path into a label)."""
-    match_info = getattr(request, "match_info", None)
-    route = getattr(match_info, "route", None)
-    resource = getattr(route, "resource", None)
+    """The route's pattern, or "unmatched" (a 404 must not put any path into a label).
+
+    A request too broken to be routed (not HTTP, a line too long) has no match_info at all.
+    """
+    try:
+        resource = request.match_info.route.resource  # type: ignore[attr-defined]
+    except (AttributeError, AssertionError):
+        return "unmatched"
     return resource.canonical if resource is not None else "unmatched"
+
+
+class ClientProtocolErrors(logging.Filter):
+    """aiohttp logs a request that is not valid HTTP as an error with its traceback.
+
+    It is the client's fault and aiohttp already answered 400: one warning line with the
+    error's class, so that real errors stay visible and a scanner cannot fill the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "request refused, not valid HTTP: %s", (type(exc).__name__,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
 
 
 def _status_class(status: int) -> str:

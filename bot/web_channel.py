@@ -27,6 +27,9 @@ from bot.rasa_client import (
 MAX_TEXT_CHARS = 4000  # a long life story fits; WhatsApp's own limit is 4,096
 MAX_SENDER_CHARS = 128
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# JSON may carry "\ud800": a lone surrogate is no character, and no UTF-8 can encode it.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+MAX_AFTER_ID = 2**62  # message ids are SQL integers (64-bit)
 
 
 class OfferedButtons:
@@ -84,11 +87,12 @@ def _validate(body: object) -> tuple[str, str] | web.Response:
     if not isinstance(body, dict):
         return json_error(422, "invalid_request")
     sender, text = body.get("sender"), body.get("text")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+    if (not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS
+            or _SURROGATES.search(sender)):
         return json_error(422, "invalid_request", field="sender")
     if not isinstance(text, str):
         return json_error(422, "invalid_request", field="text")
-    text = _CONTROL_CHARS.sub("", text).strip()
+    text = _SURROGATES.sub("", _CONTROL_CHARS.sub("", text)).strip()
     if not text:
         return json_error(422, "empty_text", field="text")
     if len(text) > MAX_TEXT_CHARS:
@@ -155,6 +159,8 @@ async def get_messages(request: web.Request) -> web.Response:
     try:
         after = int(request.query.get("after", "0"))
     except ValueError:
+        after = -1
+    if not 0 <= after <= MAX_AFTER_ID:
         return json_error(422, "invalid_request", field="after")
     app = request.app
     conversation = conversation_id(app["settings"].secret_key, "web", sender)

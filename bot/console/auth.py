@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.http_errors import json_error
 from bot.store.handoff import ConsoleSession, Handoffs
@@ -27,6 +28,15 @@ AGENT_ROLES = frozenset({"agent", "supervisor"})
 ALL_ROLES = frozenset({"agent", "supervisor", "commission"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def read_form(request: web.Request) -> MultiDictProxy | None:
+    """The posted form; None when the body is not a readable form (broken multipart, bad
+    bytes for the declared charset), which the caller answers with a 400, not a 500."""
+    try:
+        return await request.post()
+    except (ValueError, UnicodeDecodeError, AssertionError):
+        return None
 
 
 async def current_session(request: web.Request) -> ConsoleSession | None:
@@ -62,9 +72,12 @@ def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
                 raise web.HTTPFound(LOGIN_PATH)
             if session.user.role not in roles:
                 return json_error(403, "access_denied")
-            if request.method == "POST" and not csrf_ok(
-                    session.csrf_token, (await request.post()).get("csrf")):
-                return json_error(403, "csrf_failed")
+            if request.method == "POST":
+                form = await read_form(request)
+                if form is None:
+                    return json_error(400, "invalid_form")
+                if not csrf_ok(session.csrf_token, form.get("csrf")):
+                    return json_error(403, "csrf_failed")
             request["console"] = session
             return await handler(request)
         return wrapper
