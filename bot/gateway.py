@@ -19,7 +19,13 @@ from aiohttp import web
 from bot import json_logs
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
-from bot.console.internal import HANDOFFS_PATH, create_handoff
+from bot.console.internal import (
+    ELIGIBILITY_PATH,
+    HANDOFFS_PATH,
+    create_handoff,
+    record_eligibility,
+)
+from bot.console.statistics import setup_statistics
 from bot.console.views import setup_console
 from bot.health import service_states
 from bot.http_errors import dumps, json_error
@@ -95,9 +101,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
     app.router.add_post("/web/messages", post_message)
     app.router.add_get("/web/messages", get_messages)
     app.router.add_post(HANDOFFS_PATH, create_handoff)
+    app.router.add_post(ELIGIBILITY_PATH, record_eligibility)
     app.router.add_static("/static/", STATIC_DIR)
     setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
     setup_console(app)  # the agents' console (bot/console/)
+    setup_statistics(app)  # social-needs counts (bot/statistics.py), after the store
     return app
 
 
