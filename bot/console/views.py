@@ -97,7 +97,8 @@ def _topbar(session: ConsoleSession) -> str:
              if user.role == "supervisor" else "")
     return (
         '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
-        f'{links}<span class="who">{html.escape(user.display_name)} <small>{html.escape(role)}</small>'
+        f'{links}<span class="who">{html.escape(user.display_name)} '
+        f'<small>{html.escape(role)}</small>'
         '</span><form method="post" action="/console/logout">'
         f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token)}">'
         '<button type="submit" class="link">Se déconnecter</button></form></header>'
