@@ -194,6 +194,27 @@ def relais(work: Path, figures: Figures, telegram_secret: str | None = None
         _stop(process)
 
 
+def gateway_counters(url: str) -> str:
+    """What the gateway's /metrics counted during the run (a check that every path worked)."""
+    import urllib.request
+    with urllib.request.urlopen(f"{url}/metrics", timeout=10) as response:  # noqa: S310
+        text = response.read().decode()
+    totals: dict[str, float] = {}
+    for line in text.splitlines():
+        name = line.split("{")[0].split(" ")[0]
+        if line.startswith("#") or not name.endswith("_total"):
+            continue
+        label = line[line.find("{"):line.rfind("}") + 1] if "{" in line else ""
+        if name in ("relais_messages_total", "relais_assistant_errors_total"):
+            key = f"{name.removeprefix('relais_').removesuffix('_total')}{label}"
+        elif name == "relais_eligibility_calls_total":
+            key = "eligibility_calls"
+        else:
+            continue
+        totals[key] = totals.get(key, 0) + float(line.rsplit(" ", 1)[1])
+    return ", ".join(f"{k} {v:.0f}" for k, v in sorted(totals.items()))
+
+
 def long_conversations(url: str, scale: Scale, twilio: TwilioSetup) -> tuple[float, float]:
     """p95 around a conversation's 10th message and around its last (300th) one."""
     plan = Plan(scale.long_residents, messages=scale.long_messages, seed=300)
@@ -295,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         with relais(work, relais_fig) as (url, twilio, _data):
             say(f"  Rasa answered /status {relais_fig.startup_s:.1f} s after the start")
             _levels(url, scale, relais_fig, stock=False, twilio=twilio)
+            say(f"  gateway counted: {gateway_counters(url)}")
             early, late = long_conversations(url, scale, twilio)
         report(relais_fig, stock_fig, early, late, scale)
     finally:
