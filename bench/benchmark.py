@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.load import LoadResult, Plan, TwilioSetup, run_load
+from bench.load import LONG_CONVERSATION, LoadResult, Plan, TwilioSetup, run_load
 from tests.processes import REPO_ROOT, free_port, http, pids_of, relais_env, wait_until
 
 TWILIO = {"sid": "AC" + "b" * 32, "token": "benchmark-twilio-token"}
@@ -45,15 +45,13 @@ class Scale:
     duration_s: float = 30.0
     warmup_messages: int = 2
     long_residents: int = 8
-    long_messages: int = 300
-    early_position: int = 10
-    window: int = 5  # positions on each side of the 10th and 300th taken into their p95
+    long_messages: int = 300  # a multiple of len(LONG_CONVERSATION)
     sms_share: float = 0.25
 
     @classmethod
     def quick(cls) -> Scale:
         return cls(levels=(1, 4), duration_s=4.0, warmup_messages=1, long_residents=2,
-                   long_messages=30, window=2)
+                   long_messages=30)
 
 
 @dataclass
@@ -216,12 +214,13 @@ def gateway_counters(url: str) -> str:
 
 
 def long_conversations(url: str, scale: Scale, twilio: TwilioSetup) -> tuple[float, float]:
-    """p95 around a conversation's 10th message and around its last (300th) one."""
-    plan = Plan(scale.long_residents, messages=scale.long_messages, seed=300)
+    """p95 of a conversation's 1st-10th messages and of its 291st-300th (the same texts)."""
+    cycle = len(LONG_CONVERSATION)
+    plan = Plan(scale.long_residents, messages=scale.long_messages, seed=300,
+                cycle=LONG_CONVERSATION)
     result = asyncio.run(run_load(url, plan, sms_share=0, twilio=twilio))
-    w = scale.window
-    early = range(scale.early_position - w, scale.early_position + w + 1)
-    late = range(scale.long_messages - 2 * w, scale.long_messages + 1)
+    early = range(1, cycle + 1)
+    late = range(scale.long_messages - cycle + 1, scale.long_messages + 1)
     say(f"  {scale.long_residents} conversations of {scale.long_messages} messages: "
         f"{result.rate:.1f} msg/s, {result.errors} errors")
     return result.percentile(95, early), result.percentile(95, late)
@@ -256,7 +255,8 @@ def report(relais_fig: Figures, stock_fig: Figures | None, early: float, late: f
         say(f"{label:<28}{num(getattr(relais_fig, attr), unit):>22}"
             f"{num(getattr(stock_fig, attr), unit) if stock_fig else '—':>22}")
     growth = late / early if early else float("nan")
-    say(f"p95 at message {scale.early_position} / {scale.long_messages}: "
+    cycle = len(LONG_CONVERSATION)
+    say(f"p95 of messages 1-{cycle} / {scale.long_messages - cycle + 1}-{scale.long_messages}: "
         f"{early * 1000:.0f} ms / {late * 1000:.0f} ms (ratio {growth:.2f})")
 
     say()
@@ -274,7 +274,7 @@ def report(relais_fig: Figures, stock_fig: Figures | None, early: float, late: f
          else relais_fig.startup_s <= 40, num(relais_fig.startup_s, "s")),
         ("Rasa memory <= 900 MB", None if relais_fig.peak_rss_mb is None
          else relais_fig.peak_rss_mb <= 900, num(relais_fig.peak_rss_mb, "MB")),
-        (f"p95 at {scale.long_messages}th <= 1.2x at {scale.early_position}th",
+        (f"p95 at {scale.long_messages}th <= 1.2x at 10th",
          growth <= 1.2, f"{growth:.2f}x"),
     ]
     for name, ok, value in checks:

@@ -61,6 +61,10 @@ STOCK_CONVERSATIONS: dict[str, list[str]] = {
     "chat": ["good morning", "perfect", "am I talking to a human?", "see you later"],
 }
 
+# A conversation repeated to measure whether a turn costs more as the conversation grows:
+# the 1st-10th messages and the 291st-300th are then the same texts in the same states.
+LONG_CONVERSATION = CONVERSATIONS["housing_trouble"] + CONVERSATIONS["food"]
+
 REPLY_TIMEOUT_S = 30.0
 SMS_QUIET_S = 0.03  # an SMS answer may come in pieces: the next message waits for the last one
 
@@ -244,6 +248,7 @@ class Plan:
     messages: int | None = None
     warmup_messages: int = 0  # per resident, sent before the clock starts, not measured
     seed: int = 20261130
+    cycle: list[str] | None = None  # the same messages over and over, instead of random scripts
 
 
 @dataclass
@@ -265,7 +270,7 @@ async def _resident(number: int, channel: Channel, scripts: dict[str, list[str]]
                     rng: random.Random, samples: list[Sample], stop: Callable[[], bool],
                     start: _Start) -> None:
     position = 0
-    texts = _texts(scripts, rng)
+    texts = itertools.cycle(plan.cycle) if plan.cycle else _texts(scripts, rng)
     for _ in range(plan.warmup_messages):
         await _send(channel, number, next(texts))
     start.ready += 1
