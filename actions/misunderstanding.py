@@ -1,4 +1,9 @@
-"""Rephrase first, then offer a person: nobody is stuck in a loop of "je n'ai pas compris"."""
+"""Rephrase first, then offer a person: nobody is stuck in a loop of "je n'ai pas compris".
+
+A message the bot did not understand but that shows a need a chat cannot meet (the resident
+cannot write, lacks the papers, has a complex case: ``actions/needs.py``) goes to a person at
+once, with the reason ``flow``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import hand_to_person
+from actions.needs import detect_need
 
 FALLBACK_INTENT = "nlu_fallback"
 OFFER_PERSON_AFTER = 2
@@ -32,7 +38,10 @@ class ActionHandleMisunderstanding(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        if consecutive_misunderstandings(tracker.events) >= OFFER_PERSON_AFTER:
+        need = detect_need(tracker.latest_message.get("text") or "")
+        if need:  # "je ne sais pas lire": asking to rephrase would not help
+            await hand_to_person(dispatcher, tracker, "flow", need)
+        elif consecutive_misunderstandings(tracker.events) >= OFFER_PERSON_AFTER:
             dispatcher.utter_message(response="utter_misunderstood_twice")
             await hand_to_person(dispatcher, tracker, "misunderstood")
         else:

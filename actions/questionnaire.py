@@ -23,6 +23,7 @@ from rasa_sdk.types import DomainDict
 from actions.eligibility_client import EligibilityUnavailable, evaluate
 from actions.explanation import explanation
 from actions.household import Answers, household
+from actions.needs import detect_need
 from bot.language.answers import (
     is_dont_know,
     parse_ages,
@@ -102,6 +103,9 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value
     if not isinstance(value, str):
         return {slot: value}
     text = value
+    if detect_need(text):  # "je n'ai pas mon avis d'imposition", "je ne sais pas écrire"
+        dispatcher.utter_message(response="utter_need_person_offer")
+        return {slot: None}
     if is_dont_know(text):
         dispatcher.utter_message(response="utter_questionnaire_estimate_ok")
         return {slot: None}

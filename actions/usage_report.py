@@ -1,7 +1,7 @@
 """Tells the gateway the outcome of each eligibility calculation, as counts only.
 
 The gateway keeps them for its /metrics and for the statistics page of the town's social-needs
-analysis (bot/statistics.py). Only the right and its status travel: nothing about the resident.
+analysis (bot/store/usage.py). Only the right and its status travel: nothing about the resident.
 The report leaves in the background and its failure is ignored: a resident never waits on it.
 """
 

@@ -31,6 +31,13 @@ def _port(name: str, default: int) -> int:
     return port
 
 
+def _days(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 365:
+        raise ConfigError(f"{name} must be a number of days between 1 and 365, got {raw!r}.")
+    return int(raw)
+
+
 def _dev_secret(data_dir: Path, name: str) -> str:
     """A random secret kept in the data folder, so local runs need no configuration.
 
@@ -161,6 +168,7 @@ class Settings:
     public_url: str | None = None  # https address residents' providers call (webhooks)
     twilio: TwilioSettings | None = None
     telegram: TelegramSettings | None = None
+    followup_days: int = 5  # days after a dossier's PDF before asking if it was submitted
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -195,6 +203,7 @@ class Settings:
             public_url=public_url,
             twilio=TwilioSettings.from_env(public_url),
             telegram=TelegramSettings.from_env(data_dir, production),
+            followup_days=_days("RELAIS_FOLLOWUP_DAYS", 5),
         )
 
     def url(self, port: int) -> str:

@@ -17,6 +17,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import json_logs
+from bot.appointments.setup import setup_appointments
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
 from bot.console.internal import (
@@ -105,7 +106,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
     app.router.add_static("/static/", STATIC_DIR)
     setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
     setup_console(app)  # the agents' console (bot/console/)
-    setup_statistics(app)  # social-needs counts (bot/statistics.py), after the store
+    setup_appointments(app)  # appointments, reminders, follow-ups (bot/appointments/)
+    setup_statistics(app)  # social-needs counts (bot/store/usage.py), after the store
     return app
 
 

@@ -34,6 +34,8 @@ MESSAGES = {
     "access_denied": "Votre rôle ne donne pas accès à cette page.",
     "csrf_failed": "Le formulaire a expiré. Rechargez la page et recommencez.",
     "conflict": "Cette conversation n'est plus dans cet état. Rechargez la file.",
+    "slot_taken": "Ce créneau n'a plus de place libre.",
+    "slot_unavailable": "Ce créneau n'est pas proposé (passé, non confirmé ou inexistant).",
 }
 
 

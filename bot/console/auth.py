@@ -27,6 +27,26 @@ LOGIN_PATH = "/console/login"
 AGENT_ROLES = frozenset({"agent", "supervisor"})
 ALL_ROLES = frozenset({"agent", "supervisor", "commission"})
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+DENIED_PAGE = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé — Relais'
+    ' console</title><link rel="stylesheet" href="/console/static/console.css"></head>'
+    '<body class="login"><main class="login-card"><h1>Accès refusé</h1><p>Votre rôle ne '
+    'permet pas d\'ouvrir cette page.</p><p><a href="{home}">Revenir à vos pages</a></p>'
+    '</main></body></html>')
+
+
+def home_of(role: str) -> str:
+    """Where a role starts: the commission reviews dossiers, agents the queue."""
+    return "/console/dossiers" if role == "commission" else "/console"
+
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -70,8 +90,6 @@ def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
             session = await current_session(request)
             if session is None:
                 raise web.HTTPFound(LOGIN_PATH)
-            if session.user.role not in roles:
-                return json_error(403, "access_denied")
             if request.method == "POST":
                 form = await read_form(request)
                 if form is None:
@@ -79,6 +97,11 @@ def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
                 if not csrf_ok(session.csrf_token, form.get("csrf")):
                     return json_error(403, "csrf_failed")
             request["console"] = session
+            if session.user.role not in roles:
+                await _audit_refusal(request)
+                return web.Response(status=403, content_type="text/html",
+                                    headers=SECURITY_HEADERS,
+                                    text=DENIED_PAGE.format(home=home_of(session.user.role)))
             return await handler(request)
         return wrapper
     return decorate
@@ -104,12 +127,22 @@ def api(roles: frozenset[str] = AGENT_ROLES) -> Callable[[Handler], Handler]:
 
 
 async def denied(request: web.Request) -> web.Response:
-    """403, and the attempt is in the audit log when it aimed at a conversation."""
-    session: ConsoleSession = request["console"]
-    handoff_id = request.match_info.get("handoff_id")
-    if handoff_id is not None:
-        handoffs: Handoffs = request.app["handoffs"]
-        await request.app["store"].run(lambda _r: handoffs.audit(
-            session.user.username, f"{request.method.lower()} {request.path.rsplit('/', 1)[-1]}",
-            "handoff", handoff_id, allowed=False))
+    """403, and the attempt is in the audit log when it aimed at a conversation or a dossier."""
+    await _audit_refusal(request)
     return json_error(403, "access_denied")
+
+
+async def _audit_refusal(request: web.Request) -> None:
+    session: ConsoleSession = request["console"]
+    info = request.match_info
+    # A dossier is named by its id in the API and by its code on pages.
+    target = next(((kind, info[key]) for key, kind in (
+        ("dossier_id", "dossier"), ("code", "dossier"), ("handoff_id", "handoff"))
+        if key in info), None)
+    if target is None:
+        return
+    handoffs: Handoffs = request.app["handoffs"]
+    last = request.path.rsplit("/", 1)[-1]
+    action = f"{request.method.lower()} {target[0] if last == target[1] else last}"
+    await request.app["store"].run(lambda _r: handoffs.audit(
+        session.user.username, action[:32], target[0], target[1], allowed=False))

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.http_errors import dumps, json_error
 from bot.identity import internal_token
-from bot.store.handoff import REASONS, Handoffs
+from bot.store.handoff import NEEDS, REASONS, Handoffs
 
 log = logging.getLogger("relais.handoff")
 
@@ -33,7 +33,8 @@ _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 _CONVERSATION = re.compile(r"[0-9a-f]{32}")
 
 
-def _authorised(request: web.Request) -> bool:
+def authorised(request: web.Request) -> bool:
+    """Loopback, no proxy header, and the internal token: the action server and nothing else."""
     if request.remote not in _LOOPBACK or "X-Forwarded-For" in request.headers:
         return False
     expected = "Bearer " + internal_token(request.app["settings"].secret_key)
@@ -42,8 +43,11 @@ def _authorised(request: web.Request) -> bool:
 
 
 async def create_handoff(request: web.Request) -> web.Response:
-    """Queues ``{"conversation_id", "reason"}``; answers its place in the queue."""
-    if not _authorised(request):
+    """Queues ``{"conversation_id", "reason", "need"?}``; answers its place in the queue.
+
+    ``need`` (``cannot_write``, ``no_documents``, ``complex_case``) goes with reason ``flow``.
+    """
+    if not authorised(request):
         return json_error(403, "forbidden")
     try:
         body = json.loads(await request.read())
@@ -56,18 +60,22 @@ async def create_handoff(request: web.Request) -> web.Response:
         return json_error(422, "invalid_request", field="conversation_id")
     if reason not in REASONS:
         return json_error(422, "invalid_request", field="reason")
+    need = body.get("need")
+    if need is not None and (reason != "flow" or need not in NEEDS):
+        return json_error(422, "invalid_request", field="need")
     store = request.app["store"]
     handoffs: Handoffs = request.app["handoffs"]
     identities = await store.run(lambda r: r.identities_of(conversation))
     channel = "channels" if identities else "web"
     handoff, created = await store.run(
-        lambda _r: handoffs.escalate(conversation, channel, reason))
+        lambda _r: handoffs.escalate(conversation, channel, reason, need))
     position = await store.run(lambda _r: handoffs.position(handoff.id))
     if created:
         request.app["metrics"].handoffs.inc(reason=handoff.reason)
     # No conversation id in the log: the reason and the queue are enough to follow the load.
-    log.info("handoff %d %s (reason %s, position %d)", handoff.id,
-             "queued" if created else "already open", handoff.reason, position)
+    log.info("handoff %d %s (reason %s%s, position %d)", handoff.id,
+             "queued" if created else "already open", handoff.reason,
+             f" {handoff.need}" if handoff.need else "", position)
     return web.json_response({"handoff_id": handoff.id, "status": handoff.status,
                               "position": position, "created": created},
                              status=201 if created else 200, dumps=dumps)
@@ -75,7 +83,7 @@ async def create_handoff(request: web.Request) -> web.Response:
 
 async def record_eligibility(request: web.Request) -> web.Response:
     """Counts ``{"results": [{"right", "status"}…]}``; status "unavailable" when it failed."""
-    if not _authorised(request):
+    if not authorised(request):
         return json_error(403, "forbidden")
     try:
         body = json.loads(await request.read())

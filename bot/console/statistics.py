@@ -1,8 +1,10 @@
 """``GET /console/statistics``: the town's social-needs figures, read-only, for supervisors.
 
 Counts by month of what residents asked, the rights the calculations found, handoffs to a
-person and how they ended. A count under 10 shows as "< 10", and no column has a total: a
-small group must not be recognisable, and subtracting a row from a total would reveal it.
+person and how they ended; and, since the start, what residents answered when the bot asked
+whether they had submitted their dossier (bot/store/followups.py). A count under 10 shows as
+"< 10", and no column has a total: a small group must not be recognisable, and subtracting a
+row from a total would reveal it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from aiohttp import web
 from bot.console import auth
 from bot.console.views import OUTCOME_LABELS, REASON_LABELS, _html, _topbar
 from bot.dossiers.erasure import tracker_database_url
-from bot.statistics import Statistics, last_months
+from bot.store.followups import followup_counts
 from bot.store.models import utcnow
+from bot.store.usage import Statistics, last_months
 
 log = logging.getLogger("relais.statistics")
 
@@ -40,9 +43,13 @@ TOPIC_LABELS = {
     "rsa": "RSA", "prime_activite": "Prime d'activité", "housing_aid": "Aide au logement",
     "aah": "AAH (handicap)", "domiciliation": "Domiciliation",
     "mental_health_support": "Soutien psychologique", "crisis": "Crise suicidaire (3114)",
-    "ask_human": "Demande à parler à une personne", "delete_my_data": "Suppression des données",
+    "ask_human": "Demande à parler à une personne", "book_appointment": "Prise de rendez-vous",
+    "delete_my_data": "Suppression des données",
     "out_of_scope": "Hors du champ de Relais", "nlu_fallback": "Message non compris",
 }
+FOLLOWUP_LABELS = {"deja_fait": "Demande déposée", "pas_reussi": "N'a pas réussi à la déposer",
+                   "besoin_aide": "Demande de l'aide pour la déposer",
+                   "sans_reponse": "Pas encore de réponse"}
 RIGHT_LABELS = {
     "css": "Complémentaire santé solidaire", "logement_social": "Logement social",
     "rsa": "RSA", "prime_activite": "Prime d'activité", "aide_logement": "Aide au logement",
@@ -58,6 +65,8 @@ def shown(count: int) -> str:
 
 
 def _month_label(period: str) -> str:
+    if period == "total":
+        return "Depuis le début"
     year, number = period.split("-")
     return f"{MONTH_NAMES[int(number) - 1]} {year}"
 
@@ -86,6 +95,11 @@ async def statistics_page(request: web.Request) -> web.Response:
     checked = await store.run(lambda _r: statistics.counts("right_checked", periods))
     found = await store.run(lambda _r: statistics.counts("right_found", periods))
     reasons, outcomes = await store.run(lambda _r: statistics.handoff_counts(periods))
+    engine = store.repository.engine
+    followups = await store.run(lambda _r: followup_counts(engine))
+    # All-time answers (the follow-ups keep no month of their own); "asked" is left out: it
+    # is the sum of the others and would reveal a hidden one.
+    followed = {key: {"total": followups.get(key, 0)} for key in FOLLOWUP_LABELS}
     body = (
         f'<body class="app">{_topbar(request["console"])}<main class="statistics">'
         "<h2>Statistiques des besoins sociaux</h2>"
@@ -102,6 +116,8 @@ async def statistics_page(request: web.Request) -> web.Response:
                  "Aucun passage à une personne pour l'instant.")
         + _table("Conversations closes par les agents, par issue", outcomes, OUTCOME_LABELS,
                  periods, "Aucune conversation close pour l'instant.")
+        + _table("Suivi des dossiers : réponses des résidents, depuis le début", followed,
+                 FOLLOWUP_LABELS, ["total"], "Aucun suivi pour l'instant.")
         + "</main></body>"
     )
     return _html(body, "Statistiques")

@@ -1,9 +1,11 @@
 """The console's pages and JSON API (``/console``), served by the gateway.
 
 Pages are plain HTML with one script (``static/console.js``) that polls the queue, so the
-list updates without reloading. Every opening or change of a conversation goes to the audit
-log. Commission members only review anonymized dossiers: conversations are never anonymized,
-so every conversation endpoint refuses them (and logs the attempt).
+list updates without reloading. Every opening or change of a conversation, and every opening
+of a dossier, goes to the audit log; the poll that refreshes an open conversation does not
+(it is not a new access, and it is refused for a conversation this session never opened).
+Commission members only review anonymized dossiers: conversations are never anonymized, so
+every conversation endpoint, and the full dossier, refuse them (and log the attempt).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-import aiohttp
 import yaml
 from aiohttp import web
 
-from bot.console import auth
+from bot.console import auth, tracker
+from bot.console import dossiers as console_dossiers
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import BotMessage
+from bot.store.dossiers import DossierStore
 from bot.store.handoff import (
     DUMMY_HASH,
     OUTCOMES,
@@ -41,17 +44,15 @@ SPECIALITY_LABELS = {"ecrivain_public": "Écrivain public",
                      "france_services": "Conseiller France services",
                      "travailleur_social": "Travailleur social"}
 REASON_LABELS = {"crisis": "Crise", "asked": "Demande une personne",
-                 "misunderstood": "Incompréhensions", "flow": "Dossier complexe"}
+                 "misunderstood": "Incompréhensions", "flow": "Besoin d'une personne"}
+# Reason "flow": why the conversation could not go on without a person, and who fits best.
+NEED_LABELS = {"cannot_write": "Ne peut pas écrire ou remplir seul — écrivain public",
+               "no_documents": "Papiers manquants — France services",
+               "complex_case": "Situation complexe — travailleur social"}
 OUTCOME_LABELS = {"resolved": "Réglé", "dossier_started": "Dossier commencé",
                   "appointment_needed": "Rendez-vous à prendre", "redirected": "Orienté ailleurs",
                   "no_answer": "Sans réponse du résident", "handed_back": "Rendu à l'assistant"}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
+SECURITY_HEADERS = auth.SECURITY_HEADERS
 
 
 PASSWORD_CHECKS = web.AppKey("password_checks", asyncio.Semaphore)
@@ -65,15 +66,26 @@ def setup_console(app: web.Application) -> None:
     add.add_post(auth.LOGIN_PATH, login)
     add.add_post("/console/logout", logout)
     add.add_get("/console/dossiers", dossiers_page)
+    add.add_get("/console/dossiers/{code:D-[A-Z0-9]{6}}", commission_dossier_page)
     add.add_get("/console/api/me", api_me)
     add.add_get("/console/api/queue", api_queue)
     add.add_get("/console/api/colleagues", api_colleagues)
     add.add_get("/console/api/canned", api_canned)
     handoff = "/console/api/handoffs/{handoff_id:\\d{1,18}}"  # ids fit SQLite's integers
     add.add_get(handoff, api_handoff)
+    add.add_get(f"{handoff}/updates", api_handoff_updates)
+    add.add_get(f"{handoff}/dossiers/{{dossier_id:[0-9a-f]{{32}}}}", api_dossier)
     for action in ("take", "reply", "note", "transfer", "handback", "close"):
         add.add_post(f"{handoff}/{action}", _ACTIONS[action])
     add.add_static("/console/static/", STATIC_DIR)
+    app.cleanup_ctx.append(_dossier_store)
+
+
+async def _dossier_store(app: web.Application):
+    """The dossiers share the store's database and keys (set up by bot.channels.setup)."""
+    repository = app["store"].repository
+    app["dossiers"] = DossierStore(repository.engine, repository.keys, app["settings"].data_dir)
+    yield
 
 
 def _html(body: str, title: str, status: int = 200, head: str = "") -> web.Response:
@@ -93,11 +105,12 @@ def _topbar(session: ConsoleSession) -> str:
     role = ROLE_LABELS[user.role]
     if user.speciality:
         role += " · " + SPECIALITY_LABELS[user.speciality]
-    links = ('<a href="/console/statistics">Statistiques</a>'
-             if user.role == "supervisor" else "")
+    nav = ('<nav><a href="/console">File d\'attente</a><a href="/console/dossiers">Dossiers</a>'
+           '<a href="/console/statistics">Statistiques</a></nav>'
+           ) if user.role == "supervisor" else ""
     return (
         '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
-        f'{links}<span class="who">{html.escape(user.display_name)} '
+        f'{nav}<span class="who">{html.escape(user.display_name)} '
         f'<small>{html.escape(role)}</small>'
         '</span><form method="post" action="/console/logout">'
         f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token)}">'
@@ -153,8 +166,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if result is None:
         return await login_page(request, error="Identifiant ou mot de passe incorrect.")
     token, session = result
-    target = "/console/dossiers" if session.user.role == "commission" else "/console"
-    response = web.HTTPFound(target)
+    response = web.HTTPFound(auth.home_of(session.user.role))
     auth.set_session_cookie(response, request, token)
     response.del_cookie(auth.LOGIN_CSRF_COOKIE, path=auth.LOGIN_PATH)
     raise response
@@ -189,15 +201,79 @@ async def console_page(request: web.Request) -> web.Response:
     return _html(body, "File d'attente", head=head)
 
 
+def _dossier_rows(listed: list[dict]) -> str:
+    rows = "".join(
+        f'<tr><td><a href="/console/dossiers/{html.escape(d["code"])}">'
+        f'{html.escape(d["code"])}</a></td><td>{html.escape(d["title"])}</td>'
+        f'<td><span class="badge badge-status">{html.escape(d["status_label"])}</span></td>'
+        f'<td>{_day(d["updated_at"])}</td></tr>' for d in listed)
+    return (
+        '<table class="dossier-list"><thead><tr><th>Dossier</th><th>Demande</th>'
+        f'<th>État</th><th>Mis à jour</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _day(iso: str | None) -> str:
+    return datetime.fromisoformat(iso.rstrip("Z")).strftime("%d/%m/%Y") if iso else ""
+
+
 @auth.page(frozenset({"commission", "supervisor"}))
 async def dossiers_page(request: web.Request) -> web.Response:
+    """The commission's list: codes, kinds of request and states; no name, no answer."""
     session: ConsoleSession = request["console"]
+    dossiers = request.app["dossiers"]
+    listed = await request.app["store"].run(
+        lambda _r: console_dossiers.commission_list(dossiers))
+    content = _dossier_rows(listed) if listed else (
+        '<p class="empty">Aucun dossier à examiner pour l\'instant.</p>')
     body = (
-        f'<body class="app">{_topbar(session)}<main class="dossiers"><h2>Dossiers anonymisés'
-        '</h2><p class="empty">Aucun dossier à examiner pour l\'instant. Les dossiers soumis à '
-        'la commission apparaîtront ici sans nom, adresse ni numéro.</p></main></body>'
+        f'<body class="app">{_topbar(session)}<main class="dossiers"><div class="pane-title">'
+        f'<h2>Dossiers à examiner</h2><span class="count">{len(listed)}</span></div>'
+        '<p class="muted">Dossiers prêts ou déposés, anonymisés : chaque dossier est désigné '
+        'par son code, sans nom, adresse ni numéro. Chaque ouverture est enregistrée.</p>'
+        f'{content}</main></body>'
     )
     return _html(body, "Dossiers")
+
+
+def _dossier_sections(dossier: dict) -> str:
+    parts = []
+    for section in dossier["sections"]:
+        lines = "".join(f'<dt>{html.escape(line["label"])}</dt>'
+                        f'<dd>{html.escape(line["value"])}</dd>' for line in section["lines"])
+        parts.append(f'<section class="dossier-section"><h3>{html.escape(section["title"])}'
+                     f'</h3><dl>{lines}</dl></section>')
+    documents = "".join(
+        f'<li class="{"received" if d["received"] else "missing"}">'
+        f'{"Reçu" if d["received"] else "Manquant"} — {html.escape(d["label"])}</li>'
+        for d in dossier["documents"])
+    parts.append('<section class="dossier-section"><h3>Pièces justificatives</h3>'
+                 f'<ul class="checklist">{documents}</ul></section>')
+    return "".join(parts)
+
+
+@auth.page(frozenset({"commission", "supervisor"}))
+async def commission_dossier_page(request: web.Request) -> web.Response:
+    """One anonymized dossier, by its code; the read is logged (``anonymise``)."""
+    session: ConsoleSession = request["console"]
+    code = request.match_info["code"]
+    dossiers = request.app["dossiers"]
+    reader = session.user.username
+    dossier = await request.app["store"].run(
+        lambda _r: console_dossiers.commission_dossier(dossiers, code, reader))
+    if dossier is None:
+        raise web.HTTPNotFound(text="Dossier introuvable.")
+    await _audit(request, "view_anonymized", code, kind="dossier")
+    body = (
+        f'<body class="app">{_topbar(session)}<main class="dossiers">'
+        '<p><a href="/console/dossiers">← Tous les dossiers</a></p>'
+        f'<div class="pane-title"><h2>{html.escape(dossier["code"])} — '
+        f'{html.escape(dossier["title"])}</h2><span class="badge badge-status">'
+        f'{html.escape(dossier["status_label"])}</span></div>'
+        f'<p class="muted">{html.escape(dossier["form"])} · version anonymisée pour la '
+        'commission : les noms, adresses, numéros et dates de naissance sont retirés.</p>'
+        f'<article class="dossier">{_dossier_sections(dossier)}</article></main></body>'
+    )
+    return _html(body, dossier["code"])
 
 
 # --- JSON API ----------------------------------------------------------------------------
@@ -212,10 +288,12 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
-def _summary(handoff: Handoff, now: datetime) -> dict:
+def _summary(handoff: Handoff, now: datetime, names: dict[str, str] | None = None) -> dict:
     return {
         "id": handoff.id, "reason": handoff.reason, "reason_label": REASON_LABELS[handoff.reason],
+        "need": handoff.need, "need_label": NEED_LABELS.get(handoff.need or ""),
         "crisis": handoff.priority == 0, "status": handoff.status, "agent": handoff.agent,
+        "agent_name": (names or {}).get(handoff.agent or "", handoff.agent),
         "channel": handoff.channel, "created_at": _when(handoff.created_at),
         "waiting_minutes": int((now - handoff.created_at).total_seconds() // 60),
         "last_resident_at": _when(handoff.last_resident_at),
@@ -238,7 +316,9 @@ async def api_queue(request: web.Request) -> web.Response:
     handoffs: Handoffs = request.app["handoffs"]
     queue = await request.app["store"].run(lambda _r: handoffs.queue())
     now = handoffs.clock()
-    return _json({"handoffs": [_summary(h, now) for h in queue]})
+    names = {u.username: u.display_name
+             for u in await request.app["store"].run(lambda _r: handoffs.users())}
+    return _json({"handoffs": [_summary(h, now, names) for h in queue]})
 
 
 @auth.api()
@@ -261,64 +341,92 @@ async def api_canned(request: web.Request) -> web.Response:
                              for c in canned]})
 
 
-async def _bot_history(request: web.Request, conversation: str) -> list[dict] | None:
-    """What the resident and the bot said before the handoff, from Rasa's tracker."""
-    settings = request.app["settings"]
-    url = f"{settings.rasa_url}/conversations/{conversation}/tracker"
-    try:
-        async with request.app["http"].get(
-                url, params={"token": settings.rasa_token},
-                timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            if resp.status != 200:
-                return None
-            tracker = await resp.json(content_type=None)
-    except (aiohttp.ClientError, TimeoutError, ValueError):
-        return None
-    history = []
-    for event in tracker.get("events") or []:
-        kind, text = event.get("event"), event.get("text")
-        if kind in ("user", "bot") and isinstance(text, str) and text:
-            moment = event.get("timestamp")
-            history.append({
-                "from": "resident" if kind == "user" else "bot", "text": text,
-                "at": (datetime.utcfromtimestamp(moment).isoformat(timespec="seconds") + "Z")
-                if isinstance(moment, int | float) else None,
-            })
-    return history
-
-
 async def _load(request: web.Request) -> Handoff | None:
     handoffs: Handoffs = request.app["handoffs"]
     handoff_id = int(request.match_info["handoff_id"])
     return await request.app["store"].run(lambda _r: handoffs.get(handoff_id))
 
 
-async def _audit(request: web.Request, action: str, handoff_id: int) -> None:
+async def _audit(request: web.Request, action: str, object_id: int | str,
+                 kind: str = "handoff") -> None:
     handoffs: Handoffs = request.app["handoffs"]
     username = request["console"].user.username
     await request.app["store"].run(
-        lambda _r: handoffs.audit(username, action, "handoff", str(handoff_id)))
+        lambda _r: handoffs.audit(username, action, kind, str(object_id)))
+
+
+async def _conversation(request: web.Request, handoff: Handoff) -> web.Response:
+    """Everything an agent sees of a conversation (dossiers as a list, no answer in it)."""
+    handoffs: Handoffs = request.app["handoffs"]
+    store = request.app["store"]
+    dossiers = request.app["dossiers"]
+    settings = request.app["settings"]
+    transcript = await store.run(lambda _r: handoffs.transcript(handoff.conversation_id))
+    notes = await store.run(lambda _r: handoffs.notes(handoff.id))
+    listed = await store.run(
+        lambda _r: console_dossiers.dossiers_of_conversation(dossiers, handoff.conversation_id))
+    events = await tracker.fetch_events(request.app["http"], settings.rasa_url,
+                                        settings.rasa_token, handoff.conversation_id)
+    agent = handoff.agent
+    taker = await store.run(lambda _r: handoffs.user(agent)) if agent else None
+    names = {taker.username: taker.display_name} if taker else {}
+    return _json({
+        "handoff": {**_summary(handoff, handoffs.clock(), names), "outcome": handoff.outcome},
+        "history": tracker.history(events or []), "history_available": events is not None,
+        "eligibility": tracker.last_eligibility(events or []),
+        "transcript": [{"id": e.id, "from": e.author, "agent": e.agent, "text": e.text,
+                        "at": _when(e.created_at)} for e in transcript],
+        "notes": [{"agent": n.agent, "text": n.text, "at": _when(n.created_at)} for n in notes],
+        "dossiers": listed,
+    })
 
 
 @auth.api()
 async def api_handoff(request: web.Request) -> web.Response:
+    """An agent opens a conversation: one ``view`` row in the audit log."""
     handoff = await _load(request)
     if handoff is None:
         return json_error(404, "not_found")
     await _audit(request, "view", handoff.id)
+    return await _conversation(request, handoff)
+
+
+@auth.api()
+async def api_handoff_updates(request: web.Request) -> web.Response:
+    """The 3-second refresh of a conversation the agent has opened in this session.
+
+    Not a new access, so not a new audit row; a conversation never opened in this session
+    (its ``view`` is not in the audit log) is refused, so the refresh cannot bypass the log.
+    """
+    handoff = await _load(request)
+    if handoff is None:
+        return json_error(404, "not_found")
     handoffs: Handoffs = request.app["handoffs"]
-    store = request.app["store"]
-    transcript = await store.run(lambda _r: handoffs.transcript(handoff.conversation_id))
-    notes = await store.run(lambda _r: handoffs.notes(handoff.id))
-    history = await _bot_history(request, handoff.conversation_id)
-    return _json({
-        "handoff": {**_summary(handoff, handoffs.clock()), "outcome": handoff.outcome},
-        "history": history or [], "history_available": history is not None,
-        "transcript": [{"id": e.id, "from": e.author, "agent": e.agent, "text": e.text,
-                        "at": _when(e.created_at)} for e in transcript],
-        "notes": [{"agent": n.agent, "text": n.text, "at": _when(n.created_at)} for n in notes],
-        "dossier": None,  # dossiers come with issue 5's store; none is linked yet
-    })
+    session: ConsoleSession = request["console"]
+    since = session.expires_at - auth.SESSION_LIFETIME
+    opened = await request.app["store"].run(lambda _r: handoffs.viewed_since(
+        session.user.username, "handoff", str(handoff.id), since))
+    if not opened:
+        return json_error(409, "conflict")
+    return await _conversation(request, handoff)
+
+
+@auth.api()
+async def api_dossier(request: web.Request) -> web.Response:
+    """An agent opens one dossier of the conversation's resident: audited every time."""
+    handoff = await _load(request)
+    if handoff is None:
+        return json_error(404, "not_found")
+    dossier_id = request.match_info["dossier_id"]
+    username = request["console"].user.username
+    dossiers = request.app["dossiers"]
+    opened = await request.app["store"].run(lambda _r: console_dossiers.full_dossier(
+        dossiers, handoff.conversation_id, dossier_id, reader=username,
+        purpose=f"handoff {handoff.id}"))
+    if opened is None:
+        return json_error(404, "not_found")
+    await _audit(request, "view", opened["code"], kind="dossier")
+    return _json({"dossier": opened})
 
 
 async def _body_text(request: web.Request, field: str, limit: int) -> str | web.Response:

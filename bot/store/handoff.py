@@ -33,7 +33,12 @@ from bot.store.crypto import StoreKeys
 from bot.store.models import Base, utcnow
 
 REASONS = ("asked", "misunderstood", "crisis", "flow")
+# Reason "flow": what the conversation could not do without a person (actions/needs.py).
+NEEDS = ("cannot_write", "no_documents", "complex_case")
 CRISIS_PRIORITY, NORMAL_PRIORITY = 0, 1
+# Crisis first; every other reason waits its turn (the queue then goes by waiting time).
+PRIORITY_OF_REASON = {"crisis": CRISIS_PRIORITY, "flow": NORMAL_PRIORITY,
+                      "asked": NORMAL_PRIORITY, "misunderstood": NORMAL_PRIORITY}
 OPEN_STATUSES = ("queued", "taken")
 OUTCOMES = ("resolved", "dossier_started", "appointment_needed", "redirected", "no_answer",
             "handed_back")
@@ -52,6 +57,7 @@ class HandoffRow(Base):
     conversation_id = Column(String(32), nullable=False, index=True)
     channel = Column(String(16), nullable=False)  # "web", or "channels" (SMS/WhatsApp/Telegram)
     reason = Column(String(16), nullable=False)
+    need = Column(String(16), nullable=True)  # reason "flow": what the resident needs a person for
     priority = Column(Integer, nullable=False)
     status = Column(String(8), nullable=False, index=True)  # queued / taken / closed
     agent = Column(String(64), nullable=True)
@@ -139,6 +145,7 @@ class Handoff:
     conversation_id: str
     channel: str
     reason: str
+    need: str | None
     priority: int
     status: str
     agent: str | None
@@ -183,7 +190,8 @@ class ConsoleSession:
 def _handoff(row: HandoffRow) -> Handoff:
     return Handoff(
         id=row.id, conversation_id=row.conversation_id, channel=row.channel, reason=row.reason,
-        priority=row.priority, status=row.status, agent=row.agent, outcome=row.outcome,
+        need=row.need, priority=row.priority, status=row.status, agent=row.agent,
+        outcome=row.outcome,
         created_at=row.created_at, taken_at=row.taken_at, closed_at=row.closed_at,
         last_resident_at=row.last_resident_at,
     )
@@ -243,14 +251,18 @@ class Handoffs:
         """``agent`` while a person has (or is about to have) the conversation, else ``bot``."""
         return "agent" if self.open_handoff(conversation_id) else "bot"
 
-    def escalate(self, conversation_id: str, channel: str, reason: str) -> tuple[Handoff, bool]:
-        """Queues the conversation; an open handoff is kept (a crisis raises its priority).
+    def escalate(self, conversation_id: str, channel: str, reason: str,
+                 need: str | None = None) -> tuple[Handoff, bool]:
+        """Queues the conversation; an open handoff is kept (a crisis raises its priority,
+        a flow's need is added when the handoff had none).
 
         Returns the handoff and whether it is new.
         """
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}")
-        priority = CRISIS_PRIORITY if reason == "crisis" else NORMAL_PRIORITY
+        if need is not None and (reason != "flow" or need not in NEEDS):
+            raise ValueError(f"need {need!r} does not go with reason {reason!r}")
+        priority = PRIORITY_OF_REASON[reason]
         with self._sessions() as session:
             row = session.execute(
                 select(HandoffRow).where(HandoffRow.conversation_id == conversation_id,
@@ -258,10 +270,13 @@ class Handoffs:
             created = row is None
             if row is None:
                 row = HandoffRow(conversation_id=conversation_id, channel=channel, reason=reason,
-                                 priority=priority, status="queued", created_at=self.clock())
+                                 need=need, priority=priority, status="queued",
+                                 created_at=self.clock())
                 session.add(row)
             elif priority < row.priority:
                 row.priority, row.reason = priority, reason
+            elif need is not None and row.need is None:
+                row.need = need
             session.commit()
             return _handoff(row), created
 
@@ -452,6 +467,15 @@ class Handoffs:
             session.add(AuditRow(at=self.clock(), username=username, action=action,
                                  object_kind=object_kind, object_id=object_id, allowed=allowed))
             session.commit()
+
+    def viewed_since(self, username: str, object_kind: str, object_id: str,
+                     since: datetime) -> bool:
+        """Whether the user opened this object (an allowed ``view``) since ``since``."""
+        with self._sessions() as session:
+            return session.execute(select(AuditRow.id).where(
+                AuditRow.username == username, AuditRow.action == "view",
+                AuditRow.object_kind == object_kind, AuditRow.object_id == object_id,
+                AuditRow.allowed.is_(True), AuditRow.at >= since).limit(1)).first() is not None
 
     def audit_log(self, limit: int = 200) -> list[AuditRow]:
         with self._sessions() as session:

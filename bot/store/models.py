@@ -2,7 +2,7 @@
 
 Nothing here holds a phone number, a Telegram id or a message text in clear: identities are
 found by a keyed hash and the address needed to reply is encrypted (see bot.store.crypto).
-Issue 5 adds migrations and dossiers; until then ``create_all`` builds these tables at start.
+The schema changes only through ``bot.store.migrations``.
 """
 
 from __future__ import annotations

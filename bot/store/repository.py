@@ -24,9 +24,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-import bot.store.handoff  # noqa: F401  (registers the handoff tables before create_all)
 from bot.store.crypto import StoreKeys
 from bot.store.dossiers import attach_to_open_dossier, move_resident_records
+from bot.store.migrations import migrate
 from bot.store.models import (
     Base,
     ChannelIdentityRow,
@@ -441,9 +441,9 @@ def create_store_engine(database_url: str) -> Engine:
 
 
 def open_repository(database_url: str, secret_key: str, data_dir: Path) -> Repository:
-    """Connects, creates the tables that do not exist yet, and returns the repository."""
+    """Connects, applies pending migrations (``bot.store.migrations``), returns the repository."""
     engine = create_store_engine(database_url)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return Repository(engine, StoreKeys(secret_key), data_dir / "documents")
 
 

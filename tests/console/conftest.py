@@ -19,6 +19,22 @@ from bot.identity import conversation_id, internal_token
 SECRET_KEY = "console-tests-secret-key"
 PASSWORD = "un mot de passe assez long"
 BOT_ANSWER = "Réponse de l'assistant."
+ELIGIBILITY_SUMMARY = "Vous avez droit à la CSS gratuite."
+ELIGIBILITY_STEPS = "• Plafond pour 3 personnes : 15 633 € par an (depuis le 01/04/2025)"
+# What Rasa's tracker holds after an eligibility result, then a request for a person.
+TRACKER_EVENTS = [
+    {"event": "user", "text": "34, 8, 5", "timestamp": 1763800000.0},
+    {"event": "action", "name": "action_eligibility_result", "timestamp": 1763800001.0},
+    {"event": "bot", "text": ELIGIBILITY_SUMMARY, "timestamp": 1763800001.5,
+     "metadata": {"utter_action": "utter_eligibility_summary"}},
+    {"event": "bot", "text": "Voici le calcul :\n" + ELIGIBILITY_STEPS,
+     "timestamp": 1763800001.6, "metadata": {"utter_action": "utter_eligibility_calculation"}},
+    {"event": "bot", "text": "Vous pouvez aussi vérifier :",
+     "timestamp": 1763800001.7, "metadata": {"utter_action": "utter_also_check"}},
+    {"event": "action", "name": "action_listen", "timestamp": 1763800002.0},
+    {"event": "user", "text": "je veux parler à quelqu'un", "timestamp": 1763800100.0},
+    {"event": "bot", "text": "Je transmets votre demande.", "timestamp": 1763800101.0},
+]
 
 
 class FakeClock:
@@ -80,10 +96,7 @@ def _fake_rasa(stack_messages: list[tuple[str, str]]) -> web.Application:
         return web.json_response([{"recipient_id": body["sender"], "text": BOT_ANSWER}])
 
     async def tracker(request: web.Request) -> web.Response:
-        return web.json_response({"events": [
-            {"event": "user", "text": "je veux parler à quelqu'un", "timestamp": 1.0},
-            {"event": "bot", "text": "Je transmets votre demande.", "timestamp": 2.0},
-        ]})
+        return web.json_response({"events": TRACKER_EVENTS})
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)

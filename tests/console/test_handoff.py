@@ -101,7 +101,7 @@ def test_an_agent_replies_on_the_web_chat_and_hands_back_to_the_bot(run_stack):
         assert inbox["mode"] == "agent"
         assert [m["text"] for m in inbox["messages"]] == ["Bonjour, je suis Amina."]
         detail = await (await s.client.get(base)).json()
-        assert [e["from"] for e in detail["history"]] == ["resident", "bot"]
+        assert [e["from"] for e in detail["history"]][-2:] == ["resident", "bot"]
         assert detail["transcript"][0]["agent"] == "amina"
         assert (await s.client.post(f"{base}/handback", headers=headers)).status == 200
         answer = await s.say("r1", "merci, et pour la CSS ?")

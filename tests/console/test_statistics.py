@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dossiers.erasure import tracker_database_url
 from bot.identity import conversation_id, internal_token
-from bot.statistics import last_months
+from bot.store.usage import last_months
 from tests.console.conftest import SECRET_KEY
 
 SECRET_WORDS = "Zorglub loyer impayé"
@@ -70,6 +70,7 @@ def test_supervisors_see_topics_rights_and_handoffs_with_small_counts_hidden(run
         assert "Logement social" not in found  # checked, not found
         assert cells(page, "Logement social") == this_month
         assert cells(page, "Demande une personne") == this_month
+        assert cells(page, "Demande déposée") == ["< 10"]  # dossiers' follow-ups, all time
         # Nothing about a person: no conversation id, no words of a resident.
         assert not [s for s in senders if s in page] and SECRET_WORDS not in page
 

@@ -11,6 +11,7 @@ let openId = null;
 let lastRendered = "";
 let canned = [];
 let colleagues = [];
+let openedDossier = null;  // the dossier an agent opened: shown again on refresh, not re-read
 const DELIVERY = {
   template: "Hors du délai WhatsApp de 24 h : le modèle approuvé est parti à la place du texte.",
   window_closed: "Hors du délai WhatsApp de 24 h : message non envoyé (aucun modèle configuré).",
@@ -44,7 +45,7 @@ function el(tag, attrs, ...children) {
 }
 
 function waited(minutes) {
-  if (minutes < 1) return "à l'instant";
+  if (minutes < 1) return "< 1 min";
   if (minutes < 60) return minutes + " min";
   return Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0");
 }
@@ -66,8 +67,9 @@ async function refreshQueue() {
         el("strong", {}, h.label),
         el("span", { class: "badge " + (h.crisis ? "badge-crisis" : "badge-reason") },
           h.reason_label)),
+      h.need_label ? el("span", { class: "line need" }, h.need_label) : null,
       el("span", { class: "line muted" },
-        el("span", {}, h.status === "taken" ? "Pris par " + h.agent : "En attente"),
+        el("span", {}, h.status === "taken" ? "Pris par " + h.agent_name : "En attente"),
         el("span", {}, "attend depuis " + waited(h.waiting_minutes)))))));
     if (!data.handoffs.length) {
       queueList.replaceChildren(el("li", { class: "muted empty-queue" }, "Personne n'attend."));
@@ -104,11 +106,12 @@ function renderHandoff(data) {
       el("h2", {}, h.label),
       el("p", { class: "muted" },
         el("span", { class: "badge " + (h.crisis ? "badge-crisis" : "badge-reason") }, h.reason_label),
+        h.need_label ? " " + h.need_label : "",
         " · " + (h.channel === "web" ? "Chat web" : "SMS / WhatsApp / Telegram"),
         h.status === "closed"
           ? " · close : " + (me.outcomes[h.outcome] || h.outcome)
           : " · attend depuis " + waited(h.waiting_minutes),
-        h.status === "taken" ? " · pris par " + h.agent : "")),
+        h.status === "taken" ? " · pris par " + (h.agent === me.username ? "vous" : h.agent_name) : "")),
     el("div", { class: "actions" },
       h.status === "queued"
         ? el("button", { class: "primary", id: "take", onclick: () => act("/take") },
@@ -166,19 +169,68 @@ function renderHandoff(data) {
     el("label", { for: "outcome" }, "Clore avec le résultat"), outcome,
     el("button", { disabled: !mine, onclick: () => act("/close", { outcome: outcome.value },
       "Clore la conversation ? L'assistant reprendra.") }, "Clore"));
-  const dossier = el("section", { class: "side-block" }, el("h3", {}, "Dossier"),
-    el("p", { class: "muted" }, "Aucun dossier pour cette conversation."));
-  panel.replaceChildren(header, el("div", { class: "conv-body" },
-    el("div", { class: "conv-main" }, history, composer),
-    el("aside", { class: "conv-side" }, dossier, notes, manage)));
+  const dossiers = el("section", { class: "side-block", id: "dossiers" }, el("h3", {}, "Dossiers"),
+    data.dossiers.length ? el("ul", { class: "dossier-links" }, data.dossiers.map((d) => el("li", {},
+      el("button", { type: "button", class: "link", "data-dossier": d.id,
+        onclick: () => openDossier(d.id) }, d.code),
+      " " + d.title + " · ",
+      el("span", { class: "badge badge-status" }, d.status_label))))
+      : el("p", { class: "muted" }, "Aucun dossier pour ce résident."));
+  const eligibility = el("section", { class: "side-block", id: "eligibility" },
+    el("h3", {}, "Dernier calcul d'éligibilité"),
+    data.eligibility
+      ? [el("p", { class: "meta" }, "Donné au résident le " + day(data.eligibility.at)),
+        el("div", { class: "explanation" }, data.eligibility.messages.map((m) => el("p", {}, m)))]
+      : el("p", { class: "muted" }, data.history_available
+        ? "Aucun calcul dans cette conversation." : "Historique de l'assistant indisponible."));
+  const main = el("div", { class: "conv-main" }, history, composer);
+  if (openedDossier && data.dossiers.some((d) => d.id === openedDossier.id)) {
+    main.prepend(dossierView(openedDossier));
+  }
+  panel.replaceChildren(header, el("div", { class: "conv-body" }, main,
+    el("aside", { class: "conv-side" }, dossiers, eligibility, notes, manage)));
   history.scrollTop = history.scrollHeight;
+}
+
+function day(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+}
+
+function dossierView(d) {
+  return el("section", { class: "dossier-view", id: "dossier-view" },
+    el("div", { class: "pane-title" },
+      el("h3", {}, d.code + " — " + d.title),
+      el("button", { type: "button", class: "link", onclick: () => {
+        openedDossier = null; lastRendered = ""; openHandoff(openId, true);
+      } }, "Fermer")),
+    el("p", { class: "muted" }, d.form + " · " + d.status_label + " · mis à jour le " + day(d.updated_at)),
+    d.sections.map((section) => el("div", { class: "dossier-section" }, el("h4", {}, section.title),
+      el("dl", {}, section.lines.flatMap((line) => [el("dt", {}, line.label), el("dd", {}, line.value)])))),
+    el("h4", {}, "Pièces"),
+    el("ul", { class: "checklist" }, d.documents.map((doc) =>
+      el("li", { class: doc.received ? "received" : "missing" },
+        (doc.received ? "Reçu — " : "Manquant — ") + doc.label))),
+    d.unsorted_documents ? el("p", { class: "muted" },
+      d.unsorted_documents + " fichier(s) envoyé(s) dans la conversation, à classer.") : null);
+}
+
+async function openDossier(dossierId) {
+  try {
+    const data = await api("/handoffs/" + openId + "/dossiers/" + dossierId);
+    openedDossier = data.dossier;
+    lastRendered = "";
+    await openHandoff(openId, true);
+  } catch (error) { window.alert(error.message); }
 }
 
 async function openHandoff(id, quiet) {
   const typing = document.activeElement && ["reply-text", "note-text"].includes(document.activeElement.id);
   const draft = { reply: document.getElementById("reply-text")?.value, note: document.getElementById("note-text")?.value };
   try {
-    const data = await api("/handoffs/" + id);
+    // Opening is an access (audited); the 3-second refresh of the open conversation is not.
+    const data = await api("/handoffs/" + id + (quiet && id === openId ? "/updates" : ""));
+    if (id !== openId) openedDossier = null;
     const key = JSON.stringify(data);
     if (quiet && key === lastRendered && openId === id) return;
     if (quiet && typing) return;  // never wipe what an agent is typing

@@ -29,7 +29,8 @@ TOPICS = ("css", "mutuelle_communale", "food_aid", "social_housing_request",
           "social_housing_renewal", "social_housing_status", "social_housing_delay",
           "eviction_prevention", "substandard_housing", "quotient_familial", "rsa",
           "prime_activite", "housing_aid", "aah", "domiciliation", "mental_health_support",
-          "crisis", "ask_human", "delete_my_data", "out_of_scope", "nlu_fallback")
+          "crisis", "ask_human", "book_appointment", "delete_my_data", "out_of_scope",
+          "nlu_fallback")
 FOUND_STATUSES = ("eligible", "eligible_with_participation")
 BATCH = 5000
 
