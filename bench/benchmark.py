@@ -144,18 +144,25 @@ def stock_assistant(work: Path, figures: Figures) -> Iterator[str]:
 # --- Relais -----------------------------------------------------------------------------------
 
 def train_relais(work: Path) -> float:
-    """A full training of Relais's model from an empty cache (the model in use is not touched)."""
+    """A full training of Relais's model from an empty cache (the model in use is not touched;
+    the rest of the run serves the model just trained)."""
     env = {**_quiet_env(), "RASA_CACHE_DIRECTORY": str(work / "relais-cache")}
     return _timed([sys.executable, "-m", "rasa", "train", "--domain", "domain.yml", "--config",
                    "config.yml", "--data", "nlu", "--out", str(work / "relais-model"),
                    "--fixed-model-name", "relais"], REPO_ROOT, env, work / "relais-train.log")
 
 
+def _model_env(work: Path) -> dict[str, str]:
+    """The model trained by this run if there is one, else the one in models/ (--no-training)."""
+    trained = work / "relais-model" / "relais.tar.gz"
+    return {"RELAIS_MODEL": str(trained)} if trained.exists() else {}
+
+
 def rasa_alone(work: Path, figures: Figures) -> None:
     """Relais's Rasa server started on its own (nothing else competing for the CPU)."""
     data_dir = work / "rasa-alone"
     data_dir.mkdir()
-    env = relais_env(data_dir)
+    env = {**relais_env(data_dir), **_model_env(work)}
     env.update({"RELAIS_RASA_TOKEN": RASA_TOKEN, "RELAIS_SECRET_KEY": "benchmark-secret-key",
                 "RELAIS_ACTIONS_URL": f"http://127.0.0.1:{free_port()}/webhook",
                 "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
@@ -185,7 +192,7 @@ def relais(work: Path, figures: Figures, telegram_secret: str | None = None
     data_dir = work / "relais"
     data_dir.mkdir()
     twilio = TwilioSetup(PUBLIC_URL, TWILIO["sid"], TWILIO["token"], free_port())
-    env = relais_env(data_dir)
+    env = {**relais_env(data_dir), **_model_env(work)}
     env.update({
         "RELAIS_RASA_TOKEN": RASA_TOKEN, "RELAIS_SECRET_KEY": "benchmark-secret-key",
         "RELAIS_PUBLIC_URL": PUBLIC_URL, "TWILIO_ACCOUNT_SID": twilio.account_sid,
