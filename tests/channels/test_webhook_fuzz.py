@@ -71,7 +71,7 @@ def test_ten_thousand_hostile_calls_on_every_endpoint_get_no_5xx_and_no_crash(ga
     print(f"statuses {dict(classes)}; normal turn median during fuzz / alone: "
           f"x{sorted(during)[15] / sorted(alone)[15]:.2f}")
     assert server_errors == [], Counter(server_errors).most_common(10)
-    assert classes["4xx"] > 5000 and classes["2xx"] > 500, classes
+    assert classes["4xx"] > 5000 and classes["2xx"] > 200, classes
     assert "Traceback" not in gateway.log()
     _normal_turns(gateway.url, 3)  # and residents are still answered afterwards
 
