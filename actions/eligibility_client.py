@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
+from actions.usage_report import report_eligibility
+
 TIMEOUT = aiohttp.ClientTimeout(total=float(os.environ.get("RELAIS_ELIGIBILITY_TIMEOUT", "5")))
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -47,5 +49,11 @@ async def evaluate(household: dict[str, Any], rights: list[str], commune_insee: 
                     raise EligibilityUnavailable(f"HTTP {response.status}")
                 payload = await response.json()
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        report_eligibility(rights, None)
         raise EligibilityUnavailable(type(exc).__name__) from exc
-    return {result["right"]: result for result in payload.get("results", [])}
+    except EligibilityUnavailable:
+        report_eligibility(rights, None)
+        raise
+    results = {result["right"]: result for result in payload.get("results", [])}
+    report_eligibility(rights, results)
+    return results

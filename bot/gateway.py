@@ -16,14 +16,28 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bot import json_logs
 from bot.appointments.setup import setup_appointments
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
-from bot.console.internal import HANDOFFS_PATH, create_handoff
+from bot.console.internal import (
+    ELIGIBILITY_PATH,
+    HANDOFFS_PATH,
+    create_handoff,
+    record_eligibility,
+)
+from bot.console.statistics import setup_statistics
 from bot.console.views import setup_console
 from bot.dossiers.routes import setup_dossier_routes
 from bot.health import overall_status, service_states
 from bot.http_errors import dumps, json_error
+from bot.metrics import GatewayMetrics
+from bot.observability import (
+    AccessLogger,
+    ClientProtocolErrors,
+    metrics_page,
+    observe_requests,
+)
 from bot.rasa_pool import RasaPool
 from bot.web_channel import OfferedButtons, get_messages, post_message
 
@@ -77,26 +91,32 @@ async def _http_session(app: web.Application):
 def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
                ) -> web.Application:
     """The gateway; ``clock`` (naive UTC) is for tests that need time to pass without sleeping."""
-    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[observe_requests, json_errors],
+                          client_max_size=MAX_BODY_BYTES)
     app["settings"] = settings
+    app["metrics"] = GatewayMetrics()
     app["clock"] = clock
     app["offered_buttons"] = OfferedButtons()
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/", chat_page)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics_page)
     app.router.add_post("/web/messages", post_message)
     app.router.add_get("/web/messages", get_messages)
     app.router.add_post(HANDOFFS_PATH, create_handoff)
+    app.router.add_post(ELIGIBILITY_PATH, record_eligibility)
     app.router.add_static("/static/", STATIC_DIR)
     setup_channels(app)  # SMS, WhatsApp, Telegram and the store (bot/channels/, bot/store/)
     setup_console(app)  # the agents' console (bot/console/)
     setup_dossier_routes(app)  # the action server's way to dossiers and erasure
     setup_appointments(app)  # appointments, reminders, follow-ups (bot/appointments/)
+    setup_statistics(app)  # social-needs counts (bot/store/usage.py), after the store
     return app
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    json_logs.configure()
+    logging.getLogger("aiohttp.server").addFilter(ClientProtocolErrors())
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
@@ -106,7 +126,7 @@ def main() -> None:
         create_app(settings),
         host=settings.host,
         port=settings.gateway_port,
-        access_log_format='%r %s %Tfs',
+        access_log_class=AccessLogger,
         print=None,
     )
 

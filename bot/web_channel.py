@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 from collections import OrderedDict
 
@@ -23,6 +24,9 @@ MAX_SENDER_CHARS = 128
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A client's id for its message: sent again with a retry, it is answered once (bot/rasa_pool.py).
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# JSON may carry "\ud800": a lone surrogate is no character, and no UTF-8 can encode it.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+MAX_AFTER_ID = 2**62  # message ids are SQL integers (64-bit)
 
 
 class OfferedButtons:
@@ -83,11 +87,12 @@ def _validate(body: object) -> tuple[str, str, str | None] | web.Response:
     if message_id is not None and (not isinstance(message_id, str)
                                    or not _MESSAGE_ID.fullmatch(message_id)):
         return json_error(422, "invalid_request", field="message_id")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+    if (not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS
+            or _SURROGATES.search(sender)):
         return json_error(422, "invalid_request", field="sender")
     if not isinstance(text, str):
         return json_error(422, "invalid_request", field="text")
-    text = _CONTROL_CHARS.sub("", text).strip()
+    text = _SURROGATES.sub("", _CONTROL_CHARS.sub("", text)).strip()
     if not text:
         return json_error(422, "empty_text", field="text")
     if len(text) > MAX_TEXT_CHARS:
@@ -115,6 +120,9 @@ async def post_message(request: web.Request) -> web.Response:
     buttons: OfferedButtons = app["offered_buttons"]
     rasa: RasaPool = app["rasa"]
     router = app.get("handoff_router")
+    metrics = app["metrics"]
+    metrics.messages.inc(channel="web")
+    started = time.perf_counter()
     if router is not None and await router.divert(conversation, text):
         # Agent mode: the console has the message; the person replies through GET below.
         return web.json_response({"messages": [], "mode": "agent"}, dumps=dumps)
@@ -125,9 +133,12 @@ async def post_message(request: web.Request) -> web.Response:
     try:
         messages = await rasa.send(conversation, message, message_id)
     except AssistantUnavailable:
+        metrics.assistant_errors.inc(kind="unavailable")
         return json_error(503, "assistant_unavailable")
     except AssistantTimeout:
+        metrics.assistant_errors.inc(kind="timeout")
         return json_error(504, "assistant_timeout")
+    metrics.turn_seconds.observe(time.perf_counter() - started, channel="web")
     buttons.remember(conversation, messages)
     erasures = app.get("erasures")
     if erasures is not None:  # "supprimer mes données", confirmed in this turn
@@ -151,6 +162,8 @@ async def get_messages(request: web.Request) -> web.Response:
     try:
         after = int(request.query.get("after", "0"))
     except ValueError:
+        after = -1
+    if not 0 <= after <= MAX_AFTER_ID:
         return json_error(422, "invalid_request", field="after")
     app = request.app
     conversation = conversation_id(app["settings"].secret_key, "web", sender)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from bot.console.routing import HandoffRouter
 from bot.http_errors import MESSAGES
+from bot.metrics import GatewayMetrics
 from bot.rasa_client import AssistantTimeout, AssistantUnavailable, BotMessage
 from bot.rasa_pool import RasaPool
 from bot.web_channel import OfferedButtons
@@ -29,8 +31,9 @@ class Conversations:
     """Sends residents' words to Rasa under their pseudonymous id; runs channel work in order."""
 
     def __init__(self, rasa: RasaPool, offered: OfferedButtons,
-                 router: HandoffRouter | None = None):
+                 router: HandoffRouter | None = None, metrics: GatewayMetrics | None = None):
         self._rasa = rasa
+        self._metrics = metrics or GatewayMetrics()
         self.offered = offered
         self._router = router
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
@@ -47,8 +50,14 @@ class Conversations:
             self._locks[resident_id] = lock
         return lock
 
+    @property
+    def in_progress(self) -> int:
+        """Turns accepted by a webhook and not finished yet (the gateway's own queue)."""
+        return len(self._tasks)
+
     async def ask(self, resident_id: str, text: str, intent: str | None = None,
-                  message_id: str | None = None) -> list[BotMessage]:
+                  message_id: str | None = None, channel: str = "other"
+                  ) -> list[BotMessage]:
         """The bot's answer to a resident's text; a sentence saying so when Rasa is down.
 
         "2" or a button's words become the payload offered last; a typed "/intent" does not.
@@ -56,7 +65,10 @@ class Conversations:
         what a resident typed. In agent mode the text goes to the console only and the
         answer is empty: the person who took the conversation replies, not the bot.
         ``message_id`` (the provider's) makes a resent message answered once.
+        ``channel`` (sms, whatsapp, telegram) labels the message in the metrics.
         """
+        self._metrics.messages.inc(channel=channel)
+        started = time.perf_counter()
         if self._router is not None and await self._router.divert(resident_id, text):
             return []
         if intent is not None:
@@ -67,9 +79,12 @@ class Conversations:
         try:
             messages = await self._rasa.send(resident_id, message, message_id)
         except AssistantUnavailable:
+            self._metrics.assistant_errors.inc(kind="unavailable")
             return [BotMessage(MESSAGES["assistant_unavailable"])]
         except AssistantTimeout:
+            self._metrics.assistant_errors.inc(kind="timeout")
             return [BotMessage(MESSAGES["assistant_timeout"])]
+        self._metrics.turn_seconds.observe(time.perf_counter() - started, channel=channel)
         self.offered.remember(resident_id, messages)
         if self.erasures is not None:  # "supprimer mes données", confirmed in this turn
             messages = messages + await self.erasures.after_turn(resident_id)

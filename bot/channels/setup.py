@@ -96,7 +96,8 @@ async def _channels(app: web.Application):
     repository = store.repository
     app["handoffs"] = Handoffs(repository.engine, repository.keys, app.get("clock") or utcnow)
     app["handoff_router"] = HandoffRouter(store, app["handoffs"])
-    conversations = Conversations(app["rasa"], app["offered_buttons"], app["handoff_router"])
+    conversations = Conversations(app["rasa"], app["offered_buttons"], app["handoff_router"],
+                                  app["metrics"])
     app["store"] = store
     app["conversations"] = conversations
     app["twilio"] = (

@@ -189,11 +189,12 @@ class TelegramChannel:
                 replies.append(BotMessage(linked))
             elif _START.fullmatch(text):
                 replies += await self._conversations.ask(identity.resident_id, text,
-                                                         intent=GREET_INTENT)
+                                                         intent=GREET_INTENT, channel="telegram")
             elif len(text) > MAX_TEXT_CHARS:
                 replies.append(BotMessage(say.TEXT_TOO_LONG))
             elif text:
-                replies += await self._conversations.ask(identity.resident_id, text)
+                replies += await self._conversations.ask(identity.resident_id, text,
+                                                         channel="telegram")
             await self._send(identity, chat_id, replies)
 
     async def _answer_callback(self, query_id: str) -> None:

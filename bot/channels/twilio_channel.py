@@ -190,7 +190,8 @@ class TwilioChannel:
                 replies.append(BotMessage(say.TEXT_TOO_LONG))
             elif inbound.text:
                 replies += await self._conversations.ask(identity.resident_id, inbound.text,
-                                                         message_id=inbound.sid[:64])
+                                                         message_id=inbound.sid[:64],
+                                                         channel=inbound.channel)
             await self._reply(identity, inbound.address, replies)
 
     async def _receive_media(self, identity: ChannelIdentity, inbound: Inbound) -> list[str]:

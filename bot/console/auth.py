@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.http_errors import json_error
 from bot.store.handoff import ConsoleSession, Handoffs
@@ -49,6 +50,15 @@ def home_of(role: str) -> str:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+async def read_form(request: web.Request) -> MultiDictProxy | None:
+    """The posted form; None when the body is not a readable form (broken multipart, bad
+    bytes for the declared charset), which the caller answers with a 400, not a 500."""
+    try:
+        return await request.post()
+    except (ValueError, UnicodeDecodeError, AssertionError):
+        return None
+
+
 async def current_session(request: web.Request) -> ConsoleSession | None:
     token = request.cookies.get(COOKIE)
     if not token or len(token) > 128:
@@ -80,9 +90,12 @@ def page(roles: frozenset[str] = ALL_ROLES) -> Callable[[Handler], Handler]:
             session = await current_session(request)
             if session is None:
                 raise web.HTTPFound(LOGIN_PATH)
-            if request.method == "POST" and not csrf_ok(
-                    session.csrf_token, (await request.post()).get("csrf")):
-                return json_error(403, "csrf_failed")
+            if request.method == "POST":
+                form = await read_form(request)
+                if form is None:
+                    return json_error(400, "invalid_form")
+                if not csrf_ok(session.csrf_token, form.get("csrf")):
+                    return json_error(403, "csrf_failed")
             request["console"] = session
             if session.user.role not in roles:
                 await _audit_refusal(request)

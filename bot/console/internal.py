@@ -1,4 +1,6 @@
-"""``POST /internal/handoffs``: the action server puts a conversation in the agents' queue.
+"""The action server's calls to the gateway: ``POST /internal/handoffs`` puts a conversation
+in the agents' queue; ``POST /internal/eligibility`` reports a calculation's outcome (counts
+for /metrics and the statistics page; nothing about the resident).
 
 Only loopback callers holding the internal token (derived from RELAIS_SECRET_KEY, see
 ``bot.identity.internal_token``) are heard: a resident's browser must not be able to queue or
@@ -21,6 +23,12 @@ from bot.store.handoff import NEEDS, REASONS, Handoffs
 log = logging.getLogger("relais.handoff")
 
 HANDOFFS_PATH = "/internal/handoffs"
+ELIGIBILITY_PATH = "/internal/eligibility"
+RIGHTS = frozenset({"css", "logement_social", "rsa", "prime_activite", "aide_logement",
+                    "quotient_familial", "tarif_municipal", "mutuelle_communale",
+                    "caisse_sociale_alimentaire"})
+OUTCOMES = frozenset({"eligible", "eligible_with_participation", "not_eligible", "unknown",
+                      "unavailable"})
 _LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -62,6 +70,8 @@ async def create_handoff(request: web.Request) -> web.Response:
     handoff, created = await store.run(
         lambda _r: handoffs.escalate(conversation, channel, reason, need))
     position = await store.run(lambda _r: handoffs.position(handoff.id))
+    if created:
+        request.app["metrics"].handoffs.inc(reason=handoff.reason)
     # No conversation id in the log: the reason and the queue are enough to follow the load.
     log.info("handoff %d %s (reason %s%s, position %d)", handoff.id,
              "queued" if created else "already open", handoff.reason,
@@ -69,3 +79,26 @@ async def create_handoff(request: web.Request) -> web.Response:
     return web.json_response({"handoff_id": handoff.id, "status": handoff.status,
                               "position": position, "created": created},
                              status=201 if created else 200, dumps=dumps)
+
+
+async def record_eligibility(request: web.Request) -> web.Response:
+    """Counts ``{"results": [{"right", "status"}…]}``; status "unavailable" when it failed."""
+    if not authorised(request):
+        return json_error(403, "forbidden")
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        return json_error(400, "invalid_json")
+    results = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(results, list) or not all(
+            isinstance(r, dict) and r.get("right") in RIGHTS and r.get("status") in OUTCOMES
+            for r in results):
+        return json_error(422, "invalid_request", field="results")
+    metrics = request.app["metrics"]
+    statistics = request.app["statistics"]
+    for result in results:
+        metrics.eligibility_calls.inc(right=result["right"], outcome=result["status"])
+        if result["status"] != "unavailable":
+            await request.app["store"].run(lambda _r, r=result: statistics.record_eligibility(
+                r["right"], r["status"]))
+    return web.json_response({"recorded": len(results)}, dumps=dumps)

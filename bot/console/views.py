@@ -10,6 +10,7 @@ every conversation endpoint, and the full dossier, refuse them (and log the atte
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import secrets
@@ -24,7 +25,14 @@ from bot.console import dossiers as console_dossiers
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import AssistantUnavailable, BotMessage
 from bot.store.dossiers import DossierStore
-from bot.store.handoff import OUTCOMES, ConsoleSession, Handoff, Handoffs
+from bot.store.handoff import (
+    DUMMY_HASH,
+    OUTCOMES,
+    ConsoleSession,
+    Handoff,
+    Handoffs,
+    check_password,
+)
 
 log = logging.getLogger("relais.console")
 
@@ -47,7 +55,11 @@ OUTCOME_LABELS = {"resolved": "Réglé", "dossier_started": "Dossier commencé",
 SECURITY_HEADERS = auth.SECURITY_HEADERS
 
 
+PASSWORD_CHECKS = web.AppKey("password_checks", asyncio.Semaphore)
+
+
 def setup_console(app: web.Application) -> None:
+    app[PASSWORD_CHECKS] = asyncio.Semaphore(1)
     add = app.router
     add.add_get("/console", console_page)
     add.add_get(auth.LOGIN_PATH, login_page)
@@ -59,12 +71,12 @@ def setup_console(app: web.Application) -> None:
     add.add_get("/console/api/queue", api_queue)
     add.add_get("/console/api/colleagues", api_colleagues)
     add.add_get("/console/api/canned", api_canned)
-    add.add_get("/console/api/handoffs/{handoff_id:\\d+}", api_handoff)
-    add.add_get("/console/api/handoffs/{handoff_id:\\d+}/updates", api_handoff_updates)
-    add.add_get("/console/api/handoffs/{handoff_id:\\d+}/dossiers/{dossier_id:[0-9a-f]{32}}",
-                api_dossier)
+    handoff = "/console/api/handoffs/{handoff_id:\\d{1,18}}"  # ids fit SQLite's integers
+    add.add_get(handoff, api_handoff)
+    add.add_get(f"{handoff}/updates", api_handoff_updates)
+    add.add_get(f"{handoff}/dossiers/{{dossier_id:[0-9a-f]{{32}}}}", api_dossier)
     for action in ("take", "reply", "note", "transfer", "handback", "close"):
-        add.add_post(f"/console/api/handoffs/{{handoff_id:\\d+}}/{action}", _ACTIONS[action])
+        add.add_post(f"{handoff}/{action}", _ACTIONS[action])
     add.add_static("/console/static/", STATIC_DIR)
     app.cleanup_ctx.append(_dossier_store)
 
@@ -94,7 +106,8 @@ def _topbar(session: ConsoleSession) -> str:
     if user.speciality:
         role += " · " + SPECIALITY_LABELS[user.speciality]
     nav = ('<nav><a href="/console">File d\'attente</a><a href="/console/dossiers">Dossiers</a>'
-           '</nav>') if user.role == "supervisor" else ""
+           '<a href="/console/statistics">Statistiques</a></nav>'
+           ) if user.role == "supervisor" else ""
     return (
         '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
         f'{nav}<span class="who">{html.escape(user.display_name)} '
@@ -131,13 +144,25 @@ async def login_page(request: web.Request, error: str = "") -> web.Response:
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = await auth.read_form(request)
+    if form is None:
+        return json_error(400, "invalid_form")
     if not auth.csrf_ok(request.cookies.get(auth.LOGIN_CSRF_COOKIE, ""), form.get("csrf")):
         return json_error(403, "csrf_failed")
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    username = str(form.get("username", ""))[:64]
+    password = str(form.get("password", ""))[:256]
     handoffs: Handoffs = request.app["handoffs"]
-    result = await request.app["store"].run(
-        lambda _r: handoffs.login(username[:64], password[:256], auth.SESSION_LIFETIME))
+    store = request.app["store"]
+    stored = await store.run(lambda _r: handoffs.password_hash(username))
+    # scrypt runs beside the store's thread, one check at a time: a flood of logins uses one
+    # core at most and never delays residents' messages, which wait on the store's thread.
+    async with request.app[PASSWORD_CHECKS]:
+        ok = await asyncio.get_running_loop().run_in_executor(
+            None, check_password, password, stored or DUMMY_HASH)
+    result = None
+    if ok and stored:
+        result = await store.run(
+            lambda _r: handoffs.open_session(username, auth.SESSION_LIFETIME))
     if result is None:
         return await login_page(request, error="Identifiant ou mot de passe incorrect.")
     token, session = result

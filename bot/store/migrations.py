@@ -21,7 +21,13 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, inspe
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeEngine
 
-from bot.store import appointments, dossiers, followups, handoff  # noqa: F401  (tables on Base)
+from bot.store import (  # noqa: F401  (tables on Base)
+    appointments,
+    dossiers,
+    followups,
+    handoff,
+    usage,
+)
 from bot.store.models import Base
 
 _version_metadata = MetaData()
@@ -77,6 +83,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
            _add_column("handoffs", "need", String(16)))),
     (4, "appointments with a person, their reminder claims, dossier follow-ups",
      _tables("appointments", "appointment_reminders", "dossier_followups")),
+    (5, "monthly counts for the statistics page (topics, rights found) and the tracker mark",
+     _tables("usage_counts", "usage_marks")),
 ]
 
 
