@@ -87,7 +87,7 @@ services:
 	fi
 
 pytest: setup browser services
-	$(PY_ELIG) -m pytest tests/eligibility
+	$(PY_ELIG) -m pytest tests/eligibility --confcutdir=tests/eligibility
 	$(PY_RASA) -m pytest tests --ignore=tests/eligibility
 
 rasa-stories: $(MODEL)
