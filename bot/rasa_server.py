@@ -61,6 +61,10 @@ def main() -> None:
     except ConfigError as exc:
         print(f"relais rasa: {exc}", file=sys.stderr)
         sys.exit(2)
+    # endpoints*.yml read ${RELAIS_…} values: the supervisor sets them, and so does this, from the
+    # same settings, when the server is started on its own (a benchmark, a systemd unit).
+    for name, value in settings.child_environment().items():
+        os.environ.setdefault(name, value)
 
     import rasa.core.run
     from rasa.core.utils import AvailableEndpoints

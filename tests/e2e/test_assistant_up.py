@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 
 import pytest
 
+from bot.identity import conversation_id
 from tests.processes import (
     SUPERVISOR_START_TIMEOUT_S,
     http,
@@ -200,11 +202,18 @@ def test_rasa_api_refuses_calls_without_the_token(stack):
     assert http("GET", f"{rasa}/status?token=wrong")[0] == 401
 
 
-def test_conversations_are_stored_under_pseudonyms_in_the_data_folder(stack):
-    stack.say("bonjour", sender="web-visitor-4242")
-    tracker = (stack.data_dir / "rasa-tracker.db").read_bytes()
+def test_conversations_are_stored_under_pseudonyms_and_encrypted_in_the_data_folder(stack):
+    stack.say("bonjour tout le monde", sender="web-visitor-4242")
+    secret_key = (stack.data_dir / "secrets" / "secret_key").read_text().strip()
+    conversation = conversation_id(secret_key, "web", "web-visitor-4242")
+    tracker_file = stack.data_dir / "rasa-tracker.db"
+    with sqlite3.connect(tracker_file) as db:
+        rows = db.execute("SELECT count(*) FROM events WHERE sender_id = ?",
+                          (conversation,)).fetchone()[0]
+    assert rows > 0  # the conversation is there, under its pseudonym
+    tracker = tracker_file.read_bytes()
     assert b"web-visitor-4242" not in tracker
-    assert b"bonjour" in tracker  # the conversation is there, under its pseudonym
+    assert b"tout le monde" not in tracker  # what the resident wrote is encrypted
 
 
 def test_no_log_file_holds_what_residents_wrote(stack):
