@@ -80,8 +80,7 @@ async def day_page(request: web.Request) -> web.Response:
         f'<a href="{DAY_PATH}?date={previous.isoformat()}">← Veille</a>'
         f"<h2>Rendez-vous du {html.escape(title)}</h2>"
         f'<a href="{DAY_PATH}?date={following.isoformat()}">Lendemain →</a></nav>'
-        f'<p class="muted">Heure de Paris. <a href="{DAY_PATH}">Aujourd\'hui</a> · '
-        '<a href="/console">File d\'attente</a></p>'
+        f'<p class="muted">Heure de Paris · <a href="{DAY_PATH}">Aujourd\'hui</a></p>'
         f"{table}</main></body>"
     )
     return _html(body, "Rendez-vous du jour")
