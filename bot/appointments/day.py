@@ -28,7 +28,8 @@ REMINDER_LABELS = {None: "Pas encore envoyé", "claimed": "En cours d'envoi", "s
                    "window_closed": "Non envoyé : fenêtre WhatsApp fermée",
                    "opted_out": "Non envoyé : le résident a écrit STOP",
                    "failed": "Échec de l'envoi",
-                   "no_channel": "Non envoyé : chat web, pas de canal"}
+                   "no_channel": "Non envoyé : chat web, pas de canal",
+                   "shown_web": "Vu sur le chat web"}
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 

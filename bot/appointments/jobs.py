@@ -5,7 +5,8 @@ or a follow-up is sent by the one that inserts its claim row first (``bot.store.
 ``bot.store.followups``). A reminder goes out the day before the appointment from 10:00 Paris
 time, on the channel the resident last wrote from, through the Outbox (STOP, WhatsApp's 24-hour
 window). A resident of the local web chat has no channel the town can write to first: the
-claim records ``no_channel`` and the agents' day page shows the appointment as not reminded.
+claim records ``no_channel``, and the chat page shows the reminder the next time it polls
+(``web_reminders``) while the appointment is still to come.
 """
 
 from __future__ import annotations
@@ -122,6 +123,22 @@ class Jobs:
         messages = [render("utter_appointment_reminder", **values),
                     render("utter_appointment_reminder_choices", **values)]
         return await self._send(appointment.resident_id, messages)
+
+    async def web_reminders(self, resident_id: str) -> list[BotMessage]:
+        """Reminders that found no channel, for the web chat's next poll; each shown once."""
+        due = await self._store.run(
+            lambda _r: self._appointments.pending_web_reminders(resident_id))
+        messages: list[BotMessage] = []
+        for appointment in due:
+            shown = await self._store.run(
+                lambda _r, a=appointment: self._appointments.mark_shown_on_web(a.id))
+            if shown:
+                values = appointment_values(appointment, self._commune)
+                messages += [render("utter_appointment_reminder_web", **values),
+                             render("utter_appointment_reminder_choices", **values)]
+        if messages:
+            self._offered.remember(resident_id, messages)
+        return messages
 
     async def _send(self, resident_id: str, messages: list[BotMessage]) -> str:
         """On the channel the resident last wrote from; ``no_channel`` for the web chat."""
