@@ -13,14 +13,18 @@ from datetime import date, datetime, time, timedelta
 from aiohttp import web
 
 from bot.appointments.french import time_words
-from bot.appointments.permanences import KINDS, paris_to_utc, place, utc_to_paris
+from bot.appointments.permanences import (
+    KIND_LABELS,
+    KINDS,
+    paris_to_utc,
+    place,
+    utc_to_paris,
+)
 from bot.console import auth
 from bot.console.views import _html, _topbar
 from bot.store.handoff import ConsoleSession
 
 DAY_PATH = "/console/day"
-KIND_LABELS = {"ecrivain_public": "Écrivain public", "france_services": "France services",
-               "ccas": "CCAS"}
 STATUS_LABELS = {"booked": "Confirmé", "cancelled": "Annulé par le résident",
                  "moved": "Déplacé"}
 REMINDER_LABELS = {None: "Pas encore envoyé", "claimed": "En cours d'envoi", "sent": "Envoyé",
@@ -62,7 +66,7 @@ async def day_page(request: web.Request) -> web.Response:
     lines = []
     for a in rows:
         where = place(commune, a.place_id)
-        name = where.name if where and where.name else a.place_id
+        name = where.name if where and where.name else KIND_LABELS.get(a.kind, a.place_id)
         lines.append(
             f'<tr class="status-{a.status}"><td class="time">{time_words(a.start_at)}</td>'
             f"<td>{html.escape(KIND_LABELS.get(a.kind, a.kind))}</td>"

@@ -19,7 +19,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.appointments.french import day_words, time_words
-from bot.appointments.permanences import paris_to_utc, place, utc_to_paris
+from bot.appointments.permanences import KIND_LABELS, paris_to_utc, place, utc_to_paris
 from bot.rasa_client import BotMessage
 from bot.responses import render
 from bot.store.appointments import Appointment, Appointments
@@ -66,7 +66,8 @@ def appointment_values(appointment: Appointment, commune: dict[str, Any]) -> dic
     """What the reminder and the confirmation fill in: the day, the time, the place."""
     where = place(commune, appointment.place_id)
     return {"day": day_words(appointment.start_at), "time": time_words(appointment.start_at),
-            "place": (where.name if where and where.name else "") or appointment.place_id,
+            "place": (where.name if where and where.name else "")
+            or KIND_LABELS.get(appointment.kind, appointment.place_id),
             "appointment_id": str(appointment.id)}
 
 
