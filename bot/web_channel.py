@@ -171,7 +171,8 @@ async def get_messages(request: web.Request) -> web.Response:
     entries = await app["store"].run(
         lambda _r: handoffs.transcript(conversation, after_id=after, author="agent"))
     mode = await app["store"].run(lambda _r: handoffs.mode_of(conversation))
-    return web.json_response({
-        "mode": mode,
-        "messages": [{"id": e.id, "text": e.text, "from": "agent"} for e in entries],
-    }, dumps=dumps)
+    messages = [{"id": e.id, "text": e.text, "from": "agent"} for e in entries]
+    if "jobs" in app:  # an appointment reminder that had no channel to go out on
+        messages += [{"from": "bot", **m.as_json()}
+                     for m in await app["jobs"].web_reminders(conversation)]
+    return web.json_response({"mode": mode, "messages": messages}, dumps=dumps)

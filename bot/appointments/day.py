@@ -13,15 +13,19 @@ from datetime import date, datetime, time, timedelta
 from aiohttp import web
 
 from bot.appointments.french import time_words
-from bot.appointments.permanences import KINDS, paris_to_utc, place, utc_to_paris
+from bot.appointments.permanences import (
+    KIND_LABELS,
+    KINDS,
+    paris_to_utc,
+    place,
+    utc_to_paris,
+)
 from bot.console import auth
 from bot.console.views import _html, _topbar
 from bot.store.handoff import ConsoleSession
 from commune.hours import DAYS
 
 DAY_PATH = "/console/day"
-KIND_LABELS = {"ecrivain_public": "Écrivain public", "france_services": "France services",
-               "ccas": "CCAS"}
 STATUS_LABELS = {"booked": "Confirmé", "cancelled": "Annulé par le résident",
                  "moved": "Déplacé"}
 REMINDER_LABELS = {None: "Pas encore envoyé", "claimed": "En cours d'envoi", "sent": "Envoyé",
@@ -29,7 +33,8 @@ REMINDER_LABELS = {None: "Pas encore envoyé", "claimed": "En cours d'envoi", "s
                    "window_closed": "Non envoyé : fenêtre WhatsApp fermée",
                    "opted_out": "Non envoyé : le résident a écrit STOP",
                    "failed": "Échec de l'envoi",
-                   "no_channel": "Non envoyé : chat web, pas de canal"}
+                   "no_channel": "Non envoyé : chat web, pas de canal",
+                   "shown_web": "Vu sur le chat web"}
 
 
 def setup_day(app: web.Application) -> None:
@@ -61,7 +66,7 @@ async def day_page(request: web.Request) -> web.Response:
     lines = []
     for a in rows:
         where = place(commune, a.place_id)
-        name = where.name if where and where.name else a.place_id
+        name = where.name if where and where.name else KIND_LABELS.get(a.kind, a.place_id)
         lines.append(
             f'<tr class="status-{a.status}"><td class="time">{time_words(a.start_at)}</td>'
             f"<td>{html.escape(KIND_LABELS.get(a.kind, a.kind))}</td>"
@@ -80,8 +85,7 @@ async def day_page(request: web.Request) -> web.Response:
         f'<a href="{DAY_PATH}?date={previous.isoformat()}">← Veille</a>'
         f"<h2>Rendez-vous du {html.escape(title)}</h2>"
         f'<a href="{DAY_PATH}?date={following.isoformat()}">Lendemain →</a></nav>'
-        f'<p class="muted">Heure de Paris. <a href="{DAY_PATH}">Aujourd\'hui</a> · '
-        '<a href="/console">File d\'attente</a></p>'
+        f'<p class="muted">Heure de Paris · <a href="{DAY_PATH}">Aujourd\'hui</a></p>'
         f"{table}</main></body>"
     )
     return _html(body, "Rendez-vous du jour")

@@ -5,7 +5,8 @@ or a follow-up is sent by the one that inserts its claim row first (``bot.store.
 ``bot.store.followups``). A reminder goes out the day before the appointment from 10:00 Paris
 time, on the channel the resident last wrote from, through the Outbox (STOP, WhatsApp's 24-hour
 window). A resident of the local web chat has no channel the town can write to first: the
-claim records ``no_channel`` and the agents' day page shows the appointment as not reminded.
+claim records ``no_channel``, and the chat page shows the reminder the next time it polls
+(``web_reminders``) while the appointment is still to come.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.appointments.french import day_words, time_words
-from bot.appointments.permanences import paris_to_utc, place, utc_to_paris
+from bot.appointments.permanences import KIND_LABELS, paris_to_utc, place, utc_to_paris
 from bot.rasa_client import BotMessage
 from bot.responses import render
 from bot.store.appointments import Appointment, Appointments
@@ -65,7 +66,8 @@ def appointment_values(appointment: Appointment, commune: dict[str, Any]) -> dic
     """What the reminder and the confirmation fill in: the day, the time, the place."""
     where = place(commune, appointment.place_id)
     return {"day": day_words(appointment.start_at), "time": time_words(appointment.start_at),
-            "place": (where.name if where and where.name else "") or appointment.place_id,
+            "place": (where.name if where and where.name else "")
+            or KIND_LABELS.get(appointment.kind, appointment.place_id),
             "appointment_id": str(appointment.id)}
 
 
@@ -122,6 +124,22 @@ class Jobs:
         messages = [render("utter_appointment_reminder", **values),
                     render("utter_appointment_reminder_choices", **values)]
         return await self._send(appointment.resident_id, messages)
+
+    async def web_reminders(self, resident_id: str) -> list[BotMessage]:
+        """Reminders that found no channel, for the web chat's next poll; each shown once."""
+        due = await self._store.run(
+            lambda _r: self._appointments.pending_web_reminders(resident_id))
+        messages: list[BotMessage] = []
+        for appointment in due:
+            shown = await self._store.run(
+                lambda _r, a=appointment: self._appointments.mark_shown_on_web(a.id))
+            if shown:
+                values = appointment_values(appointment, self._commune)
+                messages += [render("utter_appointment_reminder_web", **values),
+                             render("utter_appointment_reminder_choices", **values)]
+        if messages:
+            self._offered.remember(resident_id, messages)
+        return messages
 
     async def _send(self, resident_id: str, messages: list[BotMessage]) -> str:
         """On the channel the resident last wrote from; ``no_channel`` for the web chat."""

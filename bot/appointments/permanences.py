@@ -21,6 +21,9 @@ from commune.hours import DAYS, PARIS
 # The people a resident can book, and the console speciality that receives them.
 KINDS = {"ecrivain_public": "ecrivain_public", "france_services": "france_services",
          "ccas": "travailleur_social"}
+# How a permanence is named when its place's name is not verified (console and reminder).
+KIND_LABELS = {"ecrivain_public": "Écrivain public", "france_services": "France services",
+               "ccas": "CCAS"}
 BOOKING_HORIZON_DAYS = 14
 MIN_NOTICE = timedelta(hours=2)  # nobody books a slot that starts before they could get there
 

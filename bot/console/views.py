@@ -105,9 +105,11 @@ def _topbar(session: ConsoleSession) -> str:
     role = ROLE_LABELS[user.role]
     if user.speciality:
         role += " · " + SPECIALITY_LABELS[user.speciality]
-    nav = ('<nav><a href="/console">File d\'attente</a><a href="/console/dossiers">Dossiers</a>'
-           '<a href="/console/statistics">Statistiques</a></nav>'
-           ) if user.role == "supervisor" else ""
+    links = {"agent": '<a href="/console">File d\'attente</a>'
+                      '<a href="/console/day">Rendez-vous du jour</a>'}
+    links["supervisor"] = links["agent"] + ('<a href="/console/dossiers">Dossiers</a>'
+                                              '<a href="/console/statistics">Statistiques</a>')
+    nav = f"<nav>{links[user.role]}</nav>" if user.role in links else ""
     return (
         '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
         f'{nav}<span class="who">{html.escape(user.display_name)} '

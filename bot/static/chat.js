@@ -101,8 +101,9 @@ async function pollAgentMessages() {
     if (!response.ok) return;
     const body = await response.json();
     for (const message of body.messages) {
-      show(message.text, "agent");
-      lastAgentMessage = Math.max(lastAgentMessage, message.id);
+      // An agent's message, or a reminder of the bot (an appointment tomorrow).
+      show(message.text, message.from === "bot" ? "bot" : "agent", message.buttons);
+      if (message.id) lastAgentMessage = Math.max(lastAgentMessage, message.id);
     }
     sessionStorage.setItem("relais-last-agent", String(lastAgentMessage));
   } catch (error) {

@@ -16,7 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
@@ -25,7 +34,7 @@ from bot.store.models import Base, utcnow
 
 STATUSES = ("booked", "cancelled", "moved")
 REMINDER_STATUSES = ("claimed", "sent", "template", "window_closed", "opted_out", "failed",
-                     "no_channel")
+                     "no_channel", "shown_web")
 
 Clock = Callable[[], datetime]
 
@@ -209,6 +218,30 @@ class Appointments:
             if row is not None:
                 row.status, row.finished_at = status, self.clock()
                 session.commit()
+
+    def pending_web_reminders(self, resident_id: str) -> list[Appointment]:
+        """The resident's coming appointments whose reminder found no channel (web chat)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(AppointmentRow).join(
+                    ReminderClaimRow, ReminderClaimRow.appointment_id == AppointmentRow.id)
+                .where(AppointmentRow.resident_id == resident_id,
+                       AppointmentRow.status == "booked",
+                       AppointmentRow.start_at > self.clock(),
+                       ReminderClaimRow.status == "no_channel")
+                .order_by(AppointmentRow.start_at)).scalars()
+            return [_appointment(r) for r in rows]
+
+    def mark_shown_on_web(self, appointment_id: int) -> bool:
+        """True for the one poll that shows a web reminder (two open tabs show it once)."""
+        with self._sessions() as session:
+            result = session.execute(
+                update(ReminderClaimRow)
+                .where(ReminderClaimRow.appointment_id == appointment_id,
+                       ReminderClaimRow.status == "no_channel")
+                .values(status="shown_web", finished_at=self.clock()))
+            session.commit()
+            return result.rowcount == 1
 
     def reminder_status(self, appointment_id: int) -> str | None:
         with self._sessions() as session:

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from tests.appointments.conftest import PUBLIC_URL, WEB_RESIDENT
+from bot.identity import conversation_id
+from tests.appointments.conftest import PUBLIC_URL, SECRET_KEY, WEB_RESIDENT
 from tests.channels.conftest import twilio_form
 from tests.channels.fakes import TWILIO_TOKEN
 
@@ -74,11 +75,31 @@ def test_two_gateways_running_the_job_at_once_send_one_reminder(run_stack):
     run_stack(scenario, BOOKED_AT, gateways=2)
 
 
-def test_a_web_chat_resident_is_not_reminded_and_the_day_page_says_so(run_stack):
+def test_a_web_chat_resident_sees_the_reminder_once_on_their_next_visit(run_stack):
     async def scenario(stack):
-        await book(stack, WEB_RESIDENT)
+        visitor = conversation_id(SECRET_KEY, "web", "visitor-1")
+        appointment = await book(stack, visitor)
+        assert appointment["reminder"] is False
         assert (await run_jobs(stack.gateway, MONDAY_1000))["reminders"] == {"no_channel": 1}
         assert stack.twilio.calls == []
+        stack.clock.now = datetime(2026, 11, 30, 17, 0)  # Monday evening, the chat is opened
+
+        async def poll(sender: str) -> list[dict]:
+            response = await stack.gateway.client.get(
+                "/web/messages", params={"after": "0"}, headers={"X-Relais-Sender": sender})
+            assert response.status == 200
+            return (await response.json())["messages"]
+
+        assert await poll("someone-else") == []
+        reminder, choices = await poll("visitor-1")
+        assert reminder == {"from": "bot", "text": "Rappel : vous avez rendez-vous le mardi "
+                            "1er décembre à 14 h. Lieu : Écrivain public de la maison de "
+                            "quartier des Tests."}
+        assert [b["title"] for b in choices["buttons"]] == ["Annuler", "Changer l'heure"]
+        assert await poll("visitor-1") == []  # shown once
+        status = await stack.gateway.store(
+            lambda _r: stack.gateway.app["appointments"].reminder_status(appointment["id"]))
+        assert status == "shown_web"
     run_stack(scenario, BOOKED_AT)
 
 
@@ -159,7 +180,7 @@ def test_the_day_page_is_for_agents_and_shows_their_permanence(run_stack):
         rows = re.findall(r"<tr class=\"status-booked\">(.*?)</tr>", page)
         assert len(rows) == 2
         assert ">14 h<" in rows[0] and "Envoyé" in rows[0]
-        assert ">14 h 30<" in rows[1] and "chat web, pas de canal" in rows[1]
+        assert ">14 h 30<" in rows[1] and "Non envoyé : chat web, pas de canal" in rows[1]
         assert PHONE not in page
         status, page = await page_for("bruno")  # a social worker: the CCAS's day, empty
         assert status == 200 and "Aucun rendez-vous ce jour-là." in page

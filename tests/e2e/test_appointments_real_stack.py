@@ -7,6 +7,7 @@ permanences are verified); only Twilio's REST API is a fake on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -21,11 +22,14 @@ from bot.appointments.french import MONTHS
 from tests.appointments.conftest import FICTIVE_COMMUNE
 from tests.channels.conftest import new_sid, raw_post, twilio_form
 from tests.channels.fakes import TWILIO_SID, TWILIO_TOKEN, fake_twilio
+from tests.e2e.browser import Browser, chromium_path
 from tests.processes import REPO_ROOT, relais_env, running_relais
 
 PUBLIC_URL = "https://relais.example.org"
 PHONE = "+33633000077"
 PARIS = ZoneInfo("Europe/Paris")
+PASSWORD = "mot de passe de test 2026"
+SHOTS = REPO_ROOT / "var" / "test-results" / "console"
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +44,11 @@ def stack(tmp_path_factory):
         "TWILIO_SMS_FROM": "+33700000001", "TWILIO_API_BASE_URL": twilio.url,
     })
     env.pop("TWILIO_WHATSAPP_FROM", None)
+    add_user = subprocess.run(
+        [sys.executable, "-m", "bot.console.users", "add", "farid", "--name", "Farid Haddad",
+         "--role", "agent", "--speciality", "france_services", "--password-stdin"],
+        cwd=REPO_ROOT, env=env, input=PASSWORD + "\n", text=True, capture_output=True)
+    assert add_user.returncode == 0, add_user.stderr
     try:
         with running_relais(env, data_dir):
             yield env, twilio
@@ -104,9 +113,30 @@ def test_a_resident_books_by_sms_and_is_reminded_the_day_before(stack):
         f"Rappel : vous avez rendez-vous demain, {day_text(day)} à ")
     assert "1. Annuler\n2. Changer l'heure" in reminders[0].form["Body"]
 
+    if chromium_path() is not None:
+        page = asyncio.run(agents_day(env, day))
+        assert "Envoyé" in page and "Rendez-vous n°" in page and PHONE not in page
+
     cancelled = sms(env, twilio, "1")
     assert cancelled.startswith(f"Votre rendez-vous du {day_text(day)} à ")
     assert cancelled.rstrip().endswith("est annulé.")
+
+
+async def agents_day(env, day: date) -> str:
+    """The France services advisor's day, in a real Chromium; kept as a screenshot."""
+    url = f"http://127.0.0.1:{env['RELAIS_GATEWAY_PORT']}"
+    async with Browser() as browser:
+        page = await browser.new_page()
+        await page.goto(url + "/console/login")
+        await page.js("document.getElementById('username').value = 'farid';"
+                      f"document.getElementById('password').value = {PASSWORD!r};"
+                      "document.querySelector('form').requestSubmit(); true")
+        await page.wait_for("location.pathname !== '/console/login'", 20)
+        await page.goto(f"{url}/console/day?date={day.isoformat()}")
+        assert await page.wait_for("document.querySelector('.day-table') !== null", 20)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(SHOTS / "12-agents-day.png")
+        return await page.js("document.body.innerText")
 
 
 def day_text(day: date) -> str:
