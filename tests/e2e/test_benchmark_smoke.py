@@ -1,8 +1,8 @@
 """The benchmark runs end to end on a small scale and prints every figure it promises.
 
 A smoke test, not a measurement: it checks that bench/benchmark.py starts the whole
-assistant, plays web and SMS residents through it (the CSS questionnaire reaching the real
-eligibility service), and reports; the figures themselves are not asserted.
+assistant, plays web and SMS residents through it, counts them on the gateway's /metrics, and
+reports; the figures themselves are not asserted.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ def test_the_quick_benchmark_plays_residents_and_prints_every_figure():
         assert line and float(line[1]) > 0 and line[3] == "0", output
     counted = re.search(r"gateway counted: (.*)", output)[1]
     assert 'messages{channel="web"}' in counted and 'messages{channel="sms"}' in counted
-    assert int(re.search(r"eligibility_calls (\d+)", counted)[1]) > 0, counted
     assert "assistant_errors" not in counted, counted
     assert "Rasa start-up" in output and "p95 of messages 1-10 / 21-30" in output
     assert "errors during the Relais runs: 0" in output
