@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bot.store.rasa_tracker import tracker_cipher
 from tests.processes import http, relais_env, running_relais
 from tests.production.services import PostgresServer, RedisServer
 
@@ -101,9 +102,10 @@ class ProductionStack:
                     text("SELECT data FROM events WHERE type_name = 'user'")).scalars().all()
         finally:
             engine.dispose()
+        cipher = tracker_cipher(SECRET_KEY)  # events are encrypted at rest (bot/store/rasa_tracker)
         ids = Counter()
         for data in rows:
-            metadata = json.loads(data).get("metadata") or {}
+            metadata = json.loads(cipher.decrypt(data.encode("ascii"))).get("metadata") or {}
             if "relais_message_id" in metadata:
                 ids[metadata["relais_message_id"]] += 1
         return ids
