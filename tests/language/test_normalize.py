@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.language.normalize import normalize, strip_accents
@@ -106,12 +104,3 @@ def test_empty_text_gives_empty_text() -> None:
 
 def test_strip_accents_keeps_the_letters() -> None:
     assert strip_accents("Ça déçoit") == "ca decoit"
-
-
-def test_normalisation_is_fast_enough_for_every_message() -> None:
-    text = "Bjr chui trooop stressée pr mon HLM, g 3 enfants et 1.200€ par mois, jsp koi faire " * 5
-    start = time.perf_counter()
-    for _ in range(1000):
-        normalize(text)
-    elapsed_s = time.perf_counter() - start
-    assert elapsed_s < 1.0  # 1000 long messages in under a second: under 1 ms each
