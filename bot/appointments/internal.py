@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -27,14 +26,13 @@ from bot.appointments.permanences import (
     places_of,
     utc_to_paris,
 )
-from bot.console.internal import authorised
+from bot.console.internal import CONVERSATION_ID, authorised, internal_body
 from bot.http_errors import dumps, json_error
 from bot.store.appointments import Appointment, Appointments
 from bot.store.followups import OUTCOMES, Followups
 
 log = logging.getLogger("relais.appointments")
 
-_CONVERSATION = re.compile(r"[0-9a-f]{32}")
 MAX_SLOTS = 20
 HORIZON = timedelta(days=BOOKING_HORIZON_DAYS + 2)
 
@@ -74,18 +72,8 @@ async def _with_reminder(request: web.Request, appointment: Appointment) -> dict
 
 
 async def _body(request: web.Request) -> dict | web.Response:
-    if not authorised(request):
-        return json_error(403, "forbidden")
-    try:
-        body = json.loads(await request.read())
-    except ValueError:
-        return json_error(400, "invalid_json")
-    if not isinstance(body, dict):
-        return json_error(422, "invalid_request")
-    conversation = body.get("conversation_id")
-    if not isinstance(conversation, str) or not _CONVERSATION.fullmatch(conversation):
-        return json_error(422, "invalid_request", field="conversation_id")
-    return body
+    parsed = await internal_body(request)
+    return parsed if isinstance(parsed, web.Response) else parsed[0]
 
 
 def _ctx(request: web.Request) -> tuple[Any, Appointments, dict[str, Any]]:
@@ -137,7 +125,7 @@ async def api_upcoming(request: web.Request) -> web.Response:
     if not authorised(request):
         return json_error(403, "forbidden")
     conversation = request.query.get("conversation_id", "")
-    if not _CONVERSATION.fullmatch(conversation):
+    if not CONVERSATION_ID.fullmatch(conversation):
         return json_error(422, "invalid_request", field="conversation_id")
     store, appointments, commune = _ctx(request)
     upcoming = await store.run(lambda _r: appointments.upcoming(conversation))

@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import re
+from typing import Any
 
 from aiohttp import web
 
@@ -42,11 +43,9 @@ def authorised(request: web.Request) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-async def create_handoff(request: web.Request) -> web.Response:
-    """Queues ``{"conversation_id", "reason", "need"?}``; answers its place in the queue.
-
-    ``need`` (``cannot_write``, ``no_documents``, ``complex_case``) goes with reason ``flow``.
-    """
+async def internal_body(request: web.Request) -> tuple[dict[str, Any], str] | web.Response:
+    """An action server's call: its JSON body and the conversation it names, or the error to
+    answer (403 for anyone but the action server)."""
     if not authorised(request):
         return json_error(403, "forbidden")
     try:
@@ -55,9 +54,22 @@ async def create_handoff(request: web.Request) -> web.Response:
         return json_error(400, "invalid_json")
     if not isinstance(body, dict):
         return json_error(422, "invalid_request")
-    conversation, reason = body.get("conversation_id"), body.get("reason")
+    conversation = body.get("conversation_id")
     if not isinstance(conversation, str) or not CONVERSATION_ID.fullmatch(conversation):
         return json_error(422, "invalid_request", field="conversation_id")
+    return body, conversation
+
+
+async def create_handoff(request: web.Request) -> web.Response:
+    """Queues ``{"conversation_id", "reason", "need"?}``; answers its place in the queue.
+
+    ``need`` (``cannot_write``, ``no_documents``, ``complex_case``) goes with reason ``flow``.
+    """
+    parsed = await internal_body(request)
+    if isinstance(parsed, web.Response):
+        return parsed
+    body, conversation = parsed
+    reason = body.get("reason")
     if reason not in REASONS:
         return json_error(422, "invalid_request", field="reason")
     need = body.get("need")

@@ -13,7 +13,6 @@ erasures`` only marks the conversation; the channel erases once Rasa has answere
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from functools import lru_cache
@@ -22,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.console.internal import CONVERSATION_ID, authorised
+from bot.console.internal import internal_body
 from bot.dossiers.erasure import ErasureReport, erase_resident, tracker_database_url
 from bot.dossiers.forms import load_requests
 from bot.dossiers.service import resident_pdf, summary
@@ -109,22 +108,6 @@ async def _dossier_store(app: web.Application):
     yield
 
 
-async def _body(request: web.Request) -> tuple[dict[str, Any], str] | web.Response:
-    """The JSON body and its conversation id, or the error to answer."""
-    if not authorised(request):
-        return json_error(403, "forbidden")
-    try:
-        body = json.loads(await request.read())
-    except ValueError:
-        return json_error(400, "invalid_json")
-    if not isinstance(body, dict):
-        return json_error(422, "invalid_request")
-    conversation = body.get("conversation_id")
-    if not isinstance(conversation, str) or not CONVERSATION_ID.fullmatch(conversation):
-        return json_error(422, "invalid_request", field="conversation_id")
-    return body, conversation
-
-
 async def _own_dossier(request: web.Request, body: dict[str, Any], conversation: str
                        ) -> Dossier | web.Response:
     dossier_id = body.get("dossier_id")
@@ -146,7 +129,7 @@ def _ok(dossier: Dossier | None, status: int = 200, **extra: Any) -> web.Respons
 async def open_dossier(request: web.Request) -> web.Response:
     """``{conversation_id, right, variant?}``: the request in progress for that right, or a new
     one pre-filled with what the resident's latest other dossier already says of them."""
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     body, conversation = parsed
@@ -184,7 +167,7 @@ async def open_dossier(request: web.Request) -> web.Response:
 
 async def current_dossier(request: web.Request) -> web.Response:
     """``{conversation_id}``: the resident's request in progress last touched, or null."""
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     _body_, conversation = parsed
@@ -197,7 +180,7 @@ async def current_dossier(request: web.Request) -> web.Response:
 async def get_dossier(request: web.Request) -> web.Response:
     """``{conversation_id, dossier_id}``: one of the resident's dossiers (not audited: the bot
     talking to that resident, not a person reading it)."""
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     body, conversation = parsed
@@ -207,7 +190,7 @@ async def get_dossier(request: web.Request) -> web.Response:
 
 async def update_answers(request: web.Request) -> web.Response:
     """``{conversation_id, dossier_id, answers}``: merges answers of fields of that request."""
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     body, conversation = parsed
@@ -226,7 +209,7 @@ async def update_answers(request: web.Request) -> web.Response:
 
 async def set_status(request: web.Request) -> web.Response:
     """``{conversation_id, dossier_id, status}``: the bot's steps (a_confirmer, abandonne)."""
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     body, conversation = parsed
@@ -249,7 +232,7 @@ async def deliver(request: web.Request) -> web.Response:
     SMS get it by link); the web chat, which has no channel identity, gets a download link.
     Answers ``delivery``: "sent", "link" (with ``link``) or "failed".
     """
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     body, conversation = parsed
@@ -279,7 +262,7 @@ async def deliver(request: web.Request) -> web.Response:
 
 async def request_erasure(request: web.Request) -> web.Response:
     """``{conversation_id}``: erase this resident once the current Rasa turn has answered."""
-    parsed = await _body(request)
+    parsed = await internal_body(request)
     if isinstance(parsed, web.Response):
         return parsed
     _body_, conversation = parsed
