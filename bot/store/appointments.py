@@ -27,9 +27,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.store.claims import insert_once
 from bot.store.models import Base, utcnow
 
 STATUSES = ("booked", "cancelled", "moved")
@@ -103,16 +103,10 @@ class Appointments:
         """Takes a free seat of the slot; None when every seat is taken."""
         now = self.clock()
         for seat in range(seats):
-            with self._sessions() as session:
-                row = AppointmentRow(resident_id=resident_id, place_id=place_id, kind=kind,
-                                     start_at=start, end_at=end, seat=seat, status="booked",
-                                     created_at=now, updated_at=now)
-                session.add(row)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                    continue
+            row = AppointmentRow(resident_id=resident_id, place_id=place_id, kind=kind,
+                                 start_at=start, end_at=end, seat=seat, status="booked",
+                                 created_at=now, updated_at=now)
+            if insert_once(self._sessions, row):
                 return _appointment(row)
         return None
 
@@ -199,16 +193,9 @@ class Appointments:
 
     def claim_reminder(self, appointment: Appointment, worker: str) -> bool:
         """True for the one process that inserts the claim first."""
-        with self._sessions() as session:
-            session.add(ReminderClaimRow(appointment_id=appointment.id,
-                                         resident_id=appointment.resident_id, claimed_by=worker,
-                                         claimed_at=self.clock(), status="claimed"))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+        return insert_once(self._sessions, ReminderClaimRow(
+            appointment_id=appointment.id, resident_id=appointment.resident_id,
+            claimed_by=worker, claimed_at=self.clock(), status="claimed"))
 
     def finish_reminder(self, appointment_id: int, status: str) -> None:
         if status not in REMINDER_STATUSES:

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, ForeignKey, String, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.store.claims import insert_once
 from bot.store.dossiers import DossierEventRow, DossierRow
 from bot.store.models import Base, utcnow
 
@@ -79,16 +79,9 @@ class Followups:
 
     def claim(self, due: DueFollowup, worker: str) -> bool:
         """True for the one process that asks."""
-        with self._sessions() as session:
-            session.add(FollowupRow(dossier_id=due.dossier_id, resident_id=due.resident_id,
-                                    claimed_by=worker, asked_at=self.clock(),
-                                    delivery="claimed"))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+        return insert_once(self._sessions, FollowupRow(
+            dossier_id=due.dossier_id, resident_id=due.resident_id, claimed_by=worker,
+            asked_at=self.clock(), delivery="claimed"))
 
     def delivered(self, dossier_id: str, delivery: str) -> None:
         with self._sessions() as session:
