@@ -16,9 +16,9 @@ sent the same reminder twice.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, and_, func, not_, select, update
+from sqlalchemy import and_, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, sessionmaker
 from sqlalchemy.sql import ColumnElement, Select
 
 from bot.store.models import Base
@@ -46,7 +46,8 @@ class SendClaims:
     column: one try) and a status column that reads ``claimed`` until the send's outcome.
     """
 
-    def __init__(self, sessions: sessionmaker, key: Column, status: Column, claimed_at: Column):
+    def __init__(self, sessions: sessionmaker, key: InstrumentedAttribute,
+                 status: InstrumentedAttribute, claimed_at: InstrumentedAttribute):
         self._sessions = sessions
         self._row = key.class_
         self._key, self._status, self._claimed_at = key, status, claimed_at
