@@ -25,6 +25,11 @@ def paris_monday(minute: int) -> str:
     return f"2026-11-30T10:{minute:02d}:00+01:00"
 
 
+async def reminder_status(stack, appointment: dict) -> str | None:
+    appointments = stack.gateway.app["appointments"]
+    return await stack.gateway.store(lambda _r: appointments.reminder_status(appointment["id"]))
+
+
 def test_a_refused_reminder_goes_out_at_the_next_run_and_only_once(run_stack):
     async def scenario(stack):
         appointment = await book(stack, await sms_resident(stack))
@@ -35,9 +40,7 @@ def test_a_refused_reminder_goes_out_at_the_next_run_and_only_once(run_stack):
         assert len(stack.sms_to(PHONE)) == 1
         assert (await run_jobs(stack.gateway, paris_monday(2)))["reminders"] == {}
         assert len(stack.sms_to(PHONE)) == 1
-        status = await stack.gateway.store(
-            lambda _r: stack.gateway.app["appointments"].reminder_status(appointment["id"]))
-        assert status == "sent"
+        assert await reminder_status(stack, appointment) == "sent"
     run_stack(scenario, BOOKED_AT)
 
 
@@ -50,9 +53,8 @@ def test_a_reminder_is_tried_three_times_then_given_up(run_stack):
         assert len(stack.twilio.refused) == MAX_SENDS and stack.sms_to(PHONE) == []
         stack.twilio.refusals = 0  # the provider is back: the reminder was given up
         assert (await run_jobs(stack.gateway, paris_monday(6)))["reminders"] == {}
-        status = await stack.gateway.store(
-            lambda _r: stack.gateway.app["appointments"].reminder_status(appointment["id"]))
-        assert status == "failed" and stack.sms_to(PHONE) == []
+        assert await reminder_status(stack, appointment) == "failed"
+        assert stack.sms_to(PHONE) == []
     run_stack(scenario, BOOKED_AT)
 
 
