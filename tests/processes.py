@@ -27,6 +27,22 @@ def _ephemeral_range() -> tuple[int, int]:
         return 32768, 60999
 
 
+def _all_bindable(ports: range) -> bool:
+    """True when every one of these loopback ports can be bound now (they are released)."""
+    sockets: list[socket.socket] = []
+    try:
+        for port in ports:
+            sock = socket.socket()
+            sockets.append(sock)
+            sock.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def free_port() -> int:
     """A port free now and outside the kernel's ephemeral range.
 
@@ -37,13 +53,21 @@ def free_port() -> int:
     candidates = list(range(10_000, min(low, 30_000)))
     random.shuffle(candidates)
     for port in candidates:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        if _all_bindable(range(port, port + 1)):
             return port
     raise RuntimeError("no free port below the ephemeral range")
+
+
+def consecutive_free_ports(count: int, start: int = 20_000) -> int:
+    """A first port such that it and the ``count - 1`` after it are free now (N instances of
+    a service listen on consecutive ports), below the ephemeral range like ``free_port``."""
+    low, _ = _ephemeral_range()
+    base = start + (os.getpid() * 37) % 5_000
+    while base + count <= min(low, 30_000):
+        if _all_bindable(range(base, base + count)):
+            return base
+        base += count
+    raise RuntimeError("no block of free ports")
 
 
 def port_open(port: int) -> bool:
@@ -102,9 +126,10 @@ def start_module(module: str, env: dict[str, str], log: Path) -> subprocess.Pope
     )
 
 
-def pids_of(module: str, data_dir: Path) -> list[int]:
-    """Processes running ``-m module`` for the Relais whose data folder is data_dir."""
-    found = []
+def relais_processes(data_dir: Path) -> Iterator[tuple[int, list[bytes], list[bytes]]]:
+    """(pid, command line, environment) of each process of the Relais whose data folder is
+    data_dir: its environment names that folder."""
+    marker = f"RELAIS_DATA_DIR={data_dir}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -113,9 +138,13 @@ def pids_of(module: str, data_dir: Path) -> list[int]:
             environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if module.encode() in cmdline and f"RELAIS_DATA_DIR={data_dir}".encode() in environ:
-            found.append(int(entry.name))
-    return found
+        if marker in environ:
+            yield int(entry.name), cmdline, environ
+
+
+def pids_of(module: str, data_dir: Path) -> list[int]:
+    """Processes running ``-m module`` for the Relais whose data folder is data_dir."""
+    return [pid for pid, cmdline, _ in relais_processes(data_dir) if module.encode() in cmdline]
 
 
 SUPERVISOR_START_TIMEOUT_S = 420

@@ -21,7 +21,7 @@ from bot.appointments.permanences import (
     utc_to_paris,
 )
 from bot.console import auth
-from bot.console.views import _html, _topbar
+from bot.console.page import html_page, topbar
 from bot.store.handoff import ConsoleSession
 from commune.hours import DAYS
 
@@ -81,11 +81,11 @@ async def day_page(request: web.Request) -> web.Response:
     previous, following = day - timedelta(days=1), day + timedelta(days=1)
     title = f"{DAYS[day.weekday()]} {day.day:02d}/{day.month:02d}/{day.year}"
     body = (
-        f'<body class="app">{_topbar(session)}<main class="day"><nav class="day-nav">'
+        f'<body class="app">{topbar(session)}<main class="day"><nav class="day-nav">'
         f'<a href="{DAY_PATH}?date={previous.isoformat()}">← Veille</a>'
         f"<h2>Rendez-vous du {html.escape(title)}</h2>"
         f'<a href="{DAY_PATH}?date={following.isoformat()}">Lendemain →</a></nav>'
         f'<p class="muted">Heure de Paris · <a href="{DAY_PATH}">Aujourd\'hui</a></p>'
         f"{table}</main></body>"
     )
-    return _html(body, "Rendez-vous du jour")
+    return html_page(body, "Rendez-vous du jour")

@@ -2,11 +2,12 @@
 
 Every gateway runs ``Jobs.run_due`` each minute. Whatever the number of gateways, a reminder
 or a follow-up is sent by the one that inserts its claim row first (``bot.store.appointments``,
-``bot.store.followups``). A reminder goes out the day before the appointment from 10:00 Paris
-time, on the channel the resident last wrote from, through the Outbox (STOP, WhatsApp's 24-hour
-window). A resident of the local web chat has no channel the town can write to first: the
-claim records ``no_channel``, and the chat page shows the reminder the next time it polls
-(``web_reminders``) while the appointment is still to come.
+``bot.store.followups``); one the provider refused is tried again by the next run, three
+tries at most (``bot.store.claims``). A reminder goes out the day before the appointment
+from 10:00 Paris time, on the channel the resident last wrote from, through the Outbox (STOP,
+WhatsApp's 24-hour window). A resident of the local web chat has no channel the town can
+write to first: the claim records ``no_channel``, and the chat page shows the reminder the next
+time it polls (``web_reminders``) while the appointment is still to come.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ import logging
 from aiohttp import web
 
 from bot.console import auth
-from bot.console.views import OUTCOME_LABELS, REASON_LABELS, _html, _topbar
+from bot.console.page import html_page, topbar
+from bot.console.views import OUTCOME_LABELS, REASON_LABELS
 from bot.dossiers.erasure import tracker_database_url
 from bot.store.followups import followup_counts
 from bot.store.models import utcnow
@@ -101,7 +102,7 @@ async def statistics_page(request: web.Request) -> web.Response:
     # is the sum of the others and would reveal a hidden one.
     followed = {key: {"total": followups.get(key, 0)} for key in FOLLOWUP_LABELS}
     body = (
-        f'<body class="app">{_topbar(request["console"])}<main class="statistics">'
+        f'<body class="app">{topbar(request["console"])}<main class="statistics">'
         "<h2>Statistiques des besoins sociaux</h2>"
         f'<p class="muted">Nombres par mois. Un nombre inférieur à {SMALLEST_SHOWN} est '
         "affiché « &lt; 10 » pour qu'aucune personne ne puisse être reconnue. Aucune donnée "
@@ -120,7 +121,7 @@ async def statistics_page(request: web.Request) -> web.Response:
                  FOLLOWUP_LABELS, ["total"], "Aucun suivi pour l'instant.")
         + "</main></body>"
     )
-    return _html(body, "Statistiques")
+    return html_page(body, "Statistiques")
 
 
 async def _collector(app: web.Application):

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.console import auth, tracker
 from bot.console import dossiers as console_dossiers
+from bot.console.page import ROLE_LABELS, SPECIALITY_LABELS, html_page, topbar
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import AssistantUnavailable, BotMessage
 from bot.store.dossiers import DossierStore
@@ -39,10 +40,6 @@ log = logging.getLogger("relais.console")
 STATIC_DIR = Path(__file__).parent / "static"
 CANNED_PATH = Path(__file__).parent / "canned.yml"
 MAX_REPLY_CHARS = 1600  # ten SMS segments: an agent's answer, not a letter
-ROLE_LABELS = {"agent": "Agent", "supervisor": "Superviseur·e", "commission": "Commission"}
-SPECIALITY_LABELS = {"ecrivain_public": "Écrivain public",
-                     "france_services": "Conseiller France services",
-                     "travailleur_social": "Travailleur social"}
 REASON_LABELS = {"crisis": "Crise", "asked": "Demande une personne",
                  "misunderstood": "Incompréhensions", "flow": "Besoin d'une personne"}
 # Reason "flow": why the conversation could not go on without a person, and who fits best.
@@ -52,7 +49,6 @@ NEED_LABELS = {"cannot_write": "Ne peut pas écrire ou remplir seul — écrivai
 OUTCOME_LABELS = {"resolved": "Réglé", "dossier_started": "Dossier commencé",
                   "appointment_needed": "Rendez-vous à prendre", "redirected": "Orienté ailleurs",
                   "no_answer": "Sans réponse du résident", "handed_back": "Rendu à l'assistant"}
-SECURITY_HEADERS = auth.SECURITY_HEADERS
 
 
 PASSWORD_CHECKS = web.AppKey("password_checks", asyncio.Semaphore)
@@ -88,38 +84,6 @@ async def _dossier_store(app: web.Application):
     yield
 
 
-def _html(body: str, title: str, status: int = 200, head: str = "") -> web.Response:
-    document = (
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)} — Relais console</title>"
-        f'<link rel="stylesheet" href="/console/static/console.css">{head}</head>'
-        f"{body}</html>"
-    )
-    return web.Response(text=document, content_type="text/html", status=status,
-                        headers=SECURITY_HEADERS)
-
-
-def _topbar(session: ConsoleSession) -> str:
-    user = session.user
-    role = ROLE_LABELS[user.role]
-    if user.speciality:
-        role += " · " + SPECIALITY_LABELS[user.speciality]
-    links = {"agent": '<a href="/console">File d\'attente</a>'
-                      '<a href="/console/day">Rendez-vous du jour</a>'}
-    links["supervisor"] = links["agent"] + ('<a href="/console/dossiers">Dossiers</a>'
-                                              '<a href="/console/statistics">Statistiques</a>')
-    nav = f"<nav>{links[user.role]}</nav>" if user.role in links else ""
-    return (
-        '<header class="topbar"><span class="brand">Relais <small>console</small></span>'
-        f'{nav}<span class="who">{html.escape(user.display_name)} '
-        f'<small>{html.escape(role)}</small>'
-        '</span><form method="post" action="/console/logout">'
-        f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token)}">'
-        '<button type="submit" class="link">Se déconnecter</button></form></header>'
-    )
-
-
 # --- login -------------------------------------------------------------------------------
 
 
@@ -139,7 +103,7 @@ async def login_page(request: web.Request, error: str = "") -> web.Response:
         'autocomplete="current-password" required>'
         '<button type="submit" class="primary">Se connecter</button></form></main></body>'
     )
-    response = _html(body, "Connexion", status=401 if error else 200)
+    response = html_page(body, "Connexion", status=401 if error else 200)
     response.set_cookie(auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict",
                         path=auth.LOGIN_PATH, max_age=3600)
     return response
@@ -192,7 +156,7 @@ async def console_page(request: web.Request) -> web.Response:
     session: ConsoleSession = request["console"]
     head = f'<meta name="csrf-token" content="{html.escape(session.csrf_token)}">'
     body = (
-        f'<body class="app">{_topbar(session)}<div class="layout">'
+        f'<body class="app">{topbar(session)}<div class="layout">'
         '<aside class="queue" aria-label="File d\'attente"><div class="pane-title">'
         '<h2>File d\'attente</h2><span id="queue-count" class="count">…</span></div>'
         '<ol id="queue" aria-live="polite"></ol><p id="queue-status" class="muted"></p></aside>'
@@ -200,7 +164,7 @@ async def console_page(request: web.Request) -> web.Response:
         'conversation dans la file. Les crises sont en tête.</p></main></div>'
         '<script src="/console/static/console.js"></script></body>'
     )
-    return _html(body, "File d'attente", head=head)
+    return html_page(body, "File d'attente", head=head)
 
 
 def _dossier_rows(listed: list[dict]) -> str:
@@ -228,13 +192,13 @@ async def dossiers_page(request: web.Request) -> web.Response:
     content = _dossier_rows(listed) if listed else (
         '<p class="empty">Aucun dossier à examiner pour l\'instant.</p>')
     body = (
-        f'<body class="app">{_topbar(session)}<main class="dossiers"><div class="pane-title">'
+        f'<body class="app">{topbar(session)}<main class="dossiers"><div class="pane-title">'
         f'<h2>Dossiers à examiner</h2><span class="count">{len(listed)}</span></div>'
         '<p class="muted">Dossiers prêts ou déposés, anonymisés : chaque dossier est désigné '
         'par son code, sans nom, adresse ni numéro. Chaque ouverture est enregistrée.</p>'
         f'{content}</main></body>'
     )
-    return _html(body, "Dossiers")
+    return html_page(body, "Dossiers")
 
 
 def _dossier_sections(dossier: dict) -> str:
@@ -266,7 +230,7 @@ async def commission_dossier_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="Dossier introuvable.")
     await _audit(request, "view_anonymized", code, kind="dossier")
     body = (
-        f'<body class="app">{_topbar(session)}<main class="dossiers">'
+        f'<body class="app">{topbar(session)}<main class="dossiers">'
         '<p><a href="/console/dossiers">← Tous les dossiers</a></p>'
         f'<div class="pane-title"><h2>{html.escape(dossier["code"])} — '
         f'{html.escape(dossier["title"])}</h2><span class="badge badge-status">'
@@ -275,7 +239,7 @@ async def commission_dossier_page(request: web.Request) -> web.Response:
         'commission : les noms, adresses, numéros et dates de naissance sont retirés.</p>'
         f'<article class="dossier">{_dossier_sections(dossier)}</article></main></body>'
     )
-    return _html(body, dossier["code"])
+    return html_page(body, dossier["code"])
 
 
 # --- JSON API ----------------------------------------------------------------------------

@@ -14,8 +14,9 @@ erasures`` only marks the conversation; the channel erases once Rasa has answere
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -121,18 +122,49 @@ async def _own_dossier(request: web.Request, body: dict[str, Any], conversation:
         return json_error(404, "not_found")
 
 
+ConversationHandler = Callable[[web.Request, dict[str, Any], str], Awaitable[web.Response]]
+DossierHandler = Callable[[web.Request, dict[str, Any], str, Dossier], Awaitable[web.Response]]
+
+
+def _for_conversation(handler: ConversationHandler) -> Callable[[web.Request],
+                                                                 Awaitable[web.Response]]:
+    """The route runs ``handler`` with the action server's body and the conversation it names
+    (or answers the caller's error: 403, 400, 422)."""
+    @wraps(handler)
+    async def route(request: web.Request) -> web.Response:
+        parsed = await internal_body(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        body, conversation = parsed
+        return await handler(request, body, conversation)
+    return route
+
+
+def _for_own_dossier(handler: DossierHandler) -> Callable[[web.Request],
+                                                           Awaitable[web.Response]]:
+    """As ``_for_conversation``, with the body's ``dossier_id`` found among that resident's
+    own dossiers (422 without one, 404 for anyone else's)."""
+    @_for_conversation
+    @wraps(handler)
+    async def route(request: web.Request, body: dict[str, Any], conversation: str
+                    ) -> web.Response:
+        dossier = await _own_dossier(request, body, conversation)
+        if isinstance(dossier, web.Response):
+            return dossier
+        return await handler(request, body, conversation, dossier)
+    return route
+
+
 def _ok(dossier: Dossier | None, status: int = 200, **extra: Any) -> web.Response:
     body = {"dossier": dossier_json(dossier) if dossier else None, **extra}
     return web.json_response(body, status=status, dumps=dumps)
 
 
-async def open_dossier(request: web.Request) -> web.Response:
+@_for_conversation
+async def open_dossier(request: web.Request, body: dict[str, Any], conversation: str
+                       ) -> web.Response:
     """``{conversation_id, right, variant?}``: the request in progress for that right, or a new
     one pre-filled with what the resident's latest other dossier already says of them."""
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    body, conversation = parsed
     right, variant = body.get("right"), body.get("variant")
     if right not in RIGHTS:
         return json_error(422, "invalid_request", field="right")
@@ -165,38 +197,28 @@ async def open_dossier(request: web.Request) -> web.Response:
     return _ok(dossier, 201 if created else 200, created=created)
 
 
-async def current_dossier(request: web.Request) -> web.Response:
+@_for_conversation
+async def current_dossier(request: web.Request, body: dict[str, Any], conversation: str
+                          ) -> web.Response:
     """``{conversation_id}``: the resident's request in progress last touched, or null."""
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    _body_, conversation = parsed
     dossiers: DossierStore = request.app["dossiers"]
     mine = await request.app["store"].run(lambda _r: dossiers.for_resident(conversation))
     open_ones = [d for d in mine if d.status in IN_PROGRESS]
     return _ok(max(open_ones, key=lambda d: d.updated_at) if open_ones else None)
 
 
-async def get_dossier(request: web.Request) -> web.Response:
+@_for_own_dossier
+async def get_dossier(request: web.Request, body: dict[str, Any], conversation: str,
+                      dossier: Dossier) -> web.Response:
     """``{conversation_id, dossier_id}``: one of the resident's dossiers (not audited: the bot
     talking to that resident, not a person reading it)."""
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    body, conversation = parsed
-    dossier = await _own_dossier(request, body, conversation)
-    return dossier if isinstance(dossier, web.Response) else _ok(dossier)
+    return _ok(dossier)
 
 
-async def update_answers(request: web.Request) -> web.Response:
+@_for_own_dossier
+async def update_answers(request: web.Request, body: dict[str, Any], conversation: str,
+                         dossier: Dossier) -> web.Response:
     """``{conversation_id, dossier_id, answers}``: merges answers of fields of that request."""
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    body, conversation = parsed
-    dossier = await _own_dossier(request, body, conversation)
-    if isinstance(dossier, web.Response):
-        return dossier
     answers = body.get("answers")
     fields = {f.id for f in load_requests()[dossier.right].fields_for(dossier.variant)}
     if not isinstance(answers, dict) or not answers or not set(answers) <= fields:
@@ -207,15 +229,10 @@ async def update_answers(request: web.Request) -> web.Response:
     return _ok(updated)
 
 
-async def set_status(request: web.Request) -> web.Response:
+@_for_own_dossier
+async def set_status(request: web.Request, body: dict[str, Any], conversation: str,
+                     dossier: Dossier) -> web.Response:
     """``{conversation_id, dossier_id, status}``: the bot's steps (a_confirmer, abandonne)."""
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    body, conversation = parsed
-    dossier = await _own_dossier(request, body, conversation)
-    if isinstance(dossier, web.Response):
-        return dossier
     status = body.get("status")
     if status not in ("en_cours", "a_confirmer", "abandonne"):
         return json_error(422, "invalid_request", field="status")
@@ -225,20 +242,15 @@ async def set_status(request: web.Request) -> web.Response:
     return _ok(updated)
 
 
-async def deliver(request: web.Request) -> web.Response:
+@_for_own_dossier
+async def deliver(request: web.Request, body: dict[str, Any], conversation: str,
+                  dossier: Dossier) -> web.Response:
     """``{conversation_id, dossier_id}``: the PDF to the resident, and the dossier is ready.
 
     On the resident's own channel through the Outbox (Telegram carries the file, WhatsApp and
     SMS get it by link); the web chat, which has no channel identity, gets a download link.
     Answers ``delivery``: "sent", "link" (with ``link``) or "failed".
     """
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    body, conversation = parsed
-    dossier = await _own_dossier(request, body, conversation)
-    if isinstance(dossier, web.Response):
-        return dossier
     app = request.app
     dossiers: DossierStore = app["dossiers"]
     filename, data = await app["store"].run(
@@ -260,11 +272,9 @@ async def deliver(request: web.Request) -> web.Response:
     return _ok(dossier, delivery=delivery, link=link)
 
 
-async def request_erasure(request: web.Request) -> web.Response:
+@_for_conversation
+async def request_erasure(request: web.Request, body: dict[str, Any], conversation: str
+                          ) -> web.Response:
     """``{conversation_id}``: erase this resident once the current Rasa turn has answered."""
-    parsed = await internal_body(request)
-    if isinstance(parsed, web.Response):
-        return parsed
-    _body_, conversation = parsed
     request.app["erasures"].request(conversation)
     return web.json_response({"status": "scheduled"}, status=202, dumps=dumps)

@@ -5,9 +5,10 @@ gateway processes) booking the last seat at the same instant cannot both get it.
 or moved appointment gives its seat back (``seat`` becomes null; null never collides).
 
 A reminder is sent by whichever process first inserts its claim row (primary key: the
-appointment): with several gateways running the same job, exactly one sends it. A claim is
-never retried: a failed delivery is recorded, not repeated — a resident is never reminded
-twice. No personal data here: the resident's pseudonymous id, a place id and times.
+appointment): with several gateways running the same job, exactly one sends it. A send the
+provider refused is tried again by a later run, a bounded number of times
+(``bot.store.claims``); once a reminder has gone out it is never repeated — a resident is never
+reminded twice. No personal data here: the resident's pseudonymous id, a place id and times.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.store.claims import SendClaims, insert_once
 from bot.store.models import Base, utcnow
 
 STATUSES = ("booked", "cancelled", "moved")
@@ -70,6 +71,7 @@ class ReminderClaimRow(Base):
     claimed_at = Column(DateTime, nullable=False)
     status = Column(String(16), nullable=False)
     finished_at = Column(DateTime, nullable=True)
+    attempts = Column(Integer, nullable=True, default=1)  # sends tried (null: one, before v6)
 
 
 @dataclass(frozen=True)
@@ -97,22 +99,18 @@ class Appointments:
     def __init__(self, engine: Engine, clock: Clock = utcnow):
         self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
         self.clock = clock
+        self._reminder_claims = SendClaims(self._sessions, ReminderClaimRow.appointment_id,
+                                           ReminderClaimRow.status, ReminderClaimRow.claimed_at)
 
     def book(self, resident_id: str, place_id: str, kind: str, start: datetime, end: datetime,
              seats: int) -> Appointment | None:
         """Takes a free seat of the slot; None when every seat is taken."""
         now = self.clock()
         for seat in range(seats):
-            with self._sessions() as session:
-                row = AppointmentRow(resident_id=resident_id, place_id=place_id, kind=kind,
-                                     start_at=start, end_at=end, seat=seat, status="booked",
-                                     created_at=now, updated_at=now)
-                session.add(row)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                    continue
+            row = AppointmentRow(resident_id=resident_id, place_id=place_id, kind=kind,
+                                 start_at=start, end_at=end, seat=seat, status="booked",
+                                 created_at=now, updated_at=now)
+            if insert_once(self._sessions, row):
                 return _appointment(row)
         return None
 
@@ -186,9 +184,10 @@ class Appointments:
     def reminder_candidates(self, start: datetime, end: datetime, booked_before: datetime
                             ) -> list[Appointment]:
         """Booked appointments starting in [start, end), made before ``booked_before`` (the
-        reminder's moment: one booked later has just had its confirmation), not yet claimed."""
+        reminder's moment: one booked later has just had its confirmation), not yet claimed
+        (or claimed by a send that failed and may be tried again)."""
         with self._sessions() as session:
-            claimed = select(ReminderClaimRow.appointment_id)
+            claimed = self._reminder_claims.settled()
             rows = session.execute(
                 select(AppointmentRow).where(
                     AppointmentRow.status == "booked", AppointmentRow.start_at >= start,
@@ -198,17 +197,10 @@ class Appointments:
             return [_appointment(r) for r in rows]
 
     def claim_reminder(self, appointment: Appointment, worker: str) -> bool:
-        """True for the one process that inserts the claim first."""
-        with self._sessions() as session:
-            session.add(ReminderClaimRow(appointment_id=appointment.id,
-                                         resident_id=appointment.resident_id, claimed_by=worker,
-                                         claimed_at=self.clock(), status="claimed"))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+        """True for the one process that claims it first, or takes back a failed send."""
+        return self._reminder_claims.claim(ReminderClaimRow(
+            appointment_id=appointment.id, resident_id=appointment.resident_id,
+            claimed_by=worker, claimed_at=self.clock(), status="claimed"))
 
     def finish_reminder(self, appointment_id: int, status: str) -> None:
         if status not in REMINDER_STATUSES:

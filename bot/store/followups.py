@@ -3,8 +3,9 @@
 ``RELAIS_FOLLOWUP_DAYS`` after a dossier's PDF is produced (its status first became ``pret``
 or ``envoye``), the bot asks the resident, once. The question's row is also its claim: the
 process that inserts it first (primary key: the dossier) sends it, so several gateways never
-ask twice. A dossier already ``depose`` or ``abandonne`` is never asked about. The answer is
-stored as an outcome the statistics page counts (``followup_counts``).
+ask twice; a send the provider refused is tried again by a later run, a bounded number of
+times (``bot.store.claims``). A dossier already ``depose`` or ``abandonne`` is never asked
+about. The answer is stored as an outcome the statistics page counts (``followup_counts``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, func, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.store.claims import SendClaims
 from bot.store.dossiers import DossierEventRow, DossierRow
 from bot.store.models import Base, utcnow
 
@@ -41,6 +42,7 @@ class FollowupRow(Base):
     delivery = Column(String(16), nullable=False)  # claimed, then the Outbox's status
     outcome = Column(String(16), nullable=True)
     answered_at = Column(DateTime, nullable=True)
+    attempts = Column(Integer, nullable=True, default=1)  # sends tried (null: one, before v6)
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,12 @@ class Followups:
     def __init__(self, engine: Engine, clock: Clock = utcnow):
         self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
         self.clock = clock
+        self._claims = SendClaims(self._sessions, FollowupRow.dossier_id, FollowupRow.delivery,
+                                  FollowupRow.asked_at)
 
     def due(self, days: int, now: datetime | None = None) -> list[DueFollowup]:
         """Dossiers produced at least ``days`` before ``now``, still not submitted, never
-        asked about."""
+        asked about (or asked by a send that failed and may be tried again)."""
         horizon = (now or self.clock()) - timedelta(days=days)
         with self._sessions() as session:
             produced = (select(DossierEventRow.dossier_id,
@@ -68,7 +72,7 @@ class Followups:
                         .where(DossierEventRow.kind == "statut",
                                DossierEventRow.detail.in_(PRODUCED_STATUSES))
                         .group_by(DossierEventRow.dossier_id).subquery())
-            asked = select(FollowupRow.dossier_id)
+            asked = self._claims.settled()
             rows = session.execute(
                 select(DossierRow).join(produced, produced.c.dossier_id == DossierRow.id)
                 .where(produced.c.produced_at <= horizon,
@@ -78,17 +82,10 @@ class Followups:
             return [DueFollowup(r.id, r.resident_id, r.right, r.code) for r in rows]
 
     def claim(self, due: DueFollowup, worker: str) -> bool:
-        """True for the one process that asks."""
-        with self._sessions() as session:
-            session.add(FollowupRow(dossier_id=due.dossier_id, resident_id=due.resident_id,
-                                    claimed_by=worker, asked_at=self.clock(),
-                                    delivery="claimed"))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+        """True for the one process that asks (first, or again after a failed send)."""
+        return self._claims.claim(FollowupRow(
+            dossier_id=due.dossier_id, resident_id=due.resident_id, claimed_by=worker,
+            asked_at=self.clock(), delivery="claimed"))
 
     def delivered(self, dossier_id: str, delivery: str) -> None:
         with self._sessions() as session:

@@ -85,6 +85,9 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
      _tables("appointments", "appointment_reminders", "dossier_followups")),
     (5, "monthly counts for the statistics page (topics, rights found) and the tracker mark",
      _tables("usage_counts", "usage_marks")),
+    (6, "attempts of reminders and follow-ups: a send the provider refused is tried again",
+     _then(_add_column("appointment_reminders", "attempts", Integer()),
+           _add_column("dossier_followups", "attempts", Integer()))),
 ]
 
 

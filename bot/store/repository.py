@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.claims import insert_once
 from bot.store.crypto import StoreKeys
 from bot.store.dossiers import attach_to_open_dossier, move_resident_records
 from bot.store.migrations import migrate
@@ -123,14 +124,8 @@ class Repository:
 
     def claim_inbound(self, channel: str, provider_id: str) -> bool:
         """True the first time a provider message id is seen, False on every retry."""
-        with self._sessions() as session:
-            session.add(ProcessedInbound(channel=channel, provider_id=provider_id[:64],
-                                         received_at=utcnow()))
-            try:
-                session.commit()
-            except IntegrityError:
-                return False
-        return True
+        return insert_once(self._sessions, ProcessedInbound(
+            channel=channel, provider_id=provider_id[:64], received_at=utcnow()))
 
     def forget_inbound_before(self, moment: datetime) -> int:
         """Providers retry for hours, not weeks: old ids can go (returns how many)."""

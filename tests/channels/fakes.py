@@ -156,13 +156,23 @@ def media_path(message_sid: str, media_sid: str) -> str:
 
 
 def fake_twilio() -> FakeServer:
-    """Twilio's REST API: message creation (recorded) and media downloads."""
+    """Twilio's REST API: message creation (recorded) and media downloads.
+
+    ``refusals``: how many of the next message creations fail as in an outage (HTTP 500);
+    those calls go to ``refused``, not ``calls``: nothing reached the resident.
+    """
     app = web.Application()
     server = FakeServer(app)
+    server.refusals, server.refused = 0, []
     counter = iter(range(10**6))
 
     async def create_message(request: web.Request) -> web.Response:
         call = await _recorded(request)
+        if server.refusals > 0:
+            server.refusals -= 1
+            server.refused.append(call)
+            return web.json_response({"code": 20500, "message": "Internal Server Error",
+                                      "status": 500}, status=500)
         server.record(call)
         sid = f"SM{next(counter):032x}"
         return web.json_response({

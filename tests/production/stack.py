@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,31 +19,18 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bot.store.rasa_tracker import tracker_cipher
-from tests.processes import http, relais_env, running_relais
+from tests.processes import (
+    consecutive_free_ports,
+    http,
+    relais_env,
+    relais_processes,
+    running_relais,
+)
 from tests.production.services import PostgresServer, RedisServer
 
 RASA_TOKEN = "production-test-rasa-token"
 SECRET_KEY = "production-test-secret-key"
 INSTANCES = 2
-
-
-def consecutive_free_ports(count: int, start: int = 20_000) -> int:
-    """A first port such that it and the ``count - 1`` after it are free now."""
-    base = start + (os.getpid() * 37) % 5_000
-    while base < 30_000:
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            base += count
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no block of free ports")
 
 
 @dataclass
@@ -74,19 +60,9 @@ class ProductionStack:
             "actions": [b"rasa_sdk", str(self.port("actions", index)).encode()],
             "eligibility": [b"eligibility", b"-m"],
         }[service]
-        data_dir = f"RELAIS_DATA_DIR={self.data_dir}".encode()
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-                environ = (entry / "environ").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if data_dir not in environ:
-                continue
+        for pid, cmdline, environ in relais_processes(self.data_dir):
             if all(m in cmdline or m in environ for m in markers):
-                return int(entry.name)
+                return pid
         raise LookupError(f"no {service} process {index}")
 
     def kill(self, service: str, index: int = 0) -> None:
