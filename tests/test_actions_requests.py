@@ -50,7 +50,7 @@ def tracker(text: str, intent: str = "nlu_fallback", confidence: float = 0.9,
 @pytest.fixture
 def gateway(monkeypatch) -> FakeGateway:
     fake = FakeGateway({"nom": "Diallo", "prenom": "Amina", "date_naissance": "1986-04-17",
-                        "numero_securite_sociale": "2 86 04 93 055 123 45"})
+                        "numero_securite_sociale": "2 86 04 93 055 123 02"})
     monkeypatch.setattr(requests_actions, "call", fake)
     return fake
 
@@ -83,6 +83,17 @@ def test_a_date_that_cannot_be_read_is_asked_again_with_an_example(gateway):
     _, said = validate("l'an dernier")
     assert said == ["utter_request_invalid_date_invalide"]
     assert "date_naissance" not in gateway.answers
+
+
+def test_a_social_security_number_with_a_wrong_key_is_asked_again(gateway):
+    gateway.answers.pop("numero_securite_sociale")
+    result, said = validate("2 86 04 93 055 123 45")
+    assert said == ["utter_request_invalid_nir_cle_invalide"]
+    assert "numero_securite_sociale" not in gateway.answers
+    _, said = validate("2 86 04 93 055")
+    assert said == ["utter_request_invalid_nir_invalide"]
+    _, said = validate("2.86.04.93.055.123.02")
+    assert said == [] and gateway.answers["numero_securite_sociale"] == "2 86 04 93 055 123 02"
 
 
 def test_correcting_the_household_asks_its_size_then_each_member_again(gateway):

@@ -93,7 +93,7 @@ def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
         ("Demande de Complémentaire santé solidaire", "nom de famille"),
         (NAME, "prénom"), (FIRST_NAME, "date de naissance"),
         ("17 avril 1986", "sécurité sociale"),
-        ("2 86 04 93 055 123 45", "adresse"),
+        ("2 86 04 93 055 123 02", "adresse"),
         # A question typed instead of the address is answered, and not stored as the address.
         ("c'est quoi la CSS ?", "adresse"),
         ("8 rue Hoche, 93500 Pantin", "Personne n° 2"),
@@ -107,7 +107,7 @@ def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
     assert "c'est quoi" not in summary
     text = chat.pdf_text()
     _in_pdf(text, "cerfa n° 12504*10", "Pré-rempli par Relais", NAME, FIRST_NAME, "17/04/1986",
-            "2 86 04 93 055 123 45", "8 rue Hoche, 93500 Pantin", "en couple", "Ibrahim",
+            "2 86 04 93 055 123 02", "8 rue Hoche, 93500 Pantin", "en couple", "Ibrahim",
             "02/05/1984", "Awa", "12/03/2018", "locataire avec aide au logement",
             "ma caisse d'assurance maladie", "Avis d'imposition")
     assert "Avis d'imposition" in chat.after_pdf[1]  # the checklist, in the chat too
