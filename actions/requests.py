@@ -29,6 +29,7 @@ from bot.dossiers.dialogue import (
     read_answer,
 )
 from bot.dossiers.forms import TO_CONFIRM, load_requests
+from bot.dossiers.household import counts_for_css
 from commune import CommuneFileError, load_commune
 
 TEXT_TYPES = ("text", "text_long")
@@ -213,8 +214,10 @@ class ValidateRequestForm(FormValidationAction):
             if fixing == HOUSEHOLD_FIELD:  # a new size: the members are asked again
                 answers[HOUSEHOLD_FIELD] = None
         elif "person" in read:
-            answers[HOUSEHOLD_FIELD] = [*(dossier["answers"].get(HOUSEHOLD_FIELD) or []),
-                                        read["person"]]
+            listed = dossier["answers"].get(HOUSEHOLD_FIELD) or []
+            if not _counts(dossier, read["person"], listed):
+                return _left_out_of_css(dispatcher, tracker, listed, fixing)
+            answers[HOUSEHOLD_FIELD] = [*listed, read["person"]]
         else:
             answers.update(read)
             if question.field.id == "nombre_personnes":
@@ -228,6 +231,26 @@ class ValidateRequestForm(FormValidationAction):
             except GatewayUnavailable:
                 _unavailable(dispatcher)
         return slots
+
+
+def _counts(dossier: dict[str, Any], person: dict[str, Any],
+            listed: list[dict[str, Any]]) -> bool:
+    """The CSS household leaves out whoever is 25 or more and not the partner."""
+    if dossier["right"] != "css":
+        return True
+    couple = dossier["answers"].get("situation_familiale") == "en couple"
+    return counts_for_css(person, listed, couple)
+
+
+def _left_out_of_css(dispatcher: CollectingDispatcher, tracker: Tracker,
+                     listed: list[dict[str, Any]], fixing: str | None) -> dict[str, Any]:
+    """Not stored, and one person fewer to ask: the household's size counted them."""
+    dispatcher.utter_message(response="utter_request_person_not_in_css_household")
+    size = max((tracker.get_slot("request_household_size") or 2) - 1, 1)
+    slots: dict[str, Any] = {"request_answer": None, "request_household_size": size}
+    if fixing == HOUSEHOLD_FIELD and len(listed) >= size - 1:
+        slots["request_fixing"] = None
+    return slots
 
 
 def _correction_done(fixing: str | None, read: dict[str, Any], answers: dict[str, Any],

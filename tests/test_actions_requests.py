@@ -96,6 +96,22 @@ def test_a_social_security_number_with_a_wrong_key_is_asked_again(gateway):
     assert said == [] and gateway.answers["numero_securite_sociale"] == "2 86 04 93 055 123 02"
 
 
+def test_the_css_household_leaves_out_a_lodged_parent_and_a_child_of_25_or_more(gateway):
+    gateway.answers.update(adresse="8 rue Hoche, 93500 Pantin", situation_familiale="en couple")
+    # The resident counted five people: the partner, a mother, a son of 31, a daughter of 23.
+    result, said = validate("Ibrahim Diallo, 02/05/1984", request_household_size=5)
+    assert said == [] and gateway.answers["foyer"][0]["prenom"] == "Ibrahim"  # the partner
+    result, said = validate("Mariam Diallo, 01/01/1950, mère", request_household_size=5)
+    assert said == ["utter_request_person_not_in_css_household"]
+    assert result["request_household_size"] == 4  # one person fewer to ask
+    result, said = validate("Moussa Diallo, 01/01/1995, fils", request_household_size=4)
+    assert said == ["utter_request_person_not_in_css_household"]
+    assert result["request_household_size"] == 3
+    result, said = validate("Awa Diallo, 12/03/2003, fille", request_household_size=3)
+    assert said == [] and "request_household_size" not in result  # 23: a dependant
+    assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Ibrahim", "Awa"]
+
+
 def test_correcting_the_household_asks_its_size_then_each_member_again(gateway):
     gateway.answers["foyer"] = [{"prenom": "Old", "date_naissance": "2010-01-01"}]
     result, _ = validate("3", request_fixing="foyer", request_household_size=None)

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.dossiers.answers import AnswerError, normalize, parse_amount, parse_date
 from bot.dossiers.forms import FieldDefinition, RequestDefinition, load_requests
+from bot.dossiers.household import members
 
 # What residents pick from (button payloads): a request and, for social housing, its variant.
 REQUEST_CHOICES = {
@@ -201,6 +202,8 @@ def prefill(right: str, variant: str | None, eligibility: dict[str, Any] | None,
     size = len(ages) if isinstance(ages, list) and ages else None
     couple = facts.get("couple")
     if right == "css":
+        if size is not None:  # the CSS household: not a lodged parent nor a child of 25+
+            size = members([int(a) for a in ages], bool(couple)).css_size
         if couple is not None:
             found["situation_familiale"] = "en couple" if couple else "seul(e)"
         if facts.get("rsa_amount") is not None:

@@ -56,6 +56,19 @@ def test_after_the_eligibility_check_the_css_request_does_not_ask_again_what_it_
                     "person2", "person3", "organisme_gestionnaire"]
 
 
+def test_the_css_request_asks_only_the_members_the_css_counts():
+    # Applicant 45, partner 43, a lodged parent of 72, a son of 27 and a daughter of 12.
+    with_adults = {**ELIGIBILITY_CSS, "household_ages": [45, 72, 43, 27, 12]}
+    _, size = prefill("css", None, with_adults, {})
+    assert size == 3  # the applicant, the partner, the daughter
+    assert [k for k in asked("css", None, {}, size) if k.startswith("person")] == [
+        "person2", "person3"]
+    _, size = prefill("css", None, {**with_adults, "couple": False}, {})
+    assert size == 2  # alone: only the daughter besides the applicant
+    _, size = prefill("logement_social", "premiere_demande", with_adults, {})
+    assert size == 5  # everyone who will live in the dwelling
+
+
 def test_without_the_check_the_household_and_resources_are_asked():
     keys = asked("css", None, {}, None)
     assert keys[5:9] == ["situation_familiale", "household_size", "person2",
