@@ -103,6 +103,7 @@ def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
         ("Demande de Complémentaire santé solidaire", "nom de famille"),
         (NAME, "prénom"), (FIRST_NAME, "date de naissance"),
         ("17 avril 1986", "sécurité sociale"),
+        ("2 86 04 93 055 123 45", "les 2 derniers ne correspondent pas"),  # a wrong key
         ("2 86 04 93 055 123 02", "adresse"),
         # A question typed instead of the address is answered, and not stored as the address.
         ("c'est quoi la CSS ?", "adresse"),
@@ -122,6 +123,30 @@ def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
             "ma caisse d'assurance maladie", "Avis d'imposition")
     assert "Avis d'imposition" in chat.after_pdf[1]  # the checklist, in the chat too
     assert "ameli" in chat.after_pdf[2]
+
+
+def test_css_a_lodged_parent_counts_neither_in_the_check_nor_in_the_request(stack):
+    env, _ = stack
+    chat = new_chat(env, "resident-css-parent")
+    chat.say("c'est quoi la complémentaire santé solidaire")
+    # The resident (45), her mother (72, lodged), her partner (43), their son (12).
+    chat.answer([("Oui, vérifier", "Quel âge"), ("45, 72, 43, 12", "couple"), ("Oui", "RSA"),
+                 ("0", "combien votre foyer"), ("0", "logement"),
+                 ("Locataire", "aide au logement")])
+    result = " | ".join(m["text"] for m in chat.say("250"))
+    assert "ne comptent pas dans votre foyer pour la CSS" in result, result
+    assert "préparer la demande" in result
+    chat.answer([
+        ("Demande de Complémentaire santé solidaire", "nom de famille"),
+        ("Camara", "prénom"), ("Aminata", "date de naissance"),
+        ("02/02/1981", "sécurité sociale"), ("2 81 02 93 055 321 17", "adresse"),
+        ("14 rue Courtois, 93500 Pantin", "Personne n° 2"),
+        ("Sekou Camara, 10/10/1983, mari", "Personne n° 3"),
+        ("Ismaël Camara, 05/06/2014, fils", "Qui gérera"),  # no 4th person: not the mother
+        ("Ma caisse d'assurance maladie", "Vérifiez-les"),
+    ])
+    text = chat.pdf_text()
+    _in_pdf(text, "Sekou", "10/10/1983", "Ismaël", "05/06/2014")
 
 
 def test_social_housing_first_request_with_a_correction(stack):
