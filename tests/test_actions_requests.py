@@ -112,6 +112,16 @@ def test_the_css_household_leaves_out_a_lodged_parent_and_a_child_of_25_or_more(
     assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Ibrahim", "Awa"]
 
 
+def test_correcting_the_css_household_ends_when_the_last_one_left_is_not_in_it(gateway):
+    gateway.answers.update(adresse="8 rue Hoche, 93500 Pantin", situation_familiale="seul(e)",
+                           foyer=[{"prenom": "Awa", "date_naissance": "2015-03-12"}])
+    result, said = validate("Mariam Diallo, 01/01/1950, mère", request_fixing="foyer",
+                            request_household_size=3)
+    assert said == ["utter_request_person_not_in_css_household"]
+    assert result["request_household_size"] == 2 and result["request_fixing"] is None
+    assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Awa"]
+
+
 def test_correcting_the_household_asks_its_size_then_each_member_again(gateway):
     gateway.answers["foyer"] = [{"prenom": "Old", "date_naissance": "2010-01-01"}]
     result, _ = validate("3", request_fixing="foyer", request_household_size=None)
