@@ -135,6 +135,8 @@ def test_css_a_lodged_parent_counts_neither_in_the_check_nor_in_the_request(stac
                  ("Locataire", "aide au logement")])
     result = " | ".join(m["text"] for m in chat.say("250"))
     assert "ne comptent pas dans votre foyer pour la CSS" in result, result
+    assert "Personnes comptées dans le foyer CSS (vous, votre conjoint, les personnes à " \
+        "charge de moins de 25 ans) : 3 personnes" in result, result
     assert "préparer la demande" in result
     chat.answer([
         ("Demande de Complémentaire santé solidaire", "nom de famille"),
