@@ -262,7 +262,7 @@ class TelegramChannel:
                             caption: str, during_turn: bool = False) -> bool:
         """A file (the PDF dossier) as a Telegram document, with a short caption.
 
-        ``during_turn``: see ``TwilioChannel.send_first`` (the turn already holds the lock).
+        ``during_turn``: from inside the resident's own turn (``Conversations.lock_unless``).
         """
         chat_id = await self._store.run(lambda r: r.address_of(identity_id))
         identity = await self._store.run(lambda r: r.identity(identity_id))

@@ -301,4 +301,3 @@ class TwilioChannel:
             await self._reply(identity, address, replies, media_url)
             after = await self._store.run(lambda r: r.identity(identity_id))
         return Delivery("sent" if after.messages_out > before.messages_out else "failed")
-
