@@ -213,10 +213,17 @@ class ValidateRequestForm(FormValidationAction):
             slots["request_household_size"] = read["foyer_size"]
             if fixing == HOUSEHOLD_FIELD:  # a new size: the members are asked again
                 answers[HOUSEHOLD_FIELD] = None
+        elif "household_complete" in read:  # "c'est tout": the household is those listed
+            size = len(dossier["answers"].get(HOUSEHOLD_FIELD) or []) + 1
+            slots["request_household_size"] = size
+            if "nombre_personnes" in dossier["answers"]:
+                answers["nombre_personnes"] = size
         elif "person" in read:
             listed = dossier["answers"].get(HOUSEHOLD_FIELD) or []
             if not _counts(dossier, read["person"], listed):
-                return _left_out_of_css(dispatcher, tracker, listed, fixing)
+                # Not stored; the same question comes again ("c'est tout" if no one else).
+                dispatcher.utter_message(response="utter_request_person_not_in_css_household")
+                return slots
             answers[HOUSEHOLD_FIELD] = [*listed, read["person"]]
         else:
             answers.update(read)
@@ -242,17 +249,6 @@ def _counts(dossier: dict[str, Any], person: dict[str, Any],
     return counts_for_css(person, listed, couple)
 
 
-def _left_out_of_css(dispatcher: CollectingDispatcher, tracker: Tracker,
-                     listed: list[dict[str, Any]], fixing: str | None) -> dict[str, Any]:
-    """Not stored, and one person fewer to ask: the household's size counted them."""
-    dispatcher.utter_message(response="utter_request_person_not_in_css_household")
-    size = max((tracker.get_slot("request_household_size") or 2) - 1, 1)
-    slots: dict[str, Any] = {"request_answer": None, "request_household_size": size}
-    if fixing == HOUSEHOLD_FIELD and len(listed) >= size - 1:
-        slots["request_fixing"] = None
-    return slots
-
-
 def _correction_done(fixing: str | None, read: dict[str, Any], answers: dict[str, Any],
                      slots: dict[str, Any], tracker: Tracker) -> bool:
     """A corrected field is one answer; a corrected household, its size then every member."""
@@ -263,6 +259,8 @@ def _correction_done(fixing: str | None, read: dict[str, Any], answers: dict[str
     size = slots.get("request_household_size") or tracker.get_slot("request_household_size")
     if "foyer_size" in read:
         return read["foyer_size"] <= 1
+    if "household_complete" in read:
+        return True
     return "person" in read and len(answers[HOUSEHOLD_FIELD]) >= (size or 1) - 1
 
 

@@ -98,27 +98,28 @@ def test_a_social_security_number_with_a_wrong_key_is_asked_again(gateway):
 
 def test_the_css_household_leaves_out_a_lodged_parent_and_a_child_of_25_or_more(gateway):
     gateway.answers.update(adresse="8 rue Hoche, 93500 Pantin", situation_familiale="en couple")
-    # The resident counted five people: the partner, a mother, a son of 31, a daughter of 23.
-    result, said = validate("Ibrahim Diallo, 02/05/1984", request_household_size=5)
+    # Three people counted: the resident, her partner and their daughter of 23.
+    result, said = validate("Ibrahim Diallo, 02/05/1984", request_household_size=3)
     assert said == [] and gateway.answers["foyer"][0]["prenom"] == "Ibrahim"  # the partner
-    result, said = validate("Mariam Diallo, 01/01/1950, mère", request_household_size=5)
-    assert said == ["utter_request_person_not_in_css_household"]
-    assert result["request_household_size"] == 4  # one person fewer to ask
-    result, said = validate("Moussa Diallo, 01/01/1995, fils", request_household_size=4)
-    assert said == ["utter_request_person_not_in_css_household"]
-    assert result["request_household_size"] == 3
+    for lodged in ("Mariam Diallo, 01/01/1950, mère", "Moussa Diallo, 01/01/1995, fils"):
+        result, said = validate(lodged, request_household_size=3)
+        assert said == ["utter_request_person_not_in_css_household"]
+        assert result == {"request_answer": None}  # not stored, the same question again
     result, said = validate("Awa Diallo, 12/03/2003, fille", request_household_size=3)
-    assert said == [] and "request_household_size" not in result  # 23: a dependant
+    assert said == []  # 23: a dependant
     assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Ibrahim", "Awa"]
 
 
-def test_correcting_the_css_household_ends_when_the_last_one_left_is_not_in_it(gateway):
+def test_c_est_tout_ends_the_household_with_the_people_listed(gateway):
     gateway.answers.update(adresse="8 rue Hoche, 93500 Pantin", situation_familiale="seul(e)",
                            foyer=[{"prenom": "Awa", "date_naissance": "2015-03-12"}])
-    result, said = validate("Mariam Diallo, 01/01/1950, mère", request_fixing="foyer",
-                            request_household_size=3)
+    # She counted her mother in the size; the mother is refused, and there is no one else.
+    _, said = validate("Mariam Diallo, 01/01/1950, mère", request_household_size=3)
     assert said == ["utter_request_person_not_in_css_household"]
-    assert result["request_household_size"] == 2 and result["request_fixing"] is None
+    result, said = validate("C'est tout", request_household_size=3)
+    assert said == [] and result["request_household_size"] == 2
+    result, _ = validate("c'est tout", request_fixing="foyer", request_household_size=3)
+    assert result["request_fixing"] is None  # a correction of the household ends there too
     assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Awa"]
 
 

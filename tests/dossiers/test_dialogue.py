@@ -69,6 +69,13 @@ def test_the_css_request_asks_only_the_members_the_css_counts():
     assert size == 5  # everyone who will live in the dwelling
 
 
+def test_c_est_tout_instead_of_a_member_ends_the_household():
+    for typed in ("c'est tout", "C'est tout.", "personne d'autre", "Aucune"):
+        assert read_answer(Question("person", number=3), typed) == {"household_complete": True}
+    with pytest.raises(AnswerError):
+        read_answer(Question("person", number=3), "ma mère")
+
+
 def test_without_the_check_the_household_and_resources_are_asked():
     keys = asked("css", None, {}, None)
     assert keys[5:9] == ["situation_familiale", "household_size", "person2",

@@ -144,11 +144,22 @@ def test_css_a_lodged_parent_counts_neither_in_the_check_nor_in_the_request(stac
         ("02/02/1981", "sécurité sociale"), ("2 81 02 93 055 321 17", "adresse"),
         ("14 rue Courtois, 93500 Pantin", "Personne n° 2"),
         ("Sekou Camara, 10/10/1983, mari", "Personne n° 3"),
+        # Listed anyway, the mother is not added, and the same question comes again.
+        ("Fatou Camara, 01/01/1954, mère", "ne compte pas dans votre foyer pour la CSS"),
         ("Ismaël Camara, 05/06/2014, fils", "Qui gérera"),  # no 4th person: not the mother
         ("Ma caisse d'assurance maladie", "Vérifiez-les"),
+        # Corrected to 4 people, the mother again: "c'est tout" ends the household.
+        ("Corriger", "Quelle réponse"),
+        ("Conjoint(e) et personnes à charge de moins de 25 ans", "Combien de personnes"),
+        ("4", "Personne n° 2"), ("Sekou Camara, 10/10/1983, mari", "Personne n° 3"),
+        ("Ismaël Camara, 05/06/2014, fils", "Personne n° 4"),
+        ("Fatou Camara, 01/01/1954, mère", "c'est tout"),
+        ("c'est tout", "Vérifiez-les"),
     ])
+    assert "Fatou" not in chat.last[-1]["text"]
     text = chat.pdf_text()
     _in_pdf(text, "Sekou", "10/10/1983", "Ismaël", "05/06/2014")
+    assert "Fatou" not in text
 
 
 def test_social_housing_first_request_with_a_correction(stack):
