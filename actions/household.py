@@ -3,7 +3,8 @@
 The questionnaire asks one total of monthly resources (besides RSA and housing aid): it is
 counted as the applicant's earned income. For the CSS every net resource counts alike, so
 the result is the same; RSA and housing aid are asked apart because the CSS treats them
-apart (free CSS with the RSA; a housing flat-rate replaces housing aid).
+apart (free CSS with the RSA; a housing flat-rate replaces housing aid). Who is the partner
+and whom the CSS counts is ``bot.dossiers.household``'s rule, shared with the CSS request.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-CSS_DEPENDANT_MAX_AGE = 25  # dependants under 25 belong to the CSS household (rights.md [V])
+from bot.dossiers.household import members
+
 # The service requires a housing status; social housing and the quotient familial do not
 # read it, so an unknown one is sent as "locataire" rather than asked for nothing.
 HOUSING_NOT_ASKED = "locataire"
@@ -38,24 +40,25 @@ class Household:
     left_out: int  # people the right's household does not count (CSS: 25 or more)
 
 
-def _members(answers: Answers, others_max_age: int | None) -> tuple[list[dict[str, Any]], int]:
-    applicant, *others = answers.ages
-    members: list[dict[str, Any]] = [{"role": "demandeur", "age": applicant}]
-    if answers.couple and others:
-        members.append({"role": "conjoint", "age": others.pop(0)})
-    kept = [age for age in others if others_max_age is None or age < others_max_age]
-    members += [{"role": "enfant", "age": age} for age in kept]
-    return members, len(others) - len(kept)
+def _members(answers: Answers, right: str) -> tuple[list[dict[str, Any]], int]:
+    found = members(answers.ages, answers.couple)
+    listed: list[dict[str, Any]] = [{"role": "demandeur", "age": found.applicant}]
+    if found.partner is not None:
+        listed.append({"role": "conjoint", "age": found.partner})
+    if right == "css":
+        listed += [{"role": "enfant", "age": age} for age in found.css_dependants]
+        return listed, found.css_left_out
+    return listed + [{"role": "enfant", "age": age} for age in found.others], 0
 
 
 def household(answers: Answers, right: str) -> Household:
     """The household as ``right`` counts it: the CSS leaves out adults of 25 or more."""
-    members, left_out = _members(answers, CSS_DEPENDANT_MAX_AGE if right == "css" else None)
-    members[0]["resources"] = {"salaire": answers.other_resources}
+    listed, left_out = _members(answers, right)
+    listed[0]["resources"] = {"salaire": answers.other_resources}
     if answers.disability:
-        members[0]["disability"] = True  # one member with a disability moves the category up
+        listed[0]["disability"] = True  # one member with a disability moves the category up
     request: dict[str, Any] = {
-        "members": members,
+        "members": listed,
         "housing": {"status": answers.housing_status or HOUSING_NOT_ASKED},
         "benefits": {
             "rsa": answers.rsa,

@@ -29,6 +29,7 @@ from bot.dossiers.dialogue import (
     read_answer,
 )
 from bot.dossiers.forms import TO_CONFIRM, load_requests
+from bot.dossiers.household import counts_for_css
 from commune import CommuneFileError, load_commune
 
 TEXT_TYPES = ("text", "text_long")
@@ -212,9 +213,18 @@ class ValidateRequestForm(FormValidationAction):
             slots["request_household_size"] = read["foyer_size"]
             if fixing == HOUSEHOLD_FIELD:  # a new size: the members are asked again
                 answers[HOUSEHOLD_FIELD] = None
+        elif "household_complete" in read:  # "c'est tout": the household is those listed
+            size = len(dossier["answers"].get(HOUSEHOLD_FIELD) or []) + 1
+            slots["request_household_size"] = size
+            if "nombre_personnes" in dossier["answers"]:
+                answers["nombre_personnes"] = size
         elif "person" in read:
-            answers[HOUSEHOLD_FIELD] = [*(dossier["answers"].get(HOUSEHOLD_FIELD) or []),
-                                        read["person"]]
+            listed = dossier["answers"].get(HOUSEHOLD_FIELD) or []
+            if not _counts(dossier, read["person"], listed):
+                # Not stored; the same question comes again ("c'est tout" if no one else).
+                dispatcher.utter_message(response="utter_request_person_not_in_css_household")
+                return slots
+            answers[HOUSEHOLD_FIELD] = [*listed, read["person"]]
         else:
             answers.update(read)
             if question.field.id == "nombre_personnes":
@@ -230,6 +240,15 @@ class ValidateRequestForm(FormValidationAction):
         return slots
 
 
+def _counts(dossier: dict[str, Any], person: dict[str, Any],
+            listed: list[dict[str, Any]]) -> bool:
+    """The CSS household leaves out whoever is 25 or more and not the partner."""
+    if dossier["right"] != "css":
+        return True
+    couple = dossier["answers"].get("situation_familiale") == "en couple"
+    return counts_for_css(person, listed, couple)
+
+
 def _correction_done(fixing: str | None, read: dict[str, Any], answers: dict[str, Any],
                      slots: dict[str, Any], tracker: Tracker) -> bool:
     """A corrected field is one answer; a corrected household, its size then every member."""
@@ -240,6 +259,8 @@ def _correction_done(fixing: str | None, read: dict[str, Any], answers: dict[str
     size = slots.get("request_household_size") or tracker.get_slot("request_household_size")
     if "foyer_size" in read:
         return read["foyer_size"] <= 1
+    if "household_complete" in read:
+        return True
     return "person" in read and len(answers[HOUSEHOLD_FIELD]) >= (size or 1) - 1
 
 

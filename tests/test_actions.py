@@ -65,6 +65,19 @@ def test_for_the_css_adults_of_25_or_more_besides_the_partner_are_left_out_and_c
     assert checked.left_out == 1
 
 
+def test_the_partner_is_the_adult_closest_in_age_whatever_the_order_of_the_ages():
+    members = household(answers(ages=[34, 8, 36], couple=True), "css").request["members"]
+    assert [(m["role"], m["age"]) for m in members] == [
+        ("demandeur", 34), ("conjoint", 36), ("enfant", 8)]
+
+
+def test_for_the_css_a_lodged_parent_and_a_grown_up_child_are_not_in_the_household():
+    checked = household(answers(ages=[45, 72, 43, 27, 12], couple=True), "css")
+    assert [(m["role"], m["age"]) for m in checked.request["members"]] == [
+        ("demandeur", 45), ("conjoint", 43), ("enfant", 12)]
+    assert checked.left_out == 2  # the parent of 72 and the son of 27: their own request
+
+
 def test_for_social_housing_everyone_who_will_live_there_counts():
     checked = household(answers(ages=[52, 27, 19], disability=True, rfr_n2=18500.0),
                         "logement_social")

@@ -50,7 +50,7 @@ def tracker(text: str, intent: str = "nlu_fallback", confidence: float = 0.9,
 @pytest.fixture
 def gateway(monkeypatch) -> FakeGateway:
     fake = FakeGateway({"nom": "Diallo", "prenom": "Amina", "date_naissance": "1986-04-17",
-                        "numero_securite_sociale": "2 86 04 93 055 123 45"})
+                        "numero_securite_sociale": "2 86 04 93 055 123 02"})
     monkeypatch.setattr(requests_actions, "call", fake)
     return fake
 
@@ -83,6 +83,44 @@ def test_a_date_that_cannot_be_read_is_asked_again_with_an_example(gateway):
     _, said = validate("l'an dernier")
     assert said == ["utter_request_invalid_date_invalide"]
     assert "date_naissance" not in gateway.answers
+
+
+def test_a_social_security_number_with_a_wrong_key_is_asked_again(gateway):
+    gateway.answers.pop("numero_securite_sociale")
+    result, said = validate("2 86 04 93 055 123 45")
+    assert said == ["utter_request_invalid_nir_cle_invalide"]
+    assert "numero_securite_sociale" not in gateway.answers
+    _, said = validate("2 86 04 93 055")
+    assert said == ["utter_request_invalid_nir_invalide"]
+    _, said = validate("2.86.04.93.055.123.02")
+    assert said == [] and gateway.answers["numero_securite_sociale"] == "2 86 04 93 055 123 02"
+
+
+def test_the_css_household_leaves_out_a_lodged_parent_and_a_child_of_25_or_more(gateway):
+    gateway.answers.update(adresse="8 rue Hoche, 93500 Pantin", situation_familiale="en couple")
+    # Three people counted: the resident, her partner and their daughter of 23.
+    result, said = validate("Ibrahim Diallo, 02/05/1984", request_household_size=3)
+    assert said == [] and gateway.answers["foyer"][0]["prenom"] == "Ibrahim"  # the partner
+    for lodged in ("Mariam Diallo, 01/01/1950, mère", "Moussa Diallo, 01/01/1995, fils"):
+        result, said = validate(lodged, request_household_size=3)
+        assert said == ["utter_request_person_not_in_css_household"]
+        assert result == {"request_answer": None}  # not stored, the same question again
+    result, said = validate("Awa Diallo, 12/03/2003, fille", request_household_size=3)
+    assert said == []  # 23: a dependant
+    assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Ibrahim", "Awa"]
+
+
+def test_c_est_tout_ends_the_household_with_the_people_listed(gateway):
+    gateway.answers.update(adresse="8 rue Hoche, 93500 Pantin", situation_familiale="seul(e)",
+                           foyer=[{"prenom": "Awa", "date_naissance": "2015-03-12"}])
+    # She counted her mother in the size; the mother is refused, and there is no one else.
+    _, said = validate("Mariam Diallo, 01/01/1950, mère", request_household_size=3)
+    assert said == ["utter_request_person_not_in_css_household"]
+    result, said = validate("C'est tout", request_household_size=3)
+    assert said == [] and result["request_household_size"] == 2
+    result, _ = validate("c'est tout", request_fixing="foyer", request_household_size=3)
+    assert result["request_fixing"] is None  # a correction of the household ends there too
+    assert [p["prenom"] for p in gateway.answers["foyer"]] == ["Awa"]
 
 
 def test_correcting_the_household_asks_its_size_then_each_member_again(gateway):

@@ -12,6 +12,7 @@ import logging
 import time
 import weakref
 from collections.abc import Coroutine
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from bot.console.routing import HandoffRouter
@@ -49,6 +50,15 @@ class Conversations:
             lock = asyncio.Lock()
             self._locks[resident_id] = lock
         return lock
+
+    def lock_unless(self, during_turn: bool, resident_id: str
+                    ) -> AbstractAsyncContextManager[object]:
+        """The resident's lock, or none for a sender called from inside their own turn.
+
+        The PDF of a request is sent while the turn that confirmed it is still open (Rasa
+        waits for the action, which waits for the gateway): that turn holds the lock already.
+        """
+        return nullcontext() if during_turn else self.lock(resident_id)
 
     @property
     def in_progress(self) -> int:

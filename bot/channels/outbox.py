@@ -57,24 +57,28 @@ class Outbox:
         return await self._twilio.send_first(identity_id, messages)
 
     async def send_document(self, identity_id: int, filename: str, content_type: str,
-                            data: bytes, caption: str) -> Delivery:
+                            data: bytes, caption: str, during_turn: bool = False) -> Delivery:
         """Telegram carries the file; WhatsApp gets it as media, SMS as a download link.
 
         Links (``/channels/files/<token>``, valid 7 days) need RELAIS_PUBLIC_URL.
+        ``during_turn``: called from inside the resident's own conversation turn (see
+        ``Conversations.lock_unless``).
         """
         identity, refused = await self._reachable(identity_id)
         if refused is not None:
             return refused
         if identity.channel == "telegram":
-            sent = await self._telegram.send_document(identity_id, filename, data, caption)
+            sent = await self._telegram.send_document(identity_id, filename, data, caption,
+                                                      during_turn)
             return Delivery("sent" if sent else "failed")
         if not self._public_url:
             return Delivery("failed")
         link = await self.file_link(identity.resident_id, filename, content_type, data)
         if identity.channel == "whatsapp":
             return await self._twilio.send_first(identity_id, [BotMessage(caption)],
-                                                 media_url=link)
-        return await self._twilio.send_first(identity_id, [BotMessage(f"{caption}\n{link}")])
+                                                 media_url=link, during_turn=during_turn)
+        return await self._twilio.send_first(identity_id, [BotMessage(f"{caption}\n{link}")],
+                                             during_turn=during_turn)
 
 
     async def file_link(self, resident_id: str, filename: str, content_type: str,

@@ -259,11 +259,14 @@ class TelegramChannel:
         return sent
 
     async def send_document(self, identity_id: int, filename: str, data: bytes,
-                            caption: str) -> bool:
-        """A file (the PDF dossier) as a Telegram document, with a short caption."""
+                            caption: str, during_turn: bool = False) -> bool:
+        """A file (the PDF dossier) as a Telegram document, with a short caption.
+
+        ``during_turn``: from inside the resident's own turn (``Conversations.lock_unless``).
+        """
         chat_id = await self._store.run(lambda r: r.address_of(identity_id))
         identity = await self._store.run(lambda r: r.identity(identity_id))
-        async with self._conversations.lock(identity.resident_id):
+        async with self._conversations.lock_unless(during_turn, identity.resident_id):
             try:
                 await self.bot.send_document(
                     chat_id=chat_id, document=InputFile(data, filename=filename),

@@ -276,12 +276,14 @@ class TwilioChannel:
         return await self._create("sms", phone, body=sms_plain(text))
 
     async def send_first(self, identity_id: int, replies: list[BotMessage],
-                         media_url: str | None = None) -> Delivery:
+                         media_url: str | None = None, during_turn: bool = False) -> Delivery:
         """Sends a message the resident did not just ask for (agent reply, reminder, a file).
 
         Refused after STOP. On WhatsApp more than 24 h after the resident's last message, only
         the approved template (TWILIO_WHATSAPP_TEMPLATE_SID) may go; the text does not.
         ``media_url`` (WhatsApp) is a file Twilio fetches and attaches to the first message.
+        ``during_turn``: asked from inside the resident's own turn (the PDF of the request they
+        just confirmed), which already holds their lock: taking it again would wait forever.
         """
         identity = await self._store.run(lambda r: r.identity(identity_id))
         if identity is None or identity.opted_out:
@@ -294,7 +296,7 @@ class TwilioChannel:
                 return Delivery("window_closed")
             ok = await self._create("whatsapp", address, content_sid=template)
             return Delivery("template" if ok else "failed")
-        async with self._conversations.lock(identity.resident_id):
+        async with self._conversations.lock_unless(during_turn, identity.resident_id):
             before = await self._store.run(lambda r: r.identity(identity_id))
             await self._reply(identity, address, replies, media_url)
             after = await self._store.run(lambda r: r.identity(identity_id))

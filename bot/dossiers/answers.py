@@ -92,6 +92,35 @@ def parse_phone(raw: str) -> str:
     return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
 
 
+# The NIR (numéro d'inscription au répertoire): sex, year, month, department (2A/2B in
+# Corsica), commune, order number, then a 2-digit key = 97 - (the 13 digits mod 97), with
+# 2A read as 19 and 2B as 18 for the key (INSEE's rule).
+_NIR = re.compile(r"([1-478]\d{4}(?:\d{2}|2[AB])\d{6})(\d{2})")
+_NIR_GROUPS = (1, 2, 2, 2, 3, 3, 2)
+_CORSICA = {"2A": "19", "2B": "18"}
+
+
+def parse_nir(raw: str) -> str:
+    """A social-security number as on the carte Vitale: "2 86 04 93 055 123 02".
+
+    Spaces, dots and dashes are ignored; the key must match the 13 characters before it,
+    so a digit mistyped or two swapped are caught before the request goes to the CPAM.
+    """
+    typed = re.sub(r"[\s.\-]", "", str(raw)).upper()
+    match = _NIR.fullmatch(typed)
+    if match is None:
+        raise AnswerError("nir_invalide")
+    number, key = match.groups()
+    digits = number[:5] + _CORSICA.get(number[5:7], number[5:7]) + number[7:]
+    if int(key) != 97 - int(digits) % 97:
+        raise AnswerError("nir_cle_invalide")
+    parts, start = [], 0
+    for size in _NIR_GROUPS:
+        parts.append(typed[start:start + size])
+        start += size
+    return " ".join(parts)
+
+
 def normalize(field: FieldDefinition, raw: Any, today: date | None = None) -> Any:
     """The value to store for ``field`` from what the resident typed (or a button's value)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -120,6 +149,8 @@ def normalize(field: FieldDefinition, raw: Any, today: date | None = None) -> An
         return value
     if field.type == "phone":
         return parse_phone(raw)
+    if field.type == "nir":
+        return parse_nir(raw)
     if field.type == "yes_no":
         if isinstance(raw, bool):
             return raw

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.dossiers.answers import AnswerError, normalize, parse_amount, parse_date
 from bot.dossiers.forms import FieldDefinition, RequestDefinition, load_requests
+from bot.dossiers.household import members
 
 # What residents pick from (button payloads): a request and, for social housing, its variant.
 REQUEST_CHOICES = {
@@ -46,6 +47,10 @@ CSS_RESOURCES = ("ressources_salaires", "ressources_chomage", "ressources_pensio
                  "ressources_autres")
 FRENCH = {"francaise", "francais", "france", "fr"}
 MAX_HOUSEHOLD = 15
+# Said instead of a member: the household ends with those already listed (a size counted too
+# high, or someone the CSS household leaves out).
+NO_ONE_ELSE = {"c'est tout", "cest tout", "personne", "personne d'autre", "plus personne",
+               "aucun", "aucune", "aucune autre", "fini", "termine", "c'est fini", "rien"}
 RELATIONS = ("conjoint", "conjointe", "mari", "femme", "epoux", "epouse", "compagnon",
              "compagne", "fils", "fille", "enfant", "bebe", "mere", "pere", "frere", "soeur",
              "grand-mere", "grand-pere", "petit-fils", "petite-fille", "neveu", "niece",
@@ -179,11 +184,14 @@ def read_answer(question: Question, text: str, today: date | None = None) -> dic
     """The answers to store for what the resident wrote; ``AnswerError`` when it does not fit.
 
     Returns ``{"foyer_size": n}`` for the household's size (kept in the conversation, not on
-    the form), ``{"person": {...}}`` for a member, ``{field id: value}`` for a field.
+    the form), ``{"person": {...}}`` for a member, ``{"household_complete": True}`` when the
+    resident says there is no one else ("c'est tout"), ``{field id: value}`` for a field.
     """
     if question.kind == "household_size":
         return {"foyer_size": parse_household_size(text)}
     if question.kind == "person":
+        if _plain(" ".join(str(text).split())) in NO_ONE_ELSE:
+            return {"household_complete": True}
         return {"person": parse_person(text, today)}
     assert question.field is not None
     return {question.field.id: normalize(question.field, text, today)}
@@ -201,6 +209,8 @@ def prefill(right: str, variant: str | None, eligibility: dict[str, Any] | None,
     size = len(ages) if isinstance(ages, list) and ages else None
     couple = facts.get("couple")
     if right == "css":
+        if size is not None:  # the CSS household: not a lodged parent nor a child of 25+
+            size = members([int(a) for a in ages], bool(couple)).css_size
         if couple is not None:
             found["situation_familiale"] = "en couple" if couple else "seul(e)"
         if facts.get("rsa_amount") is not None:

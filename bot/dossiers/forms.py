@@ -18,7 +18,7 @@ import yaml
 REQUESTS_PATH = Path(__file__).resolve().parent / "requests.yml"
 TO_CONFIRM = "à confirmer auprès du CCAS"
 FIELD_TYPES = ("text", "text_long", "date", "phone", "choice", "amount", "number", "yes_no",
-               "persons")
+               "persons", "nir")
 # What each person of a "persons" field carries (household members on every form).
 PERSON_FIELDS = (("nom", "Nom"), ("prenom", "Prénom"), ("date_naissance", "Date de naissance"),
                  ("lien", "Lien avec vous"))

@@ -261,8 +261,10 @@ async def deliver(request: web.Request, body: dict[str, Any], conversation: str,
     if identities:
         latest = max(identities, key=lambda i: (i.last_inbound_at or datetime.min, i.id))
         caption = sentence("utter_request_pdf_caption", code=dossier.code)
+        # Only the action server calls this, inside the turn where the resident confirmed:
+        # that turn holds the resident's lock, which the channel must not wait for.
         delivery = (await outbox.send_document(latest.id, filename, PDF_TYPE, data,
-                                               caption)).status
+                                               caption, during_turn=True)).status
     else:
         link = await outbox.file_link(conversation, filename, PDF_TYPE, data)
         delivery = "link"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 CSS_ANSWERS = {
     "nom": "Benali", "prenom": "Samira", "date_naissance": "1986-04-17",
-    "numero_securite_sociale": "2 86 04 93 055 123 45",
+    "numero_securite_sociale": "2 86 04 93 055 123 02",
     "adresse": "12 rue Hoche, 93500 Pantin", "telephone": "06 12 34 56 78",
     "situation_familiale": "en couple",
     "foyer": [

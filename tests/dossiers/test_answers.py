@@ -77,3 +77,33 @@ def test_household_members_keep_known_keys_and_a_valid_birth_date():
     assert people == [{"prenom": "Inès", "lien": "fille", "date_naissance": "2014-06-21"}]
     with pytest.raises(AnswerError, match="personnes_invalides"):
         normalize(CSS["foyer"], "Inès", TODAY)
+
+
+# --- the social-security number (NIR): 13 characters and a key -----------------------------
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("2 86 04 93 055 123 02", "2 86 04 93 055 123 02"),
+    ("286049305512302", "2 86 04 93 055 123 02"),
+    ("1.84.12.76.451.089.46", "1 84 12 76 451 089 46"),
+    ("1-84-12-76-451-089-46", "1 84 12 76 451 089 46"),
+    ("1 80 01 2A 004 012 57", "1 80 01 2A 004 012 57"),  # Corsica: 2A counts as 19
+    ("2 75 11 2b 033 005 61", "2 75 11 2B 033 005 61"),  # 2B as 18, any case
+])
+def test_a_social_security_number_is_read_with_spaces_dots_or_corsica(typed, stored):
+    assert normalize(CSS["numero_securite_sociale"], typed) == stored
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("2 86 04 93 055 123 45", "nir_cle_invalide"),   # the key does not match
+    ("2 86 04 93 505 123 02", "nir_cle_invalide"),   # two digits swapped
+    ("1 80 01 2A 004 012 58", "nir_cle_invalide"),
+    ("2 86 04 93 055 123", "nir_invalide"),          # the key is missing
+    ("2 86 04 93 055 123 02 1", "nir_invalide"),     # a digit too many
+    ("5 86 04 93 055 123 02", "nir_invalide"),       # no such first digit
+    ("2 86 04 2C 055 123 02", "nir_invalide"),
+    ("ma carte vitale", "nir_invalide"),
+])
+def test_a_wrong_social_security_number_is_refused_with_a_code(typed, code):
+    with pytest.raises(AnswerError) as error:
+        normalize(CSS["numero_securite_sociale"], typed)
+    assert error.value.code == code

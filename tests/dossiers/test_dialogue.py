@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -53,6 +54,26 @@ def test_after_the_eligibility_check_the_css_request_does_not_ask_again_what_it_
     keys = asked("css", None, found, size)
     assert keys == ["nom", "prenom", "date_naissance", "numero_securite_sociale", "adresse",
                     "person2", "person3", "organisme_gestionnaire"]
+
+
+def test_the_css_request_asks_only_the_members_the_css_counts():
+    # Applicant 45, partner 43, a lodged parent of 72, a son of 27 and a daughter of 12.
+    with_adults = {**ELIGIBILITY_CSS, "household_ages": [45, 72, 43, 27, 12]}
+    _, size = prefill("css", None, with_adults, {})
+    assert size == 3  # the applicant, the partner, the daughter
+    assert [k for k in asked("css", None, {}, size) if k.startswith("person")] == [
+        "person2", "person3"]
+    _, size = prefill("css", None, {**with_adults, "couple": False}, {})
+    assert size == 2  # alone: only the daughter besides the applicant
+    _, size = prefill("logement_social", "premiere_demande", with_adults, {})
+    assert size == 5  # everyone who will live in the dwelling
+
+
+def test_c_est_tout_instead_of_a_member_ends_the_household():
+    for typed in ("c'est tout", "C'est tout.", "personne d'autre", "Aucune"):
+        assert read_answer(Question("person", number=3), typed) == {"household_complete": True}
+    with pytest.raises(AnswerError):
+        read_answer(Question("person", number=3), "ma mère")
 
 
 def test_without_the_check_the_household_and_resources_are_asked():
@@ -136,7 +157,10 @@ def test_every_question_and_every_refusal_has_its_sentence_in_the_domain():
                         else f"utter_request_ask_{field.id}")
                 assert name in responses, name
         assert f"utter_request_ask_household_size_{right}" in responses
-    for code in ("date_invalide", "montant_invalide", "telephone_invalide", "oui_ou_non",
-                 "choix_inconnu", "nombre_invalide", "trop_long", "reponse_vide",
-                 "personne_incomplete"):
-        assert f"utter_request_invalid_{code}" in responses
+    # Every code the answer readers can raise, read from their source: a new one needs its sentence.
+    codes = {code for path in (REPO_ROOT / "bot" / "dossiers").glob("*.py")
+             for code in re.findall(r'AnswerError\("(\w+)"\)', path.read_text())}
+    assert {"date_invalide", "nir_invalide", "nir_cle_invalide", "personne_incomplete"} <= codes
+    codes.discard("personnes_invalides")  # a whole list of members, never typed by a resident
+    for code in codes:
+        assert f"utter_request_invalid_{code}" in responses, code

@@ -7,9 +7,12 @@ test reads exactly what would be sent to the resident's phone.
 
 from __future__ import annotations
 
+import io
+import urllib.request
 from urllib.parse import urlencode
 
 import pytest
+from pypdf import PdfReader
 from twilio.request_validator import RequestValidator
 
 from bot.store.repository import default_database_url, open_repository
@@ -76,3 +79,45 @@ def test_a_conversation_started_by_sms_continues_on_whatsapp(stack):
     said = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
     assert said == ["bonjour", "/capabilities"]
     assert PHONE.encode() not in (data_dir / "rasa-tracker.db").read_bytes()
+
+
+class SmsResident:
+    """A resident writing by SMS; ``say`` waits for the answer Twilio is asked to send."""
+
+    def __init__(self, env, twilio, phone: str):
+        self.env, self.twilio, self.phone = env, twilio, phone
+        self._sids = iter(range(10**6))
+
+    def _sent(self) -> list[str]:
+        to_me = self.twilio.matching(lambda c: c.form.get("To") == self.phone)
+        return [c.form["Body"] for c in to_me]
+
+    def say(self, text: str, expected: str) -> list[str]:
+        before = len(self._sent())
+        sid = f"SM{int(self.phone[1:]):020d}{next(self._sids):012d}"
+        assert post_signed(self.env, "/channels/twilio/sms",
+                           twilio_form(sid, self.phone, text)) == 200
+        self.twilio.wait_for(lambda c: c.form.get("To") == self.phone
+                             and expected in c.form.get("Body", ""), 1, timeout=90)
+        return self._sent()[before:]
+
+
+def test_by_sms_a_confirmed_request_sends_a_link_to_the_residents_pdf(stack):
+    env, _, twilio = stack
+    resident = SmsResident(env, twilio, "+33633000002")
+    resident.say("je veux préparer ma demande", "Quelle demande")
+    for text, expected in [("Mutuelle communale", "nom de famille"), ("Okafor", "prénom"),
+                           ("Chidinma", "date de naissance"), ("04/07/1962", "adresse"),
+                           ("9 rue Lépine 93500 Pantin", "Combien de personnes"),
+                           ("1", "votre droit"), ("Oui", "Vérifiez-les")]:
+        resident.say(text, expected)
+    sent = resident.say("C'est juste", "Je vous ai envoyé")
+    # The link comes in time (not after the action server gave up), with no failure said.
+    assert not any("Je n'arrive pas" in body for body in sent), sent
+    link = next(w for body in sent for w in body.split() if "/channels/files/" in w)
+    assert link.startswith(PUBLIC_URL)
+    local = f"http://127.0.0.1:{env['RELAIS_GATEWAY_PORT']}" + link.removeprefix(PUBLIC_URL)
+    with urllib.request.urlopen(local, timeout=30) as response:
+        data = response.read()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Okafor" in text and "Chidinma" in text and "04/07/1962" in text

@@ -6,6 +6,10 @@ buttons the bot offers (by their words, as on SMS), answers one question at a ti
 summary, confirms, and downloads the PDF; the test reads the PDF back and looks for every
 answer. Then it scans every file the assistant wrote for the resident's name and phone number,
 and erases a resident through the conversation.
+
+One stack for the module (it takes a minute to start), but no test relies on another: each
+has its own residents (a fresh web-chat sender per test) and makes the requests it checks,
+so any test runs alone or in any order.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import io
 import json
 import re
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -70,6 +75,11 @@ class Chat:
                         .split())
 
 
+def new_chat(env: dict[str, str], label: str) -> Chat:
+    """A resident no other test (nor an earlier run of this one) has written as."""
+    return Chat(env, f"{label}-{uuid.uuid4().hex[:12]}")
+
+
 def _get_bytes(url: str) -> tuple[int, bytes]:
     import urllib.request
 
@@ -84,7 +94,7 @@ def _in_pdf(text: str, *values: str) -> None:
 
 def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
     env, _ = stack
-    chat = Chat(env, "resident-css")
+    chat = new_chat(env, "resident-css")
     chat.say("c'est quoi la complémentaire santé solidaire")
     chat.answer([("Oui, vérifier", "Quel âge"), ("34, 36, 8", "couple"), ("Oui", "RSA"),
                  ("0", "combien votre foyer"), ("0", "logement"), ("Locataire", "aide au logement"),
@@ -93,7 +103,8 @@ def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
         ("Demande de Complémentaire santé solidaire", "nom de famille"),
         (NAME, "prénom"), (FIRST_NAME, "date de naissance"),
         ("17 avril 1986", "sécurité sociale"),
-        ("2 86 04 93 055 123 45", "adresse"),
+        ("2 86 04 93 055 123 45", "les 2 derniers ne correspondent pas"),  # a wrong key
+        ("2 86 04 93 055 123 02", "adresse"),
         # A question typed instead of the address is answered, and not stored as the address.
         ("c'est quoi la CSS ?", "adresse"),
         ("8 rue Hoche, 93500 Pantin", "Personne n° 2"),
@@ -107,16 +118,53 @@ def test_css_after_the_eligibility_check_asks_only_what_it_does_not_know(stack):
     assert "c'est quoi" not in summary
     text = chat.pdf_text()
     _in_pdf(text, "cerfa n° 12504*10", "Pré-rempli par Relais", NAME, FIRST_NAME, "17/04/1986",
-            "2 86 04 93 055 123 45", "8 rue Hoche, 93500 Pantin", "en couple", "Ibrahim",
+            "2 86 04 93 055 123 02", "8 rue Hoche, 93500 Pantin", "en couple", "Ibrahim",
             "02/05/1984", "Awa", "12/03/2018", "locataire avec aide au logement",
             "ma caisse d'assurance maladie", "Avis d'imposition")
     assert "Avis d'imposition" in chat.after_pdf[1]  # the checklist, in the chat too
     assert "ameli" in chat.after_pdf[2]
 
 
+def test_css_a_lodged_parent_counts_neither_in_the_check_nor_in_the_request(stack):
+    env, _ = stack
+    chat = new_chat(env, "resident-css-parent")
+    chat.say("c'est quoi la complémentaire santé solidaire")
+    # The resident (45), her mother (72, lodged), her partner (43), their son (12).
+    chat.answer([("Oui, vérifier", "Quel âge"), ("45, 72, 43, 12", "couple"), ("Oui", "RSA"),
+                 ("0", "combien votre foyer"), ("0", "logement"),
+                 ("Locataire", "aide au logement")])
+    result = " | ".join(m["text"] for m in chat.say("250"))
+    assert "ne comptent pas dans votre foyer pour la CSS" in result, result
+    assert "Personnes comptées dans le foyer CSS (vous, votre conjoint, les personnes à " \
+        "charge de moins de 25 ans) : 3 personnes" in result, result
+    assert "préparer la demande" in result
+    chat.answer([
+        ("Demande de Complémentaire santé solidaire", "nom de famille"),
+        ("Camara", "prénom"), ("Aminata", "date de naissance"),
+        ("02/02/1981", "sécurité sociale"), ("2 81 02 93 055 321 17", "adresse"),
+        ("14 rue Courtois, 93500 Pantin", "Personne n° 2"),
+        ("Sekou Camara, 10/10/1983, mari", "Personne n° 3"),
+        # Listed anyway, the mother is not added, and the same question comes again.
+        ("Fatou Camara, 01/01/1954, mère", "ne compte pas dans votre foyer pour la CSS"),
+        ("Ismaël Camara, 05/06/2014, fils", "Qui gérera"),  # no 4th person: not the mother
+        ("Ma caisse d'assurance maladie", "Vérifiez-les"),
+        # Corrected to 4 people, the mother again: "c'est tout" ends the household.
+        ("Corriger", "Quelle réponse"),
+        ("Conjoint(e) et personnes à charge de moins de 25 ans", "Combien de personnes"),
+        ("4", "Personne n° 2"), ("Sekou Camara, 10/10/1983, mari", "Personne n° 3"),
+        ("Ismaël Camara, 05/06/2014, fils", "Personne n° 4"),
+        ("Fatou Camara, 01/01/1954, mère", "c'est tout"),
+        ("c'est tout", "Vérifiez-les"),
+    ])
+    assert "Fatou" not in chat.last[-1]["text"]
+    text = chat.pdf_text()
+    _in_pdf(text, "Sekou", "10/10/1983", "Ismaël", "05/06/2014")
+    assert "Fatou" not in text
+
+
 def test_social_housing_first_request_with_a_correction(stack):
     env, _ = stack
-    chat = Chat(env, "resident-hlm")
+    chat = new_chat(env, "resident-hlm")
     chat.say("je veux préparer ma demande")
     chat.answer([
         ("Logement social : première demande", "nom de famille"),
@@ -141,7 +189,7 @@ def test_social_housing_first_request_with_a_correction(stack):
 
 def test_social_housing_renewal_asks_the_numero_unique(stack):
     env, _ = stack
-    chat = Chat(env, "resident-renewal")
+    chat = new_chat(env, "resident-renewal")
     chat.say("je veux préparer ma demande")
     chat.answer([
         ("Logement social : renouvellement", "numéro unique"),
@@ -161,7 +209,7 @@ def test_social_housing_renewal_asks_the_numero_unique(stack):
 
 def test_mutuelle_communale_paused_and_resumed(stack):
     env, _ = stack
-    chat = Chat(env, "resident-mutuelle")
+    chat = new_chat(env, "resident-mutuelle")
     chat.say("je veux préparer ma demande")
     chat.answer([
         ("Mutuelle communale", "nom de famille"), ("Nguyen", "prénom"),
@@ -178,20 +226,24 @@ def test_mutuelle_communale_paused_and_resumed(stack):
             "3 rue Méhul 93500 Pantin", "Justificatif de domicile à Pantin")
 
 
-def test_food_fund_with_the_household_members(stack):
-    env, _ = stack
-    chat = Chat(env, "resident-food")
+def food_fund_request(chat: Chat, name: str, first_name: str, phone: str) -> str:
+    """A food-fund request from the first message to the PDF; the PDF's text."""
     chat.say("je veux préparer ma demande")
     chat.answer([
-        ("Caisse sociale alimentaire", "nom de famille"), (NAME, "prénom"),
-        (FIRST_NAME, "adresse"), ("8 rue Hoche 93500 Pantin", "Combien de personnes"),
-        ("3", "Personne n° 2"), ("Moussa Kouyaté, 12/03/2015, fils", "Personne n° 3"),
+        ("Caisse sociale alimentaire", "nom de famille"), (name, "prénom"),
+        (first_name, "adresse"), ("8 rue Hoche 93500 Pantin", "Combien de personnes"),
+        ("3", "Personne n° 2"), (f"Moussa {name}, 12/03/2015, fils", "Personne n° 3"),
         ("Awa", "Il me faut au moins"),
-        ("Awa Kouyaté 01/02/2018 fille", "par mois, en tout"),
+        (f"Awa {name} 01/02/2018 fille", "par mois, en tout"),
         ("850", "loyer"), ("450", "situation"),
-        (f"Seule avec deux enfants, rappelez-moi au {PHONE}.", "Vérifiez-les"),
+        (f"Seule avec deux enfants, rappelez-moi au {phone}.", "Vérifiez-les"),
     ])
-    text = chat.pdf_text()
+    return chat.pdf_text()
+
+
+def test_food_fund_with_the_household_members(stack):
+    env, _ = stack
+    text = food_fund_request(new_chat(env, "resident-food"), NAME, FIRST_NAME, PHONE)
     _in_pdf(text, "Demande à la caisse sociale alimentaire", NAME, FIRST_NAME,
             "8 rue Hoche 93500 Pantin", "3", "Moussa", "12/03/2015", "Awa", "01/02/2018",
             "850 €", "450 €", PHONE, "Au CCAS de Pantin", "à confirmer auprès du CCAS")
@@ -201,15 +253,25 @@ def _files(data_dir: Path) -> list[Path]:
     return [p for p in data_dir.rglob("*") if p.is_file()]
 
 
+def _tracker_events(data_dir: Path, sender: str) -> int:
+    cid = conversation_id(SECRET_KEY, "web", sender)
+    with sqlite3.connect(data_dir / "rasa-tracker.db") as tracker:
+        return tracker.execute("select count(*) from events where sender_id=?",
+                               (cid,)).fetchone()[0]
+
+
 def test_no_name_nor_phone_number_in_clear_in_any_database_file_or_log(stack):
-    _, data_dir = stack
+    env, data_dir = stack
+    # Values no other test uses: found anywhere, they came from this conversation.
+    name, first_name, phone = "Diabaté", "Mariétou", "07 61 52 43 34"
+    chat = new_chat(env, "resident-scan")
+    _in_pdf(food_fund_request(chat, name, first_name, phone), name, first_name, phone)
+    # The conversation is in Rasa's database (not in memory), and the PDF in the outbox.
+    assert _tracker_events(data_dir, chat.sender) > 20
     files = _files(data_dir)
-    tracker = data_dir / "rasa-tracker.db"
-    # The conversations are in Rasa's database (not in memory), encrypted.
-    events = sqlite3.connect(tracker).execute("select count(*) from events").fetchone()[0]
-    assert events > 100
     assert any(p.name == "relais.db" for p in files)
-    for needle in (NAME, FIRST_NAME, PHONE, PHONE.replace(" ", ""), "Hoche", "Benali"):
+    assert any(p.parent.name == "outbox" for p in files)
+    for needle in (name, first_name, phone, phone.replace(" ", ""), "Hoche"):
         for encoded in {needle.encode(), needle.encode("utf-16-le")}:
             found = [p.name for p in files if encoded in p.read_bytes()]
             assert not found, f"{needle!r} in clear in {found}"
@@ -217,18 +279,20 @@ def test_no_name_nor_phone_number_in_clear_in_any_database_file_or_log(stack):
 
 def test_supprimer_mes_donnees_leaves_nothing_about_the_resident(stack):
     env, data_dir = stack
-    chat = Chat(env, "resident-food")  # the food fund request above, and its conversation
-    cid = conversation_id(SECRET_KEY, "web", "resident-food")
-    tracker = sqlite3.connect(data_dir / "rasa-tracker.db")
-    assert tracker.execute("select count(*) from events where sender_id=?", (cid,)).fetchone()[0]
+    neighbour = new_chat(env, "resident-neighbour")  # another resident, who must keep theirs
+    neighbour.say("je veux préparer ma demande")
+    neighbour.answer([("Mutuelle communale", "nom de famille")])
+    chat = new_chat(env, "resident-erased")
+    food_fund_request(chat, "Sissoko", "Fanta", "06 55 44 33 22")
+    cid = conversation_id(SECRET_KEY, "web", chat.sender)
+    assert _tracker_events(data_dir, chat.sender)
 
     asked = chat.say("supprimer mes données")
     assert [b["title"] for b in asked[-1]["buttons"]] == ["Oui, tout effacer", "Non, garder"]
     said = [m["text"] for m in chat.say("Oui, tout effacer")]
     assert any("j'ai effacé 1 demande(s)" in t for t in said), said
 
-    assert tracker.execute("select count(*) from events where sender_id=?",
-                           (cid,)).fetchone()[0] == 0
+    assert _tracker_events(data_dir, chat.sender) == 0
     store = sqlite3.connect(data_dir / "relais.db")
     for (table,) in store.execute("select name from sqlite_master where type='table'"):
         columns = [c[1] for c in store.execute(f"pragma table_info({table})")]
@@ -239,7 +303,10 @@ def test_supprimer_mes_donnees_leaves_nothing_about_the_resident(stack):
                 count = store.execute(f"select count(*) from {table} where {column}=?",
                                       (cid,)).fetchone()[0]
                 assert count == 0, table
-    # The other residents' requests are still there.
-    assert store.execute("select count(*) from dossiers").fetchone()[0] == 4
+    # The other resident's request and conversation are still there.
+    other = conversation_id(SECRET_KEY, "web", neighbour.sender)
+    assert store.execute("select count(*) from dossiers where resident_id=?",
+                         (other,)).fetchone()[0] == 1
+    assert _tracker_events(data_dir, neighbour.sender) > 0
     status, _ = http("GET", f"http://127.0.0.1:{env['RELAIS_GATEWAY_PORT']}/health")
     assert status == 200
