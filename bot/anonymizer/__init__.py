@@ -51,6 +51,8 @@ _STREET_LINK = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])"
 _PLACE_LINKS = frozenset({"de", "des", "du", "d", "la", "le", "les", "l", "d'", "l'", "de la"})
 _NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
+_ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "aux", "en", "mon",
+                       "ma", "mes", "son", "sa", "ses", "ce", "cette", "notre", "votre", "leur"})
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
 _STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee", "impasse",
                                 "quai", "sentier"})
@@ -91,6 +93,7 @@ class Span:
 @dataclass(frozen=True)
 class Lexicon:
     places: tuple[str, ...]
+    capitalised_places: str  # a pattern: these names are also common words in lower case
     street_kinds: tuple[str, ...]
     titles: tuple[str, ...]
     professions: tuple[str, ...]
@@ -130,6 +133,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         places=by_length(fold(p) for p in data["places"]),
+        capitalised_places=rf"(?<![\w-])(?:{_alternation(tuple(data['capitalised_places']))})"
+                           r"(?![\w-])",
         street_kinds=tuple(data["street_kinds"]),
         titles=tuple(data["titles"]),
         professions=tuple(data["professions"]),
@@ -165,9 +170,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                    rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*(?:{_NAME}|\d+(?=\s+{_NAME})))*")
     return [
         ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+        # As dictated: "moussa.diallo93 arobase gmail point com".
+        ("email", re.compile(r"(?i)[\w.+-]+\s*(?:@|\barobase\b)\s*[\w-]+"
+                             r"(?:\s*(?:\.|\bpoint\b)\s*[a-z]{2,4}\b)+")),
         ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33\s?\(?0?\)?[\s.-]?|0)[1-9]"
                              r"(?:[\s.-]?\d{2}){4}(?!\d)")),
         ("phone", re.compile(r"(?<![\w+])\+\d{2,3}(?:[\s.-]?\d{1,4}){3,6}(?!\d)")),
+        # A mobile number with a digit too few or too many, as typed in a hurry.
+        ("phone", re.compile(r"(?<![\w+,.])0[67](?:[\s.-]?\d){7,9}(?![\d,])")),
         # "zéro six douze trente-quatre…": a number said in words, as voice-to-text writes it.
         ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
         ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
@@ -208,13 +218,19 @@ def _word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:
     return spans
 
 
-def _is_name_word(word: str, lexicon: Lexicon) -> bool:
-    """A capitalised word outside the keep-list, or a lower-case word that is no French word."""
+def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False) -> bool:
+    """A capitalised word outside the keep-list, or a lower-case word that is no French word.
+
+    ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
+    "ma fille Rose" is (a first name that is also a word)."""
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
         return False
     if word[:1].isupper():
-        return not word.endswith(("'", "’")) or len(folded) > 1  # "L'" is an article
+        if word.endswith(("'", "’")) and len(folded) == 1:
+            return False  # "L'" is an article
+        return not (first and folded not in lexicon.first_names
+                    and is_french_word(word.lower()))
     return folded in lexicon.first_names or not is_french_word(word.rstrip("'’"))
 
 
@@ -224,30 +240,30 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
 
     ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]"."""
     start = end = cursor = position
-    expect_name = True
+    expect_name = fresh = True  # fresh: the next word would open a name
     for match in _TOKEN.finditer(text, position):
         gap = text[cursor:match.start()]
         if (gap.strip(" -") and not (several and gap.strip() == "," and end > start)) or (
                 "\n" in gap):
             break
         word, folded = match.group(), fold(match.group()).rstrip("'’")
-        if expect_name and _is_name_word(word, lexicon) and not (
+        if expect_name and _is_name_word(word, lexicon, first=fresh) and not (
                 end == start and folded in lexicon.relations):
             if end == start:
                 start = match.start()
-            end, expect_name = match.end(), several is False
+            end, expect_name, fresh = match.end(), several is False, False
         elif end == start and links and folded in _PLACE_LINKS:
             pass  # "la cité des …": the link belongs to no one
         elif end > start and folded in _NAME_PARTICLES:
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
-            expect_name = True
+            expect_name = fresh = True
         elif end > start and not expect_name and _is_name_word(word, lexicon):
             end = match.end()  # second word of a name: "rachid benali"
         else:
             break
         if gap.strip() == ",":
-            expect_name = True
+            expect_name = fresh = True
         cursor = match.end()
     return start, end
 
@@ -338,8 +354,11 @@ def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:
     for match in re.finditer(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][\w]+)*", text):
         if _sentence_start(text, match.start()):
             continue  # sentence start: a capital says nothing
-        if fold(match.group()) in lexicon.keep:
+        folded = fold(match.group())
+        if folded in lexicon.keep:
             continue
+        if folded not in lexicon.first_names and is_french_word(match.group().lower()):
+            continue  # "je suis Aide à domicile", "une Assistante Sociale": words, not names
         spans.append(Span(match.start(), match.end(), "person", "capitalised"))
     return spans
 
@@ -377,9 +396,27 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
             words.pop(0)
         while words and _ordinary(words[-1].group(), lexicon):
             words.pop()
-        if words:
+        if words and not _common_noun(piece, words, text, lexicon):
             trimmed.append(replace(piece, start=words[0].start(), end=words[-1].end()))
     return trimmed
+
+
+def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lexicon) -> bool:
+    """"au Tribunal", "la Sécu", "en Terminale", "une Assistante Sociale": French words written
+    with a capital after an article. Names of people found by NER are not second-guessed."""
+    if span.by == "context" or (span.by == "ner" and span.kind == "person"):
+        return False
+    before = _TOKEN.findall(text[max(0, words[0].start() - 12):words[0].start()])
+    if not before or fold(before[-1]).rstrip("'’") not in _ARTICLES:
+        return False
+    for word in words:
+        folded = fold(word.group()).rstrip("'’")
+        if folded in _PLACE_LINKS:
+            continue
+        if folded in lexicon.first_names or folded in lexicon.places or not is_french_word(
+                word.group().lower()):
+            return False
+    return True
 
 
 def _ordinary(word: str, lexicon: Lexicon) -> bool:
@@ -416,6 +453,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     spans += _lower_case_street_spans(text, folded, lexicon)
     if use_lexicon:
         spans += _word_spans(folded, lexicon.places, "place")
+        spans += [Span(m.start(), m.end(), "place", "lexicon")
+                  for m in re.finditer(lexicon.capitalised_places, text)]
         spans += [span for span in _word_spans(folded, lexicon.nationalities, "nationality")
                   if not _LANGUAGE_BEFORE.search(folded[:span.start])]
     guesses: list[Span] = []
