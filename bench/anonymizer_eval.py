@@ -46,7 +46,8 @@ CONFIGURATIONS = {
     "regex only": {"use_ner": False, "use_lexicon": False, "use_capitalised": False},
     "regex + lexicon, context": {"use_ner": False, "use_lexicon": True, "use_capitalised": False},
     "regex + spaCy NER": {"use_ner": True, "use_lexicon": False, "use_capitalised": False},
-    "NER + lexicon, context": {"use_ner": True, "use_lexicon": True, "use_capitalised": False},
+    "regex + NER + lexicon, context": {"use_ner": True, "use_lexicon": True,
+                                       "use_capitalised": False},
     "all (shipped)": {"use_ner": True, "use_lexicon": True, "use_capitalised": True},
 }
 

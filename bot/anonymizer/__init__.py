@@ -6,14 +6,22 @@ A commission examines a request on the situation, not on who or where the person
   birth date, nationality, household members' names and dates) are replaced by "[retiré]";
   household members keep only their relation ("conjoint", "fille");
 - every other text answer goes through ``anonymize_text``: regular expressions (phone numbers,
-  e-mails, social-security and long numbers, full dates, street addresses, postcodes, a title
-  followed by a name), the lexicon in ``lexicon.yml`` (Pantin's neighbourhoods, stations,
-  hospitals and nearby towns; nationality words), spaCy's French NER (``fr_core_news_md``:
-  persons, places, and organisations or "misc" entities that are not an institution of the
-  keep-list), and capitalised words in the middle of a sentence (names NER misses);
+  also dictated in words, e-mails, social-security and long numbers, full dates, street
+  addresses with or without capitals, postcodes, Paris arrondissements, a title followed by a
+  name), the lexicon in ``lexicon.yml`` (Pantin's neighbourhoods, stations, hospitals, the
+  communes of Seine-Saint-Denis and around Paris; nationality words), names known by the word
+  before them ("ma fille ines", "mme diarra", "le dr hadjadj", "je m'appelle", "chez lidl",
+  "la cité Scandicci": the name goes, "cité" stays), a lower-case word being a name when it is
+  not French (``vocabulary.py``), spaCy's French NER (``fr_core_news_md``: persons, places,
+  and organisations or "misc" entities that are not an institution of the keep-list), and
+  capitalised words in the middle of a sentence (names NER misses);
+- guesses (NER, capitals, context) never take the words of the situation: institutions (CAF,
+  CMP, Restos du cœur), flat types (F3), school years (CM2), floors, "cité" or "collège" before
+  a name, nor a capitalised common word after an article ("au Tribunal");
 - the dossier is named by its code (``D-XXXXXX``), never by the person.
 
-Measured on ``bench/anonymizer_set.yml`` by ``bench/anonymizer_eval.py`` (docs/dossiers.md).
+Measured by ``bench/anonymizer_eval.py`` on the development sets and, once, on a held-out set
+(docs/dossiers.md).
 It removes more than needed rather than less: a commission reading "[lieu]" loses little.
 """
 
