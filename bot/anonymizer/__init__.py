@@ -148,7 +148,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         professions=tuple(data["professions"]),
         nationalities=by_length(_nationality_forms(data["nationalities"])),
         keep=frozenset(keep),
-        keep_phrases=by_length(k for k in keep if len(k) > 1),
+        keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]),
         relations=by_length(fold(w) for w in data["relations"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"]),
@@ -193,6 +193,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("number", re.compile(r"(?<!\d)\d{8,}(?!\d)")),
         ("date", re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])")),
         ("date", re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")),
+        ("date", re.compile(r"(?<!\d)(?<!\d )\b(?:0?[1-9]|[12]\d|3[01]) (?:0?[1-9]|1[0-2]) "
+                            r"(?:19|20)\d{2}(?!\d)")),
         ("date", re.compile(rf"(?i)\b(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})"
                             rf"\s+(?:{_MONTHS})\s+\d{{4}}\b")),
         # A birth date with a two-digit year: "née le 5 mai 90".
@@ -238,30 +240,53 @@ def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False) -> bool:
         if word.endswith(("'", "’")) and len(folded) == 1:
             return False  # "L'" is an article
         return not (first and folded not in lexicon.first_names
-                    and is_french_word(word.lower()))
-    return folded in lexicon.first_names or not is_french_word(word.rstrip("'’"))
+                    and _common_word(word))
+    return _first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
+
+
+def _common_word(word: str) -> bool:
+    """A French word whatever its capitals, but "Haut-Pantin" or "Bois-Colombes" (capitalised
+    parts joined by hyphens) are names even though "haut", "pantin" and "bois" are words."""
+    parts = word.split("-")
+    if len(parts) > 1 and all(part[:1].isupper() for part in parts if part):
+        return False
+    return is_french_word(word.lower())
+
+
+def _first_name(folded: str, lexicon: Lexicon) -> bool:
+    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"."""
+    return any(part in lexicon.first_names for part in folded.split("-"))
 
 
 def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
                  links: bool = False) -> tuple[int, int]:
     """The name that starts at ``position``: (start, end), empty when there is none.
 
-    ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]"."""
+    ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
+    "résidence Les [Pommiers]" (after such a word, a capitalised word is a name)."""
     start = end = cursor = position
     expect_name = fresh = True  # fresh: the next word would open a name
+    article: int | None = None
     for match in _TOKEN.finditer(text, position):
         gap = text[cursor:match.start()]
         if (gap.strip(" -") and not (several and gap.strip() == "," and end > start)) or (
                 "\n" in gap):
             break
         word, folded = match.group(), fold(match.group()).rstrip("'’")
-        if expect_name and _is_name_word(word, lexicon, first=fresh) and not (
+        if expect_name and _elided_name(text, match, lexicon):
+            start = match.start() if end == start else start  # "mme n'diaye", "M'Baye"
+            end = cursor = _TOKEN.match(text, match.end()).end()
+            expect_name, fresh = several is False, False
+            continue
+        if expect_name and _is_name_word(word, lexicon, first=fresh and not links) and not (
                 end == start and folded in lexicon.relations):
             if end == start:
-                start = match.start()
+                start = match.start() if article is None else article
             end, expect_name, fresh = match.end(), several is False, False
         elif end == start and links and folded in _PLACE_LINKS:
-            pass  # "la cité des …": the link belongs to no one
+            if word[:1].isupper():
+                article = match.start()  # "résidence Les Pommiers": the article is the name's
+            # "la cité des …": a link in lower case belongs to no one
         elif end > start and folded in _NAME_PARTICLES:
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
@@ -274,6 +299,14 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             expect_name = fresh = True
         cursor = match.end()
     return start, end
+
+
+def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
+    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a")."""
+    if fold(match.group()) not in ("n'", "m'", "n’", "m’"):
+        return False
+    glued = _TOKEN.match(text, match.end())
+    return glued is not None and _is_name_word(glued.group(), lexicon)
 
 
 def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -302,8 +335,13 @@ def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links)
             if end > start:
-                spans.append(Span(match.start() if with_trigger else start, end, kind,
-                                  "title" if with_trigger else "context"))
+                start = match.start() if with_trigger else start
+                by = "title" if with_trigger else "context"
+                position = start
+                for between in re.finditer(r"\s*,\s*|\s+et\s+", text[start:end]):
+                    spans.append(Span(position, start + between.start(), kind, by))
+                    position = start + between.end()  # "léo et chloé": "et" stays
+                spans.append(Span(position, end, kind, by))
     return spans
 
 
@@ -365,7 +403,7 @@ def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:
         folded = fold(match.group())
         if folded in lexicon.keep:
             continue
-        if folded not in lexicon.first_names and is_french_word(match.group().lower()):
+        if folded not in lexicon.first_names and _common_word(match.group()):
             continue  # "je suis Aide à domicile", "une Assistante Sociale": words, not names
         spans.append(Span(match.start(), match.end(), "person", "capitalised"))
     return spans
@@ -400,9 +438,10 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
     trimmed = []
     for piece in pieces:
         words = [m for m in _TOKEN.finditer(text, piece.start, piece.end)]
-        while words and _ordinary(words[0].group(), lexicon):
+        edges = span.by != "context"  # context spans hold only the words found as a name
+        while edges and words and _ordinary(words[0].group(), lexicon):
             words.pop(0)
-        while words and _ordinary(words[-1].group(), lexicon):
+        while edges and words and _ordinary(words[-1].group(), lexicon):
             words.pop()
         if words and not _common_noun(piece, words, text, lexicon):
             trimmed.append(replace(piece, start=words[0].start(), end=words[-1].end()))
@@ -421,8 +460,8 @@ def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lex
         folded = fold(word.group()).rstrip("'’")
         if folded in _PLACE_LINKS:
             continue
-        if folded in lexicon.first_names or folded in lexicon.places or not is_french_word(
-                word.group().lower()):
+        if folded in lexicon.first_names or folded in lexicon.places or not _common_word(
+                word.group()):
             return False
     return True
 
@@ -433,7 +472,7 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
         return True
     if folded in _ALWAYS_ORDINARY or folded.isdigit():
         return True
-    return word.islower() and folded not in lexicon.first_names and is_french_word(word)
+    return word.islower() and not _first_name(folded, lexicon) and is_french_word(word)
 
 
 def _merge(spans: list[Span]) -> list[Span]:

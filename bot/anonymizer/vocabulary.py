@@ -45,6 +45,8 @@ def is_french_word(word: str) -> bool:
     lower = word.lower().strip("'’-")
     if len(lower) < 2 or lower in STOP_WORDS or lower + "'" in STOP_WORDS:
         return True  # a single letter is an elision ("s'", "j'") or a typo, not a name
+    if "-" in lower.strip("-"):  # "auto-entrepreneur", "sans-papiers": made of words
+        return all(is_french_word(part) for part in lower.split("-") if part)
     lookup, lemmas = _tables()
     for form in dict.fromkeys((lower, _unaccented(lower))):
         if form in lookup or form in lemmas:
