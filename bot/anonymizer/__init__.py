@@ -382,9 +382,6 @@ def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
             continue
         if not any(c.isupper() for c in entity.text):
             continue  # lower-case "entities" are mostly verbs the model mistook ("ecrivez")
-        if len(entity) == 1 and _sentence_start(text, entity.start_char) and is_french_word(
-                entity.text) and fold(entity.text) not in lexicon.first_names:
-            continue  # "Portable : 06…": a capital at a sentence's start, on a common word
         spans.append(Span(entity.start_char, entity.end_char, kind, "ner"))
     return spans
 
@@ -450,8 +447,16 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
 
 def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lexicon) -> bool:
     """"au Tribunal", "la Sécu", "en Terminale", "une Assistante Sociale": French words written
-    with a capital after an article. Names of people found by NER are not second-guessed."""
-    if span.by == "context" or (span.by == "ner" and span.kind == "person"):
+    with a capital after an article, or one at a sentence's start ("Portable : 06…"). Names of
+    people found by NER are not second-guessed otherwise."""
+    if span.by == "context":
+        return False
+    if len(words) == 1 and _sentence_start(text, words[0].start()):
+        word = words[0].group()
+        folded = fold(word)
+        return (_common_word(word) and not _first_name(folded, lexicon)
+                and folded not in lexicon.places)  # "Contactez ma sœur…": NER took a verb
+    if span.by == "ner" and span.kind == "person":
         return False
     before = _TOKEN.findall(text[max(0, words[0].start() - 12):words[0].start()])
     if not before or fold(before[-1]).rstrip("'’") not in _ARTICLES:
