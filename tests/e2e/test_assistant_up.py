@@ -88,10 +88,10 @@ def test_a_suicidal_message_gets_3114_and_15_112_in_the_very_next_reply(stack):
 
 
 def test_not_understood_twice_leads_to_a_person_through_the_action_server(stack):
-    # Vague words the model cannot place (short fillers such as "euh" get a greeting instead).
-    first = [m["text"] for m in stack.say("vous savez le bidule", sender="resident-lost")]
+    # What residents type when they do not know what to ask: fillers, then punctuation.
+    first = [m["text"] for m in stack.say("euh", sender="resident-lost")]
     assert first[0].startswith("Je n'ai pas bien compris")
-    second = [m["text"] for m in stack.say("ouais le bidule", sender="resident-lost")]
+    second = [m["text"] for m in stack.say("???", sender="resident-lost")]
     assert second[0].startswith("Je n'arrive pas à vous comprendre")
     assert any(t.startswith("Je transmets votre demande à l'équipe") for t in second)
     # The action server queued it in the gateway: agent mode, the bot stays silent now.

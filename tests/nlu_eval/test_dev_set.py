@@ -13,6 +13,10 @@ from tests.nlu_eval.evaluate import load_messages
 from tests.nlu_eval.test_held_out_set import MAX_SHARED_WORDS, TOPICS, _training_examples
 
 DEV = load_messages("dev")
+# Topics the dev set may have beyond the held-out's 24: the appointments' intents (issue 7,
+# written after the held-out set) and a message with nothing to understand, whose right first
+# reply is the fallback's "could you rephrase" (then a person, after two).
+DEV_ONLY_TOPICS = {"book_appointment", "appointment_move", "appointment_cancel", "nlu_fallback"}
 
 
 def _long(text: str) -> bool:
@@ -23,19 +27,20 @@ def test_every_message_has_a_known_topic_and_only_known_keys() -> None:
     for message in DEV:
         assert set(message) <= {"text", "topic", "idiom", "note"}, message
         assert isinstance(message["text"], str) and message["text"].strip(), message
-        assert message["topic"] in TOPICS, message
+        assert message["topic"] in TOPICS | DEV_ONLY_TOPICS, message
 
 
 def test_every_topic_is_there_with_crises_distress_and_idioms() -> None:
     counts = collections.Counter(message["topic"] for message in DEV)
     assert len(DEV) >= 120
-    assert set(counts) == TOPICS
+    assert set(counts) >= TOPICS
     assert counts["crisis"] >= 10 and counts["mental_health_support"] >= 8
     assert sum(1 for m in DEV if m.get("idiom")) >= 4
 
 
 def test_no_message_appears_twice() -> None:
-    texts = collections.Counter(normalize(m["text"]) for m in DEV)
+    # Punctuation alone ("???", "...") normalises to nothing: compare those as typed.
+    texts = collections.Counter(normalize(m["text"]) or m["text"].strip() for m in DEV)
     assert not [text for text, count in texts.items() if count > 1]
 
 
