@@ -100,12 +100,17 @@ def buttons(topics: list[str]) -> list[dict[str, str]]:
     return [{"title": BUTTONS[t], "payload": f"/{t}"} for t in topics]
 
 
-def discussed_topics(tracker: Tracker) -> set[str]:
-    """Every topic the resident has raised in this conversation. Answers to a questionnaire
-    ("650", "locataire") are not topics, whatever the NLU made of them: they are skipped."""
+# Topics raised in earlier Rasa sessions of the conversation: a new session (after an hour of
+# silence, or bot/rasa_sessions.py's bound on a session's length) starts with this slot.
+TOPICS_SLOT = "topics_discussed"
+
+
+def topics_raised(events: list[dict[str, Any]]) -> set[str]:
+    """The topics the resident raised in these events. Answers to a questionnaire ("650",
+    "locataire") are not topics, whatever the NLU made of them: they are skipped."""
     topics: set[str] = set()
     in_form = False
-    for event in tracker.events:
+    for event in events:
         if event.get("event") == "active_loop":
             in_form = event.get("name") is not None
         elif event.get("event") == "user" and not in_form:
@@ -113,6 +118,11 @@ def discussed_topics(tracker: Tracker) -> set[str]:
             if name:
                 topics.add(name)
     return topics
+
+
+def discussed_topics(tracker: Tracker) -> set[str]:
+    """Every topic the resident has raised in this conversation, in every session."""
+    return set(tracker.get_slot(TOPICS_SLOT) or []) | topics_raised(tracker.events)
 
 
 class ActionSuggestOtherRights(Action):

@@ -327,10 +327,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip timing a full training of Relais (uses the model in place)")
     parser.add_argument("--duration", type=float, help="seconds per concurrency level")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--levels", type=int, nargs="+",
+                        help="concurrency levels instead of the scale's (e.g. --quick --levels 16)")
     args = parser.parse_args(argv)
     scale = Scale.quick() if args.quick else Scale()
     if args.duration:
         scale.duration_s = args.duration
+    if args.levels:
+        scale.levels = tuple(args.levels)
     work = Path(tempfile.mkdtemp(prefix="relais-bench-"))
     say(f"Relais benchmark ({'quick' if args.quick else 'full'}), {os.cpu_count()} CPU(s), "
         f"load {os.getloadavg()[0]:.2f}; work folder {work}")

@@ -71,12 +71,13 @@ def main() -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot import rasa_speedups
+    from bot import rasa_sessions, rasa_speedups
 
     # At DEBUG, Rasa logs every message text; residents' words must never reach a log file.
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
     rasa_speedups.apply()
+    rasa_sessions.apply()
     endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / endpoints_file(settings)))
     action_urls = os.environ.get("RELAIS_ACTIONS_URLS", "").split(",")
     if len([u for u in action_urls if u]) > 1:
