@@ -287,7 +287,12 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             if word[:1].isupper():
                 article = match.start()  # "résidence Les Pommiers": the article is the name's
             # "la cité des …": a link in lower case belongs to no one
+        elif end == start and folded in _NAME_PARTICLES - _PLACE_LINKS and article is None:
+            article = match.start()  # "madame da silva", "mr ben salah": if a name follows
         elif end > start and folded in _NAME_PARTICLES:
+            following = _TOKEN.match(text, match.end() + 1)
+            if following and fold(following.group()) in lexicon.places:
+                break  # "foyer Adoma de Pantin": two names, "de" is neither
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
             expect_name = fresh = True
