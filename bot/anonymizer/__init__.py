@@ -314,10 +314,10 @@ def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     return glued is not None and _is_name_word(glued.group(), lexicon)
 
 
-def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
-    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
-    spans = []
-    folded = fold(text)
+@lru_cache(maxsize=1)
+def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool]]:
+    """The words announcing a name, as patterns on folded text, with how to read the name."""
+    lexicon = load_lexicon()
     relations = _alternation(lexicon.relations)
     professions = _alternation(tuple(fold(p) for p in lexicon.professions))
     titles = _alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
@@ -334,8 +334,16 @@ def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
         (r"\bchez\s+", "organisation", False, False, False),
         (rf"\b(?:{_alternation(lexicon.named_places)})\s+", "place", False, True, False),
     ]
-    for pattern, kind, several, links, with_trigger in triggers:
-        for match in re.finditer(pattern, folded):
+    return [(re.compile(pattern), kind, several, links, with_trigger)
+            for pattern, kind, several, links, with_trigger in triggers]
+
+
+def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
+    spans = []
+    folded = fold(text)
+    for pattern, kind, several, links, with_trigger in _triggers():
+        for match in pattern.finditer(folded):
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links)
