@@ -228,7 +228,8 @@ def _word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:
     return spans
 
 
-def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False) -> bool:
+def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
+                  after_title: bool = False) -> bool:
     """A capitalised word outside the keep-list, or a lower-case word that is no French word.
 
     ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
@@ -241,6 +242,8 @@ def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False) -> bool:
             return False  # "L'" is an article
         return not (first and folded not in lexicon.first_names
                     and _common_word(word))
+    if after_title:
+        return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
     return _first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
 
 
@@ -259,7 +262,7 @@ def _first_name(folded: str, lexicon: Lexicon) -> bool:
 
 
 def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
-                 links: bool = False) -> tuple[int, int]:
+                 links: bool = False, after_title: bool = False) -> tuple[int, int]:
     """The name that starts at ``position``: (start, end), empty when there is none.
 
     ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
@@ -278,7 +281,8 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             end = cursor = _TOKEN.match(text, match.end()).end()
             expect_name, fresh = several is False, False
             continue
-        if expect_name and _is_name_word(word, lexicon, first=fresh and not links) and not (
+        if expect_name and _is_name_word(word, lexicon, first=fresh and not links,
+                                         after_title=after_title and end == start) and not (
                 end == start and folded in lexicon.relations):
             if end == start:
                 start = match.start() if article is None else article
@@ -325,9 +329,12 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool]]:
     triggers = [
         # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan"
         (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
-         rf"(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*,?\s+", "person", True, False, False),
-        (r"\b(?:je m['’]appelle|s['’]appelle|moi c['’]est|mon nom est|mon nom c['’]est|"
-         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis)\s+",
+         rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+",
+         "person", True, False, False),
+        # "je m'appelle", SMS "je m appelle", "moi c kevin", "slt c fatou"
+        (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|moi c['’]est|c['’]est moi|mon nom est|"
+         r"mon nom c['’]est|nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis|"
+         r"(?:moi\s+)?c(?:\s+moi)?(?=\s))\s+",
          "person", True, False, False),
         (rf"\b(?:{titles})\.?\s+", "person", False, False, True),
         (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, False),
@@ -346,7 +353,8 @@ def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
         for match in pattern.finditer(folded):
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
-            start, end = _names_after(text, match.end(), lexicon, several=several, links=links)
+            start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
+                                      after_title=with_trigger)
             if end > start:
                 start = match.start() if with_trigger else start
                 by = "title" if with_trigger else "context"
