@@ -140,7 +140,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     keep = [fold(k) for k in data["keep"] + data["keep_more"]]
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
-        places=by_length(fold(p) for p in data["places"]),
+        # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
+        places=by_length(fold(v) for p in data["places"]
+                         for v in (p, p.replace("-", " "), p.replace(" ", "-"),
+                                   p.replace("'", " "), p.replace("'", "’"))),
         capitalised_places=rf"(?<![\w-])(?:{_alternation(tuple(data['capitalised_places']))})"
                            r"(?![\w-])",
         street_kinds=tuple(data["street_kinds"]),
