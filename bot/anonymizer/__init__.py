@@ -223,12 +223,15 @@ def _regex_spans(text: str) -> list[Span]:
     return spans
 
 
+@lru_cache(maxsize=8)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern per word list (hundreds of small ones would overflow re's cache)."""
+    return re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])")
+
+
 def _word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:
-    spans = []
-    for word in words:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", folded):
-            spans.append(Span(match.start(), match.end(), kind, "lexicon"))
-    return spans
+    return [Span(match.start(), match.end(), kind, "lexicon")
+            for match in _words_pattern(words).finditer(folded)]
 
 
 def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
@@ -434,9 +437,7 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     """Characters no guess may remove: institutions, flat types, school years, floors."""
     mask = [False] * len(text)
     ranges = [m.span() for m in _SITUATION.finditer(text)]
-    for phrase in lexicon.keep_phrases:
-        ranges += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])",
-                                                 folded)]
+    ranges += [m.span() for m in _words_pattern(lexicon.keep_phrases).finditer(folded)]
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
     return mask
