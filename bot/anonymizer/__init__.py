@@ -140,7 +140,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     keep = [fold(k) for k in data["keep"] + data["keep_more"]]
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
-        places=by_length(fold(p) for p in data["places"]),
+        # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
+        places=by_length(fold(v) for p in data["places"]
+                         for v in (p, p.replace("-", " "), p.replace(" ", "-"),
+                                   p.replace("'", " "), p.replace("'", "’"))),
         capitalised_places=rf"(?<![\w-])(?:{_alternation(tuple(data['capitalised_places']))})"
                            r"(?![\w-])",
         street_kinds=tuple(data["street_kinds"]),
@@ -220,15 +223,19 @@ def _regex_spans(text: str) -> list[Span]:
     return spans
 
 
+@lru_cache(maxsize=8)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern per word list (hundreds of small ones would overflow re's cache)."""
+    return re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])")
+
+
 def _word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:
-    spans = []
-    for word in words:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", folded):
-            spans.append(Span(match.start(), match.end(), kind, "lexicon"))
-    return spans
+    return [Span(match.start(), match.end(), kind, "lexicon")
+            for match in _words_pattern(words).finditer(folded)]
 
 
-def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False) -> bool:
+def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
+                  after_title: bool = False) -> bool:
     """A capitalised word outside the keep-list, or a lower-case word that is no French word.
 
     ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
@@ -241,6 +248,8 @@ def _is_name_word(word: str, lexicon: Lexicon, *, first: bool = False) -> bool:
             return False  # "L'" is an article
         return not (first and folded not in lexicon.first_names
                     and _common_word(word))
+    if after_title:
+        return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
     return _first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
 
 
@@ -259,7 +268,7 @@ def _first_name(folded: str, lexicon: Lexicon) -> bool:
 
 
 def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
-                 links: bool = False) -> tuple[int, int]:
+                 links: bool = False, after_title: bool = False) -> tuple[int, int]:
     """The name that starts at ``position``: (start, end), empty when there is none.
 
     ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
@@ -278,7 +287,8 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             end = cursor = _TOKEN.match(text, match.end()).end()
             expect_name, fresh = several is False, False
             continue
-        if expect_name and _is_name_word(word, lexicon, first=fresh and not links) and not (
+        if expect_name and _is_name_word(word, lexicon, first=fresh and not links,
+                                         after_title=after_title and end == start) and not (
                 end == start and folded in lexicon.relations):
             if end == start:
                 start = match.start() if article is None else article
@@ -287,7 +297,12 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             if word[:1].isupper():
                 article = match.start()  # "résidence Les Pommiers": the article is the name's
             # "la cité des …": a link in lower case belongs to no one
+        elif end == start and folded in _NAME_PARTICLES - _PLACE_LINKS and article is None:
+            article = match.start()  # "madame da silva", "mr ben salah": if a name follows
         elif end > start and folded in _NAME_PARTICLES:
+            following = _TOKEN.match(text, match.end() + 1)
+            if following and fold(following.group()) in lexicon.places:
+                break  # "foyer Adoma de Pantin": two names, "de" is neither
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
             expect_name = fresh = True
@@ -309,10 +324,10 @@ def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     return glued is not None and _is_name_word(glued.group(), lexicon)
 
 
-def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
-    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
-    spans = []
-    folded = fold(text)
+@lru_cache(maxsize=1)
+def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool]]:
+    """The words announcing a name, as patterns on folded text, with how to read the name."""
+    lexicon = load_lexicon()
     relations = _alternation(lexicon.relations)
     professions = _alternation(tuple(fold(p) for p in lexicon.professions))
     titles = _alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
@@ -320,20 +335,32 @@ def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     triggers = [
         # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan"
         (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
-         rf"(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*,?\s+", "person", True, False, False),
-        (r"\b(?:je m['’]appelle|s['’]appelle|moi c['’]est|mon nom est|mon nom c['’]est|"
-         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis)\s+",
+         rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+",
+         "person", True, False, False),
+        # "je m'appelle", SMS "je m appelle", "moi c kevin", "slt c fatou"
+        (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|moi c['’]est|c['’]est moi|mon nom est|"
+         r"mon nom c['’]est|nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis|"
+         r"(?:moi\s+)?c(?:\s+moi)?(?=\s))\s+",
          "person", True, False, False),
         (rf"\b(?:{titles})\.?\s+", "person", False, False, True),
         (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, False),
         (r"\bchez\s+", "organisation", False, False, False),
         (rf"\b(?:{_alternation(lexicon.named_places)})\s+", "place", False, True, False),
     ]
-    for pattern, kind, several, links, with_trigger in triggers:
-        for match in re.finditer(pattern, folded):
+    return [(re.compile(pattern), kind, several, links, with_trigger)
+            for pattern, kind, several, links, with_trigger in triggers]
+
+
+def _context_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
+    spans = []
+    folded = fold(text)
+    for pattern, kind, several, links, with_trigger in _triggers():
+        for match in pattern.finditer(folded):
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
-            start, end = _names_after(text, match.end(), lexicon, several=several, links=links)
+            start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
+                                      after_title=with_trigger)
             if end > start:
                 start = match.start() if with_trigger else start
                 by = "title" if with_trigger else "context"
@@ -410,9 +437,7 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     """Characters no guess may remove: institutions, flat types, school years, floors."""
     mask = [False] * len(text)
     ranges = [m.span() for m in _SITUATION.finditer(text)]
-    for phrase in lexicon.keep_phrases:
-        ranges += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])",
-                                                 folded)]
+    ranges += [m.span() for m in _words_pattern(lexicon.keep_phrases).finditer(folded)]
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
     return mask

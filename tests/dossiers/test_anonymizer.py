@@ -98,3 +98,9 @@ def test_free_text_in_a_css_dossier_loses_its_street():
     assert "Hoche" not in anonymous.answers["remarques"]
     assert "traiteur" in anonymous.answers["remarques"]
 
+
+
+def test_everyday_words_written_with_a_capital_or_after_a_family_word_stay():
+    text = ("Contactez ma sœur si besoin. J'ai écrit au Tribunal et à la Sécu, mon fils est en "
+            "Terminale. Mon mari travaille la nuit et ma fille est malade, je suis enceinte.")
+    assert anonymize_text(text) == text
