@@ -46,10 +46,23 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self._cipher = tracker_cipher(secret_key or Settings.from_env().secret_key)
         # Speed: the current session of recent conversations, decrypted (RECENT_SESSIONS).
-        self._recent: OrderedDict[str, tuple[tuple[int, int], str]] = OrderedDict()
+        self._recent: OrderedDict[str, tuple[tuple[int, int], list[str]]] = OrderedDict()
+        if self.engine.dialect.name == "sqlite":
+            self._keep_sqlite_connections_open()
 
-    def _encrypt(self, data: dict[str, Any]) -> str:
-        return self._cipher.encrypt(json.dumps(data).encode()).decode("ascii")
+    def _keep_sqlite_connections_open(self) -> None:
+        """SQLAlchemy 1.4 opens and closes a new SQLite connection for each session of a
+        file database; each open ran the pragmas again and each close of a WAL database
+        checked its log: 6 % of the Rasa server's CPU. A pool of open connections instead."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
+                                       connect_args={"check_same_thread": False})
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def _encrypt(self, data: dict[str, Any] | str) -> str:
+        text = data if isinstance(data, str) else json.dumps(data)
+        return self._cipher.encrypt(text.encode()).decode("ascii")
 
     def _decrypt(self, token: str) -> dict[str, Any]:
         return json.loads(self._cipher.decrypt(token.encode("ascii")))
@@ -57,18 +70,22 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """As ``SQLTrackerStore.save``, with the data encrypted."""
         await self.stream_events(tracker)
-        added = []
+        added: list[Any] = []
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = event.as_dict()
-                added.append(data)
+                text = json.dumps(data)
                 intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
-                session.add(self.SQLEvent(
+                row = self.SQLEvent(
                     sender_id=tracker.sender_id, type_name=event.type_name,
                     timestamp=data.get("timestamp"), intent_name=intent,
-                    action_name=data.get("name"), data=self._encrypt(data)))
+                    action_name=data.get("name"), data=self._encrypt(text))
+                session.add(row)
+                added.append((event.type_name, text, row))
+            session.flush()
+            saved = [(kind, text, row.id) for kind, text, row in added]
             session.commit()
-            self._remember_saved(session, tracker.sender_id, added)
+        self._remember_saved(tracker.sender_id, saved)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
@@ -104,27 +121,26 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         recent = self._recent.get(sender_id)
         if recent is not None and recent[0] == stamp:
             self._recent.move_to_end(sender_id)
-            return json.loads(recent[1])
+            return json.loads("[" + ",".join(recent[1]) + "]")
         rows = query.all()
-        events = [self._decrypt(row.data) for row in rows]
+        texts = [self._cipher.decrypt(row.data.encode("ascii")).decode() for row in rows]
         if len(rows) == stamp[0] and (rows[-1].id if rows else 0) == stamp[1]:
-            self._keep(sender_id, stamp, events)
+            self._keep(sender_id, stamp, texts)
         else:
             self._recent.pop(sender_id, None)
-        return events
+        return [json.loads(text) for text in texts]
 
-    def _remember_saved(self, session: Any, sender_id: str, added: list[dict[str, Any]]) -> None:
+    def _remember_saved(self, sender_id: str, saved: list[tuple[str, str, int]]) -> None:
+        """The session as the database holds it if nobody else wrote in it meanwhile; when
+        somebody did, the count or highest id the next read finds differs, and it reads."""
         recent = self._recent.pop(sender_id, None)
-        if recent is None or not added or any(
-                data.get("event") == "session_started" for data in added):
+        if recent is None or not saved or any(kind == "session_started" for kind, _, _ in saved):
             return  # a new session: read from the database next time
-        events = json.loads(recent[1]) + added
-        stamp = self._stamp(self._event_query(session, sender_id,
-                                              fetch_events_from_all_sessions=False))
-        if stamp[0] == len(events):
-            self._keep(sender_id, stamp, events)
+        (count, _highest), texts = recent
+        self._keep(sender_id, (count + len(saved), saved[-1][2]),
+                   texts + [text for _, text, _ in saved])
 
-    def _keep(self, sender_id: str, stamp: tuple[int, int], events: list[dict[str, Any]]) -> None:
-        self._recent[sender_id] = (stamp, json.dumps(events))
+    def _keep(self, sender_id: str, stamp: tuple[int, int], texts: list[str]) -> None:
+        self._recent[sender_id] = (stamp, texts)
         while len(self._recent) > self.RECENT_SESSIONS:
             self._recent.popitem(last=False)
