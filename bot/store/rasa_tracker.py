@@ -18,8 +18,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections import OrderedDict
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -43,9 +45,24 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, secret_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._cipher = tracker_cipher(secret_key or Settings.from_env().secret_key)
+        # Speed: the current session of recent conversations, decrypted (RECENT_SESSIONS).
+        self._recent: OrderedDict[str, tuple[tuple[int, int], list[str]]] = OrderedDict()
+        if self.engine.dialect.name == "sqlite":
+            self._keep_sqlite_connections_open()
 
-    def _encrypt(self, data: dict[str, Any]) -> str:
-        return self._cipher.encrypt(json.dumps(data).encode()).decode("ascii")
+    def _keep_sqlite_connections_open(self) -> None:
+        """SQLAlchemy 1.4 opens and closes a new SQLite connection for each session of a
+        file database; each open ran the pragmas again and each close of a WAL database
+        checked its log: 6 % of the Rasa server's CPU. A pool of open connections instead."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
+                                       connect_args={"check_same_thread": False})
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def _encrypt(self, data: dict[str, Any] | str) -> str:
+        text = data if isinstance(data, str) else json.dumps(data)
+        return self._cipher.encrypt(text.encode()).decode("ascii")
 
     def _decrypt(self, token: str) -> dict[str, Any]:
         return json.loads(self._cipher.decrypt(token.encode("ascii")))
@@ -53,23 +70,77 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """As ``SQLTrackerStore.save``, with the data encrypted."""
         await self.stream_events(tracker)
+        added: list[Any] = []
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = event.as_dict()
+                text = json.dumps(data)
                 intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
-                session.add(self.SQLEvent(
+                row = self.SQLEvent(
                     sender_id=tracker.sender_id, type_name=event.type_name,
                     timestamp=data.get("timestamp"), intent_name=intent,
-                    action_name=data.get("name"), data=self._encrypt(data)))
+                    action_name=data.get("name"), data=self._encrypt(text))
+                session.add(row)
+                added.append((event.type_name, text, row))
+            session.flush()
+            saved = [(kind, text, row.id) for kind, text, row in added]
             session.commit()
+        self._remember_saved(tracker.sender_id, saved)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
         with self.session_scope() as session:
-            rows = self._event_query(
+            query = self._event_query(
                 session, sender_id,
-                fetch_events_from_all_sessions=fetch_events_from_all_sessions).all()
-            events = [self._decrypt(row.data) for row in rows]
+                fetch_events_from_all_sessions=fetch_events_from_all_sessions)
+            if fetch_events_from_all_sessions:
+                events = [self._decrypt(row.data) for row in query.all()]
+            else:
+                events = self._current_session(session, sender_id, query)
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
+
+    # --- the recent sessions, decrypted -------------------------------------------------------
+    # Loading a session cost a quarter of the Rasa server's CPU per message (docs/performance.md):
+    # the rows through the ORM, each decrypted and parsed. The session's events as this process
+    # last saw them are kept, with the session's row count and highest row id; a cheap query on
+    # the indexed sender id tells whether the database still holds exactly those (another Rasa
+    # instance, an erasure or a new session changes the count or the highest id), else the rows
+    # are read again. In memory only: nothing more than the Rasa process holds anyway.
+
+    RECENT_SESSIONS = 200  # at most ~150 kB each (a session is at most ~150 events)
+
+    def _stamp(self, query: Any) -> tuple[int, int]:
+        count, highest = query.order_by(None).with_entities(
+            sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+        return int(count), int(highest or 0)
+
+    def _current_session(self, session: Any, sender_id: str, query: Any) -> list[dict[str, Any]]:
+        stamp = self._stamp(query)
+        recent = self._recent.get(sender_id)
+        if recent is not None and recent[0] == stamp:
+            self._recent.move_to_end(sender_id)
+            return json.loads("[" + ",".join(recent[1]) + "]")
+        rows = query.all()
+        texts = [self._cipher.decrypt(row.data.encode("ascii")).decode() for row in rows]
+        if len(rows) == stamp[0] and (rows[-1].id if rows else 0) == stamp[1]:
+            self._keep(sender_id, stamp, texts)
+        else:
+            self._recent.pop(sender_id, None)
+        return [json.loads(text) for text in texts]
+
+    def _remember_saved(self, sender_id: str, saved: list[tuple[str, str, int]]) -> None:
+        """The session as the database holds it if nobody else wrote in it meanwhile; when
+        somebody did, the count or highest id the next read finds differs, and it reads."""
+        recent = self._recent.pop(sender_id, None)
+        if recent is None or not saved or any(kind == "session_started" for kind, _, _ in saved):
+            return  # a new session: read from the database next time
+        (count, _highest), texts = recent
+        self._keep(sender_id, (count + len(saved), saved[-1][2]),
+                   texts + [text for _, text, _ in saved])
+
+    def _keep(self, sender_id: str, stamp: tuple[int, int], texts: list[str]) -> None:
+        self._recent[sender_id] = (stamp, texts)
+        while len(self._recent) > self.RECENT_SESSIONS:
+            self._recent.popitem(last=False)

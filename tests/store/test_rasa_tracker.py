@@ -69,3 +69,52 @@ def test_another_key_cannot_read_the_conversation(tmp_path):
         assert type(error).__name__ == "InvalidToken"
     else:
         raise AssertionError("a wrong key read the conversation")
+
+
+# --- the recent sessions kept decrypted: what is read is always what the database holds ------
+
+def _turn(store, sender, words):
+    tracker = asyncio.run(store.get_or_create_tracker(sender, append_action_listen=False))
+    tracker.update(UserUttered(words))
+    asyncio.run(store.save(tracker))
+
+
+def _said(store, sender):
+    tracker = asyncio.run(store.retrieve(sender))
+    return None if tracker is None else [
+        e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_a_conversation_read_again_is_what_was_saved_in_it(tmp_path):
+    store = _store(tmp_path / "rasa-tracker.db")
+    for words in ("un", "deux", "trois"):
+        _turn(store, "c" * 32, words)
+    assert _said(store, "c" * 32) == ["un", "deux", "trois"]
+    assert _said(store, "c" * 32) == ["un", "deux", "trois"]  # read twice, the same
+
+
+def test_what_another_rasa_instance_saved_is_read(tmp_path):
+    db = tmp_path / "rasa-tracker.db"
+    one, two = _store(db), _store(db)
+    _turn(one, "d" * 32, "un")
+    assert _said(one, "d" * 32) == ["un"]
+    _turn(two, "d" * 32, "deux")  # the conversation moved to the other instance
+    assert _said(one, "d" * 32) == ["un", "deux"]
+    _turn(one, "d" * 32, "trois")
+    assert _said(two, "d" * 32) == ["un", "deux", "trois"]
+
+
+def test_an_erased_conversation_is_not_read_back_from_memory(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    db = tmp_path / "rasa-tracker.db"
+    store = _store(db)
+    _turn(store, "e" * 32, "un")
+    assert _said(store, "e" * 32) == ["un"]
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:  # as bot.dossiers.erasure deletes it
+        connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": "e" * 32})
+    engine.dispose()
+    assert _said(store, "e" * 32) is None
+    _turn(store, "e" * 32, "nouveau")
+    assert _said(store, "e" * 32) == ["nouveau"]
