@@ -6,6 +6,7 @@ service (3.11). Every value is a fact ``{value, verified, source, date}``; unkno
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from functools import lru_cache
@@ -36,8 +37,27 @@ def load_commune(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
 
     ``path`` defaults to ``$RELAIS_COMMUNE_FILE``, then to ``commune/pantin.yml``. Raises
     :class:`CommuneFileError` naming the faulty field when the file does not match the schema.
+    The actions read it on almost every answer: a file unchanged since the last read (same
+    size and modification time) is not parsed again, an edited one is, without a restart.
     """
     chosen = Path(path or os.environ.get(ENV_VARIABLE) or DEFAULT_PATH)
+    try:
+        status = chosen.stat()
+    except OSError as error:
+        raise CommuneFileError(
+            f"fichier commune illisible : {chosen} ({error.strerror})"
+        ) from error
+    stamp = (str(chosen.resolve()), status.st_mtime_ns, status.st_size)
+    if _last_read.get("stamp") != stamp:
+        _last_read.clear()
+        _last_read.update(stamp=stamp, data=_read_and_validate(chosen))
+    return copy.deepcopy(_last_read["data"])
+
+
+_last_read: dict[str, Any] = {}
+
+
+def _read_and_validate(chosen: Path) -> dict[str, Any]:
     try:
         with chosen.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)

@@ -60,3 +60,22 @@ def test_a_verified_fact_needs_a_source(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommuneFileError, match="illisible"):
         load_commune(tmp_path / "absent.yml")
+
+
+def test_an_edited_commune_file_is_read_again_without_a_restart(tmp_path):
+    """The file is parsed once while unchanged; the town's edit shows on the next answer, and
+    a caller changing what it was given does not change what the next caller reads."""
+    town = tmp_path / "town.yml"
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    town.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    first = load_commune(town)
+    first["commune"]["insee"]["value"] = "changed by a caller"
+    assert load_commune(town)["commune"]["insee"]["value"] == "93055"
+
+    data["commune"]["insee"]["value"] = "93001"
+    town.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_commune(town)["commune"]["insee"]["value"] == "93001"
+
+    town.write_text("commune: [", encoding="utf-8")
+    with pytest.raises(CommuneFileError):
+        load_commune(town)
