@@ -197,6 +197,9 @@ def relais(work: Path, figures: Figures, telegram_secret: str | None = None
         "RELAIS_RASA_TOKEN": RASA_TOKEN, "RELAIS_SECRET_KEY": "benchmark-secret-key",
         "RELAIS_PUBLIC_URL": PUBLIC_URL, "TWILIO_ACCOUNT_SID": twilio.account_sid,
         "TWILIO_AUTH_TOKEN": twilio.auth_token, "TWILIO_SMS_FROM": twilio.sms_number,
+        # WhatsApp on as well: hostile calls (bench/fuzz.py) must reach a working channel, not
+        # the 503 "channel_disabled" of an unconfigured one.
+        "TWILIO_WHATSAPP_FROM": f"whatsapp:{twilio.sms_number}",
         "TWILIO_API_BASE_URL": f"http://127.0.0.1:{twilio.api_port}",
     })
     if telegram_secret:
