@@ -18,15 +18,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.fillers import is_filler
+from bot.language.intent_override import override_intent
 
 __all__ = ["FillerFallback"]
 
@@ -53,17 +50,5 @@ class FillerFallback(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str) and is_filler(text):
-                self._fall_back(message)
+                override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
-
-    @staticmethod
-    def _fall_back(message: Message) -> None:
-        fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                    PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [
-            dict(entry)
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-        ]
-        message.set(INTENT, fallback, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [dict(fallback), *ranking], add_to_output=True)

@@ -27,13 +27,12 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.crisis import detect_crisis
+from bot.language.intent_override import override_intent
 
 __all__ = [
     "CRISIS_ABOUT_OTHER_ATTRIBUTE",
@@ -92,17 +91,9 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         if signal is None:
             self._soften_model_only_crisis(message)
             return
-        crisis = {INTENT_NAME_KEY: self._intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
         model_intent = message.get(INTENT)
-        # Keep what the model thought below the override; intent names stay unique in the
-        # ranking, and the model's own top intent is kept whole in its own attribute.
-        ranking = [
-            dict(entry)
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get(INTENT_NAME_KEY) != self._intent_name
-        ]
-        message.set(INTENT, crisis, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [dict(crisis), *ranking], add_to_output=True)
+        # The model's own top intent is kept whole in its own attribute.
+        override_intent(message, self._intent_name)
         message.set(CRISIS_RULES_ATTRIBUTE, list(signal.rule_ids), add_to_output=True)
         message.set(CRISIS_ABOUT_OTHER_ATTRIBUTE, signal.about_other, add_to_output=True)
         message.set(
