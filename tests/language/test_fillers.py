@@ -37,19 +37,10 @@ from rasa.shared.nlu.constants import (  # noqa: E402
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
-    TEXT,
 )
-from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 from bot.language.filler_component import FillerFallback  # noqa: E402
-
-
-def _message(text: str, ranking: list[tuple[str, float]]) -> Message:
-    message = Message(data={TEXT: text})
-    entries = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf} for name, conf in ranking]
-    message.set(INTENT, dict(entries[0]), add_to_output=True)
-    message.set(INTENT_RANKING_KEY, entries, add_to_output=True)
-    return message
+from tests.language.classified import classified  # noqa: E402
 
 
 def _context() -> ExecutionContext:
@@ -57,7 +48,7 @@ def _context() -> ExecutionContext:
 
 
 def test_a_filler_the_model_greeted_becomes_not_understood(tmp_path: Any) -> None:
-    message = _message("euh", [("greet", 0.62), ("thank", 0.1)])
+    message = classified("euh", [("greet", 0.62), ("thank", 0.1)])
     FillerFallback.create({}, LocalModelStorage(tmp_path), Resource("f"), _context()).process(
         [message])
     assert message.get(INTENT)[INTENT_NAME_KEY] == "nlu_fallback"
@@ -66,7 +57,7 @@ def test_a_filler_the_model_greeted_becomes_not_understood(tmp_path: Any) -> Non
 
 
 def test_a_greeting_with_a_hesitation_stays_a_greeting(tmp_path: Any) -> None:
-    message = _message("euh bonjour", [("greet", 0.8)])
+    message = classified("euh bonjour", [("greet", 0.8)])
     FillerFallback.create({}, LocalModelStorage(tmp_path), Resource("f"), _context()).process(
         [message])
     assert message.get(INTENT) == {INTENT_NAME_KEY: "greet", PREDICTED_CONFIDENCE_KEY: 0.8}

@@ -21,7 +21,6 @@ from rasa.shared.nlu.constants import (  # noqa: E402
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
@@ -31,6 +30,7 @@ from bot.language.rasa_component import (  # noqa: E402
     CRISIS_RULES_ATTRIBUTE,
     CrisisSafetyNet,
 )
+from tests.language.classified import classified  # noqa: E402
 
 
 def _create(tmp_path: Any, config: dict[str, Any] | None = None) -> CrisisSafetyNet:
@@ -42,17 +42,8 @@ def _create(tmp_path: Any, config: dict[str, Any] | None = None) -> CrisisSafety
     )
 
 
-def _message(text: str, ranking: list[tuple[str, float]]) -> Message:
-    """A message as the intent classifier leaves it: top intent plus ranking."""
-    message = Message(data={TEXT: text})
-    entries = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf} for name, conf in ranking]
-    message.set(INTENT, dict(entries[0]), add_to_output=True)
-    message.set(INTENT_RANKING_KEY, entries, add_to_output=True)
-    return message
-
-
 def test_a_crisis_with_a_low_confidence_wrong_intent_becomes_crisis(tmp_path: Any) -> None:
-    message = _message("jveu mourrir", [("food_aid", 0.21), ("greet", 0.18), ("crisis", 0.05)])
+    message = classified("jveu mourrir", [("food_aid", 0.21), ("greet", 0.18), ("crisis", 0.05)])
     _create(tmp_path).process([message])
 
     assert message.get(INTENT) == {INTENT_NAME_KEY: "crisis", PREDICTED_CONFIDENCE_KEY: 1.0}
@@ -70,14 +61,15 @@ def test_a_crisis_with_a_low_confidence_wrong_intent_becomes_crisis(tmp_path: An
 
 
 def test_a_crisis_wins_over_a_confident_wrong_intent(tmp_path: Any) -> None:
-    message = _message("j'ai plus envie de vivre, la caf m'a coupé l'apl", [("housing_aid", 0.97)])
+    message = classified("j'ai plus envie de vivre, la caf m'a coupé l'apl",
+                         [("housing_aid", 0.97)])
     _create(tmp_path).process([message])
     assert message.get(INTENT)[INTENT_NAME_KEY] == "crisis"
     assert "die.no_will_to_live" in message.get(CRISIS_RULES_ATTRIBUTE)
 
 
 def test_the_fallback_intent_cannot_switch_the_safety_net_off(tmp_path: Any) -> None:
-    message = _message("mon fils parle de se suicider", [("mental_health_support", 0.2)])
+    message = classified("mon fils parle de se suicider", [("mental_health_support", 0.2)])
     FallbackClassifier({"threshold": 0.45, "ambiguity_threshold": 0.1}).process([message])
     assert message.get(INTENT)[INTENT_NAME_KEY] == "nlu_fallback"
 
@@ -87,7 +79,7 @@ def test_the_fallback_intent_cannot_switch_the_safety_net_off(tmp_path: Any) -> 
 
 
 def test_the_rule_ids_reach_the_parse_output_but_the_text_is_not_copied(tmp_path: Any) -> None:
-    message = _message("je veux en finir", [("greet", 0.3)])
+    message = classified("je veux en finir", [("greet", 0.3)])
     _create(tmp_path).process([message])
     output = message.as_dict(only_output_properties=True)
     assert output[CRISIS_RULES_ATTRIBUTE] == ["end.en_finir"]
@@ -95,7 +87,8 @@ def test_the_rule_ids_reach_the_parse_output_but_the_text_is_not_copied(tmp_path
 
 
 def test_an_idiom_leaves_the_model_prediction_untouched(tmp_path: Any) -> None:
-    message = _message("le stress me tue avec ce dossier de CSS", [("css", 0.32), ("crisis", 0.3)])
+    message = classified("le stress me tue avec ce dossier de CSS",
+                         [("css", 0.32), ("crisis", 0.3)])
     before = (dict(message.get(INTENT)), list(message.get(INTENT_RANKING_KEY)))
     _create(tmp_path).process([message])
     assert (message.get(INTENT), message.get(INTENT_RANKING_KEY)) == before
@@ -103,7 +96,7 @@ def test_an_idiom_leaves_the_model_prediction_untouched(tmp_path: Any) -> None:
 
 
 def test_a_crisis_seen_by_the_model_alone_becomes_a_gentle_check(tmp_path: Any) -> None:
-    message = _message("je suis au bout du rouleau avec ce dossier", [("crisis", 0.71)])
+    message = classified("je suis au bout du rouleau avec ce dossier", [("crisis", 0.71)])
     _create(tmp_path).process([message])
     assert message.get(INTENT) == {INTENT_NAME_KEY: "crisis_check",
                                    PREDICTED_CONFIDENCE_KEY: 0.71}
@@ -118,7 +111,7 @@ def test_a_message_without_text_is_left_alone(tmp_path: Any) -> None:
 
 
 def test_the_intent_name_can_follow_the_domain(tmp_path: Any) -> None:
-    message = _message("je vais me tuer", [("greet", 0.5)])
+    message = classified("je vais me tuer", [("greet", 0.5)])
     _create(tmp_path, {"intent": "urgence_suicidaire"}).process([message])
     assert message.get(INTENT)[INTENT_NAME_KEY] == "urgence_suicidaire"
 
