@@ -108,8 +108,8 @@ def _start_css_questionnaire(stack, sender: str) -> None:
     assert "Quel âge" in _texts(stack.say("/css_check", sender=sender))
 
 
-def test_the_css_questionnaire_ends_with_the_calculation_and_its_sources(stack):
-    who = "resident-css"
+def _answer_css_questionnaire(stack, who: str) -> list[dict]:
+    """A couple (34, child of 6), no RSA, 1,100 €/month, tenant with 150 € housing aid."""
     _start_css_questionnaire(stack, who)
     assert "Une estimation suffit" in _texts(stack.say("jsp", sender=who))
     assert "en couple" in _texts(stack.say("34 et 6", sender=who))
@@ -117,7 +117,11 @@ def test_the_css_questionnaire_ends_with_the_calculation_and_its_sources(stack):
     assert "combien votre foyer" in _texts(stack.say("0", sender=who))
     assert "situation de logement" in _texts(stack.say("1 100 €", sender=who))
     assert "aide au logement" in _texts(stack.say("1", sender=who))  # "1" = Locataire
-    result = stack.say("150", sender=who)
+    return stack.say("150", sender=who)
+
+
+def test_the_css_questionnaire_ends_with_the_calculation_and_its_sources(stack):
+    result = _answer_css_questionnaire(stack, "resident-css")
     text = _texts(result)
     assert "Complémentaire santé solidaire gratuite" in text
     assert "Ressources du foyer sur les 12 derniers mois (déclarées) : 13\u202f200 €/an" in text
@@ -140,7 +144,8 @@ def test_social_housing_ceilings_are_checked_with_the_households_category(stack)
 
 
 def test_the_quotient_familial_is_computed_step_by_step_after_a_css_check(stack):
-    who = "resident-css"  # answered the CSS questionnaire above: ages are not asked again
+    who = "resident-qf"
+    _answer_css_questionnaire(stack, who)  # ages known from the CSS check: not asked again
     assert "quotient familial" in _texts(stack.say("c'est quoi le quotient familial", sender=who))
     asked = _texts(stack.say("/qf_check", sender=who))
     assert "revenu fiscal de référence" in asked and "Quel âge" not in asked
