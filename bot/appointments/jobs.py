@@ -92,10 +92,11 @@ class Jobs:
         if window is not None:
             start, end, moment = window
             due = await self._store.run(
-                lambda _r: self._appointments.reminder_candidates(start, end, moment))
+                lambda _r: self._appointments.reminder_candidates(start, end, moment, now))
             for appointment in due:
                 claimed = await self._store.run(
-                    lambda _r, a=appointment: self._appointments.claim_reminder(a, self._worker))
+                    lambda _r, a=appointment: self._appointments.claim_reminder(
+                        a, self._worker, now))
                 if not claimed:
                     continue
                 status = await self._remind(appointment)
@@ -105,8 +106,8 @@ class Jobs:
         due_followups = await self._store.run(
             lambda _r: self._followups.due(self._followup_days, now))
         for item in due_followups:
-            claimed = await self._store.run(lambda _r, i=item: self._followups.claim(i,
-                                                                                    self._worker))
+            claimed = await self._store.run(
+                lambda _r, i=item: self._followups.claim(i, self._worker, now))
             if not claimed:
                 continue
             message = render("utter_followup_question", right=RIGHT_LABELS.get(item.right,

@@ -181,13 +181,13 @@ class Appointments:
 
     # --- reminders ---------------------------------------------------------------------
 
-    def reminder_candidates(self, start: datetime, end: datetime, booked_before: datetime
-                            ) -> list[Appointment]:
+    def reminder_candidates(self, start: datetime, end: datetime, booked_before: datetime,
+                            now: datetime) -> list[Appointment]:
         """Booked appointments starting in [start, end), made before ``booked_before`` (the
         reminder's moment: one booked later has just had its confirmation), not yet claimed
-        (or claimed by a send that failed and may be tried again)."""
+        (or claimed by a send that failed and may be tried again at ``now``)."""
         with self._sessions() as session:
-            claimed = self._reminder_claims.settled()
+            claimed = self._reminder_claims.settled(now)
             rows = session.execute(
                 select(AppointmentRow).where(
                     AppointmentRow.status == "booked", AppointmentRow.start_at >= start,
@@ -196,11 +196,12 @@ class Appointments:
                 .order_by(AppointmentRow.start_at)).scalars()
             return [_appointment(r) for r in rows]
 
-    def claim_reminder(self, appointment: Appointment, worker: str) -> bool:
+    def claim_reminder(self, appointment: Appointment, worker: str,
+                       now: datetime | None = None) -> bool:
         """True for the one process that claims it first, or takes back a failed send."""
         return self._reminder_claims.claim(ReminderClaimRow(
             appointment_id=appointment.id, resident_id=appointment.resident_id,
-            claimed_by=worker, claimed_at=self.clock(), status="claimed"))
+            claimed_by=worker, claimed_at=now or self.clock(), status="claimed"))
 
     def finish_reminder(self, appointment_id: int, status: str) -> None:
         if status not in REMINDER_STATUSES:

@@ -72,7 +72,7 @@ class Followups:
                         .where(DossierEventRow.kind == "statut",
                                DossierEventRow.detail.in_(PRODUCED_STATUSES))
                         .group_by(DossierEventRow.dossier_id).subquery())
-            asked = self._claims.settled()
+            asked = self._claims.settled(now or self.clock())
             rows = session.execute(
                 select(DossierRow).join(produced, produced.c.dossier_id == DossierRow.id)
                 .where(produced.c.produced_at <= horizon,
@@ -81,11 +81,11 @@ class Followups:
                 .order_by(produced.c.produced_at)).scalars()
             return [DueFollowup(r.id, r.resident_id, r.right, r.code) for r in rows]
 
-    def claim(self, due: DueFollowup, worker: str) -> bool:
+    def claim(self, due: DueFollowup, worker: str, now: datetime | None = None) -> bool:
         """True for the one process that asks (first, or again after a failed send)."""
         return self._claims.claim(FollowupRow(
             dossier_id=due.dossier_id, resident_id=due.resident_id, claimed_by=worker,
-            asked_at=self.clock(), delivery="claimed"))
+            asked_at=now or self.clock(), delivery="claimed"))
 
     def delivered(self, dossier_id: str, delivery: str) -> None:
         with self._sessions() as session:

@@ -1,5 +1,5 @@
-"""A reminder or a follow-up the provider refused is sent again by the next run, at most
-three tries, and never again once it went out.
+"""A reminder or a follow-up the provider refused is sent again once a wait is over (longer
+after each try), at most ``MAX_SENDS`` tries, and never again once it went out.
 
 Real gateways (in-process) share one store; the fake Twilio API refuses the next messages when
 told to (an outage), and records only what reached the resident's phone.
@@ -14,15 +14,26 @@ from sqlalchemy import create_engine, text
 
 from bot.store import migrations
 from bot.store.appointments import Appointments
-from bot.store.claims import MAX_SENDS
+from bot.store.claims import MAX_SENDS, RETRY_AFTER
 from tests.appointments.test_followups import PHONE as FOLLOWUP_PHONE
 from tests.appointments.test_followups import produced_dossier
 from tests.appointments.test_followups import run_jobs as run_followups
 from tests.appointments.test_reminders import BOOKED_AT, PHONE, book, run_jobs, sms_resident
 
+MINUTE = timedelta(minutes=1)
+TEN_PARIS = datetime.fromisoformat("2026-11-30T10:00:00+01:00")  # the reminders' moment
 
-def paris_monday(minute: int) -> str:
-    return f"2026-11-30T10:{minute:02d}:00+01:00"
+
+def paris_monday(after: timedelta = timedelta()) -> str:
+    return (TEN_PARIS + after).isoformat()
+
+
+def try_times() -> list[timedelta]:
+    """When each try is due after the first one failed at 10:00: the waits add up."""
+    times = [timedelta()]
+    for wait in RETRY_AFTER:
+        times.append(times[-1] + wait)
+    return times
 
 
 async def reminder_status(stack, appointment: dict) -> str | None:
@@ -30,29 +41,36 @@ async def reminder_status(stack, appointment: dict) -> str | None:
     return await stack.gateway.store(lambda _r: appointments.reminder_status(appointment["id"]))
 
 
-def test_a_refused_reminder_goes_out_at_the_next_run_and_only_once(run_stack):
+def test_a_refused_reminder_goes_out_once_the_wait_is_over_and_only_once(run_stack):
     async def scenario(stack):
         appointment = await book(stack, await sms_resident(stack))
         stack.twilio.refusals = 1
-        assert (await run_jobs(stack.gateway, paris_monday(0)))["reminders"] == {"failed": 1}
+        assert (await run_jobs(stack.gateway, paris_monday()))["reminders"] == {"failed": 1}
         assert stack.sms_to(PHONE) == [] and len(stack.twilio.refused) == 1
-        assert (await run_jobs(stack.gateway, paris_monday(1)))["reminders"] == {"sent": 1}
+        wait = RETRY_AFTER[0]
+        assert (await run_jobs(stack.gateway, paris_monday(wait - MINUTE)))["reminders"] == {}
+        assert (await run_jobs(stack.gateway, paris_monday(wait)))["reminders"] == {"sent": 1}
         assert len(stack.sms_to(PHONE)) == 1
-        assert (await run_jobs(stack.gateway, paris_monday(2)))["reminders"] == {}
+        assert (await run_jobs(stack.gateway, paris_monday(4 * wait)))["reminders"] == {}
         assert len(stack.sms_to(PHONE)) == 1
         assert await reminder_status(stack, appointment) == "sent"
     run_stack(scenario, BOOKED_AT)
 
 
-def test_a_reminder_is_tried_three_times_then_given_up(run_stack):
+def test_a_reminder_is_tried_with_longer_and_longer_waits_then_given_up(run_stack):
     async def scenario(stack):
         appointment = await book(stack, await sms_resident(stack))
         stack.twilio.refusals = 100
-        reports = [await run_jobs(stack.gateway, paris_monday(minute)) for minute in range(5)]
-        assert [r["reminders"] for r in reports] == [{"failed": 1}] * MAX_SENDS + [{}] * 2
+        for number, due in enumerate(try_times(), start=1):
+            if number > 1:  # a minute early: still waiting
+                early = await run_jobs(stack.gateway, paris_monday(due - MINUTE))
+                assert early["reminders"] == {}, f"try {number} came early"
+            report = await run_jobs(stack.gateway, paris_monday(due))
+            assert report["reminders"] == {"failed": 1}, f"try {number}"
         assert len(stack.twilio.refused) == MAX_SENDS and stack.sms_to(PHONE) == []
         stack.twilio.refusals = 0  # the provider is back: the reminder was given up
-        assert (await run_jobs(stack.gateway, paris_monday(6)))["reminders"] == {}
+        last = try_times()[-1]
+        assert (await run_jobs(stack.gateway, paris_monday(last + 3 * MINUTE)))["reminders"] == {}
         assert await reminder_status(stack, appointment) == "failed"
         assert stack.sms_to(PHONE) == []
     run_stack(scenario, BOOKED_AT)
@@ -62,15 +80,16 @@ def test_two_gateways_retrying_a_refused_reminder_send_it_once(run_stack):
     async def scenario(stack):
         await book(stack, await sms_resident(stack))
         stack.twilio.refusals = 1
-        await run_jobs(stack.gateway, paris_monday(0))
-        reports = await asyncio.gather(*(run_jobs(g, paris_monday(1)) for g in stack.gateways
+        await run_jobs(stack.gateway, paris_monday())
+        retry = paris_monday(RETRY_AFTER[0])
+        reports = await asyncio.gather(*(run_jobs(g, retry) for g in stack.gateways
                                          for _ in range(3)))
         assert sum(r["reminders"].get("sent", 0) for r in reports) == 1
         assert len(stack.sms_to(PHONE)) == 1
     run_stack(scenario, BOOKED_AT, gateways=2)
 
 
-def test_a_refused_followup_is_asked_at_the_next_run_and_only_once(run_stack):
+def test_a_refused_followup_is_asked_once_the_wait_is_over_and_only_once(run_stack):
     async def scenario(stack):
         start = datetime.utcnow()
         await produced_dossier(stack)
@@ -78,8 +97,10 @@ def test_a_refused_followup_is_asked_at_the_next_run_and_only_once(run_stack):
         later = start + timedelta(days=6)
         assert await run_followups(stack.gateway, later) == {"failed": 1}
         assert stack.sms_to(FOLLOWUP_PHONE) == []
-        assert await run_followups(stack.gateway, later + timedelta(minutes=1)) == {"sent": 1}
-        assert await run_followups(stack.gateway, later + timedelta(minutes=2)) == {}
+        wait = RETRY_AFTER[0]
+        assert await run_followups(stack.gateway, later + wait - MINUTE) == {}
+        assert await run_followups(stack.gateway, later + wait) == {"sent": 1}
+        assert await run_followups(stack.gateway, later + 4 * wait) == {}
         assert len(stack.sms_to(FOLLOWUP_PHONE)) == 1
     run_stack(scenario, datetime.utcnow())
 
@@ -98,15 +119,18 @@ def test_a_store_from_before_the_attempts_column_gets_it_and_counts_old_failures
     with engine.begin() as connection:  # a reminder that failed before version 6
         connection.execute(text(
             "INSERT INTO appointment_reminders (appointment_id, resident_id, claimed_by, "
-            "claimed_at, status) VALUES (:a, :r, 'old', '2026-11-30 09:00:00', 'failed')"),
+            "claimed_at, status) VALUES (:a, :r, 'old', '2026-11-30 10:00:00', 'failed')"),
             {"a": appointment.id, "r": appointment.resident_id})
     assert migrations.migrate(engine) == [6]
-    assert appointments.claim_reminder(appointment, "new") is True  # the second try
-    assert appointments.claim_reminder(appointment, "other") is False  # held until it ends
+    tries = [datetime(2026, 11, 30, 10, 0) + after for after in try_times()]
+    assert appointments.claim_reminder(appointment, "new", tries[1]) is True  # the second try
+    assert appointments.claim_reminder(appointment, "other", tries[1]) is False  # held
     appointments.finish_reminder(appointment.id, "failed")
-    assert appointments.claim_reminder(appointment, "new") is True  # the third and last
-    appointments.finish_reminder(appointment.id, "failed")
-    assert appointments.claim_reminder(appointment, "new") is False
+    for moment in tries[2:]:
+        assert appointments.claim_reminder(appointment, "new", moment) is True
+        appointments.finish_reminder(appointment.id, "failed")
+    assert appointments.claim_reminder(appointment, "new", tries[-1] + timedelta(days=1)) \
+        is False
     with engine.connect() as connection:
         assert connection.execute(text("SELECT attempts FROM appointment_reminders")).scalar() \
             == MAX_SENDS
