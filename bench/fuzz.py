@@ -20,10 +20,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import string
 import sys
 import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,6 +332,43 @@ def summary(calls: list[Call], statuses: list[int]) -> tuple[Counter, list[tuple
 
 # --- the command: fuzz a whole running assistant, with normal traffic beside it ----------------
 
+PROCESSES = {"gateway": "bot.gateway", "rasa": "bot.rasa_server", "actions": "rasa_sdk",
+             "eligibility": "eligibility"}
+
+
+def cpu_seconds(data_dir: Path) -> dict[str, float]:
+    """User + system CPU seconds so far of each Relais process, and of this script (the
+    fuzzer and the normal residents share its one event loop): who pays for a flood."""
+    from tests.processes import pids_of
+
+    tick = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for name, module in PROCESSES.items():
+        total = 0.0
+        for pid in pids_of(module, data_dir):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        spent[name] = total
+    own = os.times()
+    spent["client"] = own.user + own.system
+    return spent
+
+
+def turns_counted(url: str) -> dict[str, float]:
+    """The gateway's count of residents' messages (each one a Rasa turn), by channel."""
+    import urllib.request
+    with urllib.request.urlopen(f"{url}/metrics", timeout=10) as response:  # noqa: S310
+        text = response.read().decode()
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("relais_messages_total{"):
+            channel = line.split('channel="', 1)[1].split('"', 1)[0]
+            counts[channel] = counts.get(channel, 0.0) + float(line.rsplit(" ", 1)[1])
+    return counts
+
 def main(argv: list[str] | None = None) -> int:
     from bench.benchmark import Figures, relais
     from bench.load import Plan, run_load
@@ -349,12 +388,22 @@ def main(argv: list[str] | None = None) -> int:
         print("normal traffic alone:        " + quiet.line(), flush=True)
 
         async def both():
+            started = time.perf_counter()
             fuzz = asyncio.create_task(send_all(url, calls))
             loaded = await run_load(url, plan, twilio=twilio)
-            return loaded, await fuzz
+            statuses = await fuzz
+            return loaded, statuses, time.perf_counter() - started
 
-        loaded, statuses = asyncio.run(both())
+        turns_before, cpu_before = turns_counted(url), cpu_seconds(data_dir)
+        loaded, statuses, elapsed = asyncio.run(both())
+        turns_after, cpu_after = turns_counted(url), cpu_seconds(data_dir)
         print("normal traffic during fuzz:  " + loaded.line(), flush=True)
+        print(f"fuzz and normal traffic took {elapsed:.1f} s; CPU seconds spent meanwhile: "
+              + ", ".join(f"{name} {cpu_after[name] - cpu_before[name]:.1f}"
+                          for name in cpu_after))
+        print("residents' messages counted by the gateway meanwhile (normal + hostile): "
+              + ", ".join(f"{channel} {count - turns_before.get(channel, 0):.0f}"
+                          for channel, count in sorted(turns_after.items())))
         classes, server_errors = summary(calls, statuses)
         print(f"{len(calls)} hostile calls: " + ", ".join(
             f"{k} {v}" for k, v in sorted(classes.items())))

@@ -17,6 +17,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import json_logs
+from bot.admission import Admission
 from bot.appointments.setup import setup_appointments
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
@@ -83,7 +84,8 @@ async def _http_session(app: web.Application):
     session = aiohttp.ClientSession()
     app["http"] = session
     settings = app["settings"]
-    app["rasa"] = RasaPool(session, settings.rasa_urls, settings.rasa_token)
+    app["rasa"] = RasaPool(session, settings.rasa_urls, settings.rasa_token,
+                           admission=Admission.from_env(len(settings.rasa_urls)))
     yield
     await session.close()
 
