@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import string
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -353,8 +355,13 @@ def cpu_seconds(data_dir: Path) -> dict[str, float]:
             total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
         spent[name] = total
     own = os.times()
-    spent["client"] = own.user + own.system
+    spent["client"] = own.user + own.system + own.children_user + own.children_system
     return spent
+
+
+def _send_generated(url: str, count: int, secrets: Secrets) -> list[int]:
+    """``--fuzz-process``: the same calls (same seed), made and sent in another process."""
+    return asyncio.run(send_all(url, hostile_calls(count, secrets)))
 
 
 def turns_counted(url: str) -> dict[str, float]:
@@ -377,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--residents", type=int, default=4, help="normal conversations beside")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of normal traffic")
+    parser.add_argument("--fuzz-process", action="store_true", help=(
+        "send the hostile calls from a process of their own, not from the event loop that "
+        "times the residents' answers (an attacker does not share the residents' client)"))
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="relais-fuzz-"))
     with relais(work, Figures(), telegram_secret=TELEGRAM_SECRET) as (url, twilio, data_dir):
@@ -389,13 +399,21 @@ def main(argv: list[str] | None = None) -> int:
 
         async def both():
             started = time.perf_counter()
-            fuzz = asyncio.create_task(send_all(url, calls))
+            fuzz = (asyncio.get_running_loop().run_in_executor(
+                        pool, _send_generated, url, args.calls, secrets)
+                    if pool else asyncio.create_task(send_all(url, calls)))
             loaded = await run_load(url, plan, twilio=twilio)
             statuses = await fuzz
             return loaded, statuses, time.perf_counter() - started
 
+        pool = (ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                if args.fuzz_process else None)
+        if pool:
+            pool.submit(hostile_calls, 1, secrets).result()  # started and imported: ready
         turns_before, cpu_before = turns_counted(url), cpu_seconds(data_dir)
         loaded, statuses, elapsed = asyncio.run(both())
+        if pool:
+            pool.shutdown()  # its CPU time counts as this script's children's below
         turns_after, cpu_after = turns_counted(url), cpu_seconds(data_dir)
         print("normal traffic during fuzz:  " + loaded.line(), flush=True)
         print(f"fuzz and normal traffic took {elapsed:.1f} s; CPU seconds spent meanwhile: "
