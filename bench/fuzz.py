@@ -259,13 +259,15 @@ def other_call(rng: random.Random) -> Call:
     return Call("RAW", "", raw=raw)
 
 
-def hostile_calls(count: int, secrets: Secrets, seed: int = 20261130) -> list[Call]:
-    """``count`` calls mixed across every public endpoint."""
+def hostile_calls(count: int, secrets: Secrets, seed: int = 20261130,
+                  with_messages: bool = True) -> list[Call]:
+    """``count`` calls mixed across every public endpoint; ``with_messages=False`` leaves out
+    the well-formed messages, the calls that become real Rasa turns."""
     rng = random.Random(seed)
     # Few well-formed messages: each one is real work for Rasa, and a flood of them is load,
     # not hostility (bench/benchmark.py measures load).
     makers = [(0.35, lambda: webhook_call(rng, secrets)),
-              (0.05, lambda: resident_message_call(rng, secrets)),
+              (0.05 if with_messages else 0.0, lambda: resident_message_call(rng, secrets)),
               (0.22, lambda: web_call(rng)),
               (0.23, lambda: console_call(rng)),
               (0.15, lambda: other_call(rng))]
@@ -359,9 +361,9 @@ def cpu_seconds(data_dir: Path) -> dict[str, float]:
     return spent
 
 
-def _send_generated(url: str, count: int, secrets: Secrets) -> list[int]:
+def _send_generated(url: str, count: int, secrets: Secrets, with_messages: bool) -> list[int]:
     """``--fuzz-process``: the same calls (same seed), made and sent in another process."""
-    return asyncio.run(send_all(url, hostile_calls(count, secrets)))
+    return asyncio.run(send_all(url, hostile_calls(count, secrets, with_messages=with_messages)))
 
 
 def turns_counted(url: str) -> dict[str, float]:
@@ -387,12 +389,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fuzz-process", action="store_true", help=(
         "send the hostile calls from a process of their own, not from the event loop that "
         "times the residents' answers (an attacker does not share the residents' client)"))
+    parser.add_argument("--without-messages", action="store_true", help=(
+        "leave out the well-formed messages (5 %%): only the calls the gateway refuses, to "
+        "tell their cost from that of the Rasa turns the others become"))
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="relais-fuzz-"))
     with relais(work, Figures(), telegram_secret=TELEGRAM_SECRET) as (url, twilio, data_dir):
         secrets = Secrets(twilio.public_url, twilio.auth_token, TELEGRAM_SECRET,
                           twilio.account_sid)
-        calls = hostile_calls(args.calls, secrets)
+        calls = hostile_calls(args.calls, secrets, with_messages=not args.without_messages)
         plan = Plan(args.residents, duration_s=args.duration, warmup_messages=2)
         quiet = asyncio.run(run_load(url, plan, twilio=twilio))
         print("normal traffic alone:        " + quiet.line(), flush=True)
@@ -400,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         async def both():
             started = time.perf_counter()
             fuzz = (asyncio.get_running_loop().run_in_executor(
-                        pool, _send_generated, url, args.calls, secrets)
+                        pool, _send_generated, url, len(calls), secrets,
+                        not args.without_messages)
                     if pool else asyncio.create_task(send_all(url, calls)))
             loaded = await run_load(url, plan, twilio=twilio)
             statuses = await fuzz
