@@ -20,11 +20,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
+import os
 import random
 import string
 import sys
 import tempfile
+import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -255,13 +259,15 @@ def other_call(rng: random.Random) -> Call:
     return Call("RAW", "", raw=raw)
 
 
-def hostile_calls(count: int, secrets: Secrets, seed: int = 20261130) -> list[Call]:
-    """``count`` calls mixed across every public endpoint."""
+def hostile_calls(count: int, secrets: Secrets, seed: int = 20261130,
+                  with_messages: bool = True) -> list[Call]:
+    """``count`` calls mixed across every public endpoint; ``with_messages=False`` leaves out
+    the well-formed messages, the calls that become real Rasa turns."""
     rng = random.Random(seed)
     # Few well-formed messages: each one is real work for Rasa, and a flood of them is load,
     # not hostility (bench/benchmark.py measures load).
     makers = [(0.35, lambda: webhook_call(rng, secrets)),
-              (0.05, lambda: resident_message_call(rng, secrets)),
+              (0.05 if with_messages else 0.0, lambda: resident_message_call(rng, secrets)),
               (0.22, lambda: web_call(rng)),
               (0.23, lambda: console_call(rng)),
               (0.15, lambda: other_call(rng))]
@@ -330,6 +336,48 @@ def summary(calls: list[Call], statuses: list[int]) -> tuple[Counter, list[tuple
 
 # --- the command: fuzz a whole running assistant, with normal traffic beside it ----------------
 
+PROCESSES = {"gateway": "bot.gateway", "rasa": "bot.rasa_server", "actions": "rasa_sdk",
+             "eligibility": "eligibility"}
+
+
+def cpu_seconds(data_dir: Path) -> dict[str, float]:
+    """User + system CPU seconds so far of each Relais process, and of this script (the
+    fuzzer and the normal residents share its one event loop): who pays for a flood."""
+    from tests.processes import pids_of
+
+    tick = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for name, module in PROCESSES.items():
+        total = 0.0
+        for pid in pids_of(module, data_dir):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        spent[name] = total
+    own = os.times()
+    spent["client"] = own.user + own.system + own.children_user + own.children_system
+    return spent
+
+
+def _send_generated(url: str, count: int, secrets: Secrets, with_messages: bool) -> list[int]:
+    """``--fuzz-process``: the same calls (same seed), made and sent in another process."""
+    return asyncio.run(send_all(url, hostile_calls(count, secrets, with_messages=with_messages)))
+
+
+def turns_counted(url: str) -> dict[str, float]:
+    """The gateway's count of residents' messages (each one a Rasa turn), by channel."""
+    import urllib.request
+    with urllib.request.urlopen(f"{url}/metrics", timeout=10) as response:  # noqa: S310
+        text = response.read().decode()
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("relais_messages_total{"):
+            channel = line.split('channel="', 1)[1].split('"', 1)[0]
+            counts[channel] = counts.get(channel, 0.0) + float(line.rsplit(" ", 1)[1])
+    return counts
+
 def main(argv: list[str] | None = None) -> int:
     from bench.benchmark import Figures, relais
     from bench.load import Plan, run_load
@@ -338,23 +386,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--residents", type=int, default=4, help="normal conversations beside")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of normal traffic")
+    parser.add_argument("--fuzz-process", action="store_true", help=(
+        "send the hostile calls from a process of their own, not from the event loop that "
+        "times the residents' answers (an attacker does not share the residents' client)"))
+    parser.add_argument("--without-messages", action="store_true", help=(
+        "leave out the well-formed messages (5 %%): only the calls the gateway refuses, to "
+        "tell their cost from that of the Rasa turns the others become"))
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="relais-fuzz-"))
     with relais(work, Figures(), telegram_secret=TELEGRAM_SECRET) as (url, twilio, data_dir):
         secrets = Secrets(twilio.public_url, twilio.auth_token, TELEGRAM_SECRET,
                           twilio.account_sid)
-        calls = hostile_calls(args.calls, secrets)
+        calls = hostile_calls(args.calls, secrets, with_messages=not args.without_messages)
         plan = Plan(args.residents, duration_s=args.duration, warmup_messages=2)
         quiet = asyncio.run(run_load(url, plan, twilio=twilio))
         print("normal traffic alone:        " + quiet.line(), flush=True)
 
         async def both():
-            fuzz = asyncio.create_task(send_all(url, calls))
+            started = time.perf_counter()
+            fuzz = (asyncio.get_running_loop().run_in_executor(
+                        pool, _send_generated, url, len(calls), secrets,
+                        not args.without_messages)
+                    if pool else asyncio.create_task(send_all(url, calls)))
             loaded = await run_load(url, plan, twilio=twilio)
-            return loaded, await fuzz
+            statuses = await fuzz
+            return loaded, statuses, time.perf_counter() - started
 
-        loaded, statuses = asyncio.run(both())
+        pool = (ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                if args.fuzz_process else None)
+        if pool:
+            pool.submit(hostile_calls, 1, secrets).result()  # started and imported: ready
+        turns_before, cpu_before = turns_counted(url), cpu_seconds(data_dir)
+        loaded, statuses, elapsed = asyncio.run(both())
+        if pool:
+            pool.shutdown()  # its CPU time counts as this script's children's below
+        turns_after, cpu_after = turns_counted(url), cpu_seconds(data_dir)
         print("normal traffic during fuzz:  " + loaded.line(), flush=True)
+        print(f"fuzz and normal traffic took {elapsed:.1f} s; CPU seconds spent meanwhile: "
+              + ", ".join(f"{name} {cpu_after[name] - cpu_before[name]:.1f}"
+                          for name in cpu_after))
+        print("residents' messages counted by the gateway meanwhile (normal + hostile): "
+              + ", ".join(f"{channel} {count - turns_before.get(channel, 0):.0f}"
+                          for channel, count in sorted(turns_after.items())))
         classes, server_errors = summary(calls, statuses)
         print(f"{len(calls)} hostile calls: " + ", ".join(
             f"{k} {v}" for k, v in sorted(classes.items())))

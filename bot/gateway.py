@@ -17,6 +17,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import json_logs
+from bot.admission import Admission
 from bot.appointments.setup import setup_appointments
 from bot.channels.setup import setup_channels
 from bot.config import ConfigError, Settings
@@ -29,7 +30,7 @@ from bot.console.internal import (
 from bot.console.statistics import setup_statistics
 from bot.console.views import setup_console
 from bot.dossiers.routes import setup_dossier_routes
-from bot.health import overall_status, service_states
+from bot.health import RecentStates, overall_status
 from bot.http_errors import dumps, json_error
 from bot.metrics import GatewayMetrics
 from bot.observability import (
@@ -66,7 +67,7 @@ async def json_errors(request: web.Request, handler):
 
 
 async def health(request: web.Request) -> web.Response:
-    states = await service_states(request.app["http"], request.app["settings"])
+    states = await request.app["health"].get(request.app["http"], request.app["settings"])
     status = overall_status(states)
     body = {
         "status": status,
@@ -83,7 +84,8 @@ async def _http_session(app: web.Application):
     session = aiohttp.ClientSession()
     app["http"] = session
     settings = app["settings"]
-    app["rasa"] = RasaPool(session, settings.rasa_urls, settings.rasa_token)
+    app["rasa"] = RasaPool(session, settings.rasa_urls, settings.rasa_token,
+                           admission=Admission.from_env(len(settings.rasa_urls)))
     yield
     await session.close()
 
@@ -97,6 +99,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
     app["metrics"] = GatewayMetrics()
     app["clock"] = clock
     app["offered_buttons"] = OfferedButtons()
+    app["health"] = RecentStates()  # a flood of /health must not become one on Rasa
     app.cleanup_ctx.append(_http_session)
     app.router.add_get("/", chat_page)
     app.router.add_get("/health", health)

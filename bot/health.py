@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 
 import aiohttp
 
@@ -38,6 +40,35 @@ async def service_states(session: aiohttp.ClientSession, settings: Settings) -> 
         + [_probe(session, f"{settings.eligibility_url}/health")]
     )
     return dict(zip(names, await asyncio.gather(*checks), strict=True))
+
+
+class RecentStates:
+    """The services' states for ``max_age_s``, and one probe at a time however many ask.
+
+    ``GET /health`` is public: without this, each call made one request to every Rasa
+    instance, action server and the eligibility service, so a flood of health checks
+    became a flood on the processes that answer residents.
+    """
+
+    def __init__(self, max_age_s: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self._max_age_s = max_age_s
+        self._clock = clock
+        self._states: dict[str, bool] | None = None
+        self._taken_at = 0.0
+        self._probing: asyncio.Task | None = None
+
+    async def get(self, session: aiohttp.ClientSession, settings: Settings) -> dict[str, bool]:
+        if self._states is not None and self._clock() - self._taken_at < self._max_age_s:
+            return self._states
+        if self._probing is None:
+            self._probing = asyncio.create_task(service_states(session, settings))
+            self._probing.add_done_callback(self._keep)
+        return dict(await asyncio.shield(self._probing))
+
+    def _keep(self, probing: asyncio.Task) -> None:
+        self._probing = None
+        if not probing.cancelled() and probing.exception() is None:
+            self._states, self._taken_at = probing.result(), self._clock()
 
 
 def overall_status(states: dict[str, bool]) -> str:

@@ -156,6 +156,9 @@ class GatewayMetrics:
         self.turns_in_progress = Gauge(
             "relais_turns_in_progress",
             "Channel turns (SMS, WhatsApp, Telegram) accepted and not yet answered.")
+        self.rasa_turns_waiting = Gauge(
+            "relais_rasa_turns_waiting",
+            "Turns waiting for room in Rasa (bot/admission.py): above zero, Rasa is saturated.")
         self.eligibility_calls = Counter(
             "relais_eligibility_calls_total",
             "Eligibility calculations asked by the actions, by right and outcome.",
@@ -164,7 +167,7 @@ class GatewayMetrics:
     def all(self) -> list[_Metric]:
         return [self.messages, self.turn_seconds, self.assistant_errors, self.http_requests,
                 self.handoffs, self.handoff_queue, self.turns_in_progress,
-                self.eligibility_calls]
+                self.rasa_turns_waiting, self.eligibility_calls]
 
     def render(self) -> str:
         lines: list[str] = []

@@ -97,5 +97,8 @@ async def metrics_page(request: web.Request) -> web.Response:
     conversations = app.get("conversations")
     if conversations is not None:
         metrics.turns_in_progress.set(conversations.in_progress)
+    rasa = app.get("rasa")
+    if rasa is not None:
+        metrics.rasa_turns_waiting.set(rasa.admission.waiting)
     return web.Response(body=metrics.render().encode(), headers={"Content-Type": CONTENT_TYPE})
 

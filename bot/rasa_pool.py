@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 import aiohttp
 
+from bot.admission import Admission
 from bot.rasa_client import (
     AssistantTimeout,
     AssistantUnavailable,
@@ -73,7 +74,7 @@ class RasaPool:
 
     def __init__(self, session: aiohttp.ClientSession, base_urls: list[str], token: str,
                  timeout_s: float = 30.0, patience_s: float = 20.0,
-                 remembered: int = 20_000):
+                 remembered: int = 20_000, admission: Admission | None = None):
         if not base_urls:
             raise ValueError("at least one Rasa instance is needed")
         self.instances = [RasaClient(session, url, timeout_s, token) for url in base_urls]
@@ -83,6 +84,8 @@ class RasaPool:
         self._remembered = remembered
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
+        # How many turns Rasa gets at once, and in which order (bot/admission.py).
+        self.admission = admission or Admission(slots=1_000_000)
 
     def order(self, conversation_id: str) -> list[int]:
         """Instances to try for this conversation: its own first, the ones seen down last."""
@@ -95,7 +98,7 @@ class RasaPool:
     async def send(self, conversation_id: str, text: str, message_id: str | None = None
                    ) -> list[BotMessage]:
         message_id = message_id or uuid.uuid4().hex
-        async with self._lock(conversation_id):
+        async with self._lock(conversation_id), self.admission.turn(conversation_id):
             key = (conversation_id, message_id)
             sent_before = key in self._sent  # answered already, perhaps
             self._remember(key)

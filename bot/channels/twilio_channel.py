@@ -157,14 +157,16 @@ class TwilioChannel:
     # --- inbound ---------------------------------------------------------------------------
 
     async def webhook(self, request: web.Request) -> web.Response:
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature:  # refused before the body is even read
+            return json_error(403, "forbidden")
         if request.content_type != "application/x-www-form-urlencoded":
             return json_error(415, "unsupported_media_type_form")
         params = parse_form(await request.read())
         if params is None:
             return json_error(400, "invalid_form")
-        signature = request.headers.get("X-Twilio-Signature", "")
         url = self._public_url + request.path_qs
-        if not signature or not self._validator.validate(url, params, signature):
+        if not self._validator.validate(url, params, signature):
             return json_error(403, "forbidden")
         inbound = read_inbound(params)
         if inbound is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -59,9 +60,14 @@ async def read_form(request: web.Request) -> MultiDictProxy | None:
         return None
 
 
+# What secrets.token_urlsafe(32) gives (bot/store/handoff.py): anything else is no session,
+# known without asking the store, whose one thread residents' messages wait on.
+_SESSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
 async def current_session(request: web.Request) -> ConsoleSession | None:
     token = request.cookies.get(COOKIE)
-    if not token or len(token) > 128:
+    if not token or not _SESSION_TOKEN.fullmatch(token):
         return None
     handoffs: Handoffs = request.app["handoffs"]
     return await request.app["store"].run(lambda _r: handoffs.session(token))

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.console import auth, tracker
 from bot.console import dossiers as console_dossiers
+from bot.console.login_throttle import LoginThrottle
 from bot.console.page import ROLE_LABELS, SPECIALITY_LABELS, html_page, topbar
 from bot.http_errors import dumps, json_error
 from bot.rasa_client import AssistantUnavailable, BotMessage
@@ -52,10 +53,13 @@ OUTCOME_LABELS = {"resolved": "Réglé", "dossier_started": "Dossier commencé",
 
 
 PASSWORD_CHECKS = web.AppKey("password_checks", asyncio.Semaphore)
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+TOO_MANY_LOGINS = "Trop de tentatives de connexion. Réessayez dans une minute."
 
 
 def setup_console(app: web.Application) -> None:
     app[PASSWORD_CHECKS] = asyncio.Semaphore(1)
+    app[LOGIN_THROTTLE] = LoginThrottle()  # a budget of scrypt checks (login_throttle.py)
     add = app.router
     add.add_get("/console", console_page)
     add.add_get(auth.LOGIN_PATH, login_page)
@@ -115,6 +119,11 @@ async def login(request: web.Request) -> web.StreamResponse:
         return json_error(400, "invalid_form")
     if not auth.csrf_ok(request.cookies.get(auth.LOGIN_CSRF_COOKIE, ""), form.get("csrf")):
         return json_error(403, "csrf_failed")
+    if not request.app[LOGIN_THROTTLE].allow(request.remote):
+        refused = await login_page(request, error=TOO_MANY_LOGINS)
+        refused.set_status(429)
+        refused.headers["Retry-After"] = "60"
+        return refused
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:256]
     handoffs: Handoffs = request.app["handoffs"]

@@ -65,6 +65,7 @@ def test_metrics_count_messages_by_channel_and_time_the_turns(gateway):
     assert grew('relais_turn_seconds_count{channel="web"}') == 3
     assert grew('relais_http_requests_total{route="/web/messages",status="2xx"}') == 3
     assert "relais_handoff_queue_length" in after and "relais_turns_in_progress" in after
+    assert after["relais_rasa_turns_waiting"] == 0  # Rasa not saturated by these few
     # No sender, phone number or text in any label.
     assert not [k for k in after if "metrics-" in k or "3361100" in k or "bonjour" in k]
 
