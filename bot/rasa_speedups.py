@@ -1,4 +1,4 @@
-"""Two costs Rasa 3.6 pays on every message that buy nothing, removed in the Rasa process.
+"""Costs Rasa 3.6 pays on every message that buy nothing, removed in the Rasa process.
 
 Measured with py-spy under 16 concurrent conversations (docs/performance.md), the Rasa server
 spent:
@@ -15,12 +15,19 @@ spent:
   ``Event`` (with ``inspect.isabstract`` on each) for every event it reads. The classes do not
   change once Rasa is loaded: the name-to-class table is built once.
 
+- 5 % opening a new HTTP session and TCP connection for every call to the action server
+  (Rasa's ``EndpointConfig.request`` creates a ``ClientSession`` per call and closes it). One
+  session per event loop keeps connections alive between calls; the requests, their answers
+  and their errors are the same.
+
 ``apply()`` is called by bot/rasa_server.py before Rasa loads; nothing else changes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import weakref
 from typing import Any
 
 from sqlalchemy import event
@@ -87,12 +94,78 @@ def _resolve_by_type(type_name: str, default: Any = None) -> Any:
 _original_resolve_by_type: Any = None
 
 
+# --- keep-alive to the action server -----------------------------------------------------------
+
+# Below the 5 s after which the action server (Sanic) closes an idle connection: a connection
+# is never reused at the moment the server closes it.
+KEEPALIVE_S = 2.0
+_sessions: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _shared_session() -> Any:
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    session = _sessions.get(loop)
+    if session is None or session.closed:
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S),
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
+        _sessions[loop] = session
+    return session
+
+
+async def _request(self: Any, method: str = "post", subpath: str | None = None,
+                   content_type: str | None = "application/json", compress: bool = False,
+                   **kwargs: Any) -> Any:
+    """Rasa 3.6's EndpointConfig.request, on a session kept between calls."""
+    import os
+    import ssl
+
+    import aiohttp
+    from aiohttp.client_exceptions import ContentTypeError
+    from rasa.shared.exceptions import FileNotFoundException
+    from rasa.utils.endpoints import ClientResponseError, concat_url
+
+    headers = {}
+    if content_type:
+        headers["Content-Type"] = content_type
+    if "headers" in kwargs:
+        headers.update(kwargs.pop("headers"))
+    if self.headers:
+        headers.update(self.headers)
+    auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            if self.basic_auth else None)
+    sslcontext = None
+    if self.cafile:
+        try:
+            sslcontext = ssl.create_default_context(cafile=self.cafile)
+        except FileNotFoundError as e:
+            raise FileNotFoundException(
+                f"Failed to find certificate file, "
+                f"'{os.path.abspath(self.cafile)}' does not exist.") from e
+    async with _shared_session().request(
+            method, concat_url(self.url, subpath), headers=headers, auth=auth,
+            params=self.combine_parameters(kwargs), compress=compress, ssl=sslcontext,
+            **kwargs) as response:
+        if response.status >= 400:
+            raise ClientResponseError(response.status, response.reason,
+                                      await response.content.read())
+        try:
+            return await response.json()
+        except ContentTypeError:
+            return None
+
+
 def apply() -> None:
     global _original_resolve_by_type
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result
+    EndpointConfig.request = _request
     if _original_resolve_by_type is None:
         _original_resolve_by_type = Event.resolve_by_type
         Event.resolve_by_type = staticmethod(_resolve_by_type)
