@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -101,3 +102,42 @@ def test_an_action_server_error_is_raised_as_rasa_raises_it(applied):
 
     answers, _ = asyncio.run(_action_server_calls(refuse, 2))
     assert all(isinstance(a, ClientResponseError) and a.status == 404 for a in answers)
+
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "relais.tar.gz"
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_graph_runner_without_dask_parses_and_predicts_as_dask_does():
+    """Relais's trained model, run by Rasa's dask runner and by the one of rasa_speedups."""
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    texts = ["bonjour", "je voudrais la cmu", "mon propriétaire veut m'expulser",
+             "on a plus rien a manger avec mes enfants", "donne moi les resultats du foot"]
+
+    async def run(agent: Agent) -> list:
+        out = []
+        for words in texts:
+            parsed = await agent.parse_message(words)
+            tracker = DialogueStateTracker.from_events("speedups", [
+                ActionExecuted("action_listen"), UserUttered(words, parsed["intent"],
+                                                             parsed["entities"], parsed)],
+                agent.domain.slots)
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            out.append((parsed["intent"], parsed["intent_ranking"], parsed["entities"],
+                        prediction.policy_name, prediction.probabilities))
+        return out
+
+    agent = Agent.load(str(MODEL))
+    original = DaskGraphRunner.run
+    with_dask = asyncio.run(run(agent))
+    DaskGraphRunner.run = rasa_speedups._run_graph
+    try:
+        without_dask = asyncio.run(run(agent))
+    finally:
+        DaskGraphRunner.run = original
+    assert without_dask == with_dask
+    assert any(intent["name"] != "nlu_fallback" for intent, *_ in with_dask)
