@@ -18,7 +18,7 @@ spent:
 - 5 % opening a new HTTP session and TCP connection for every call to the action server
   (Rasa's ``EndpointConfig.request`` creates a ``ClientSession`` per call and closes it). One
   session per event loop keeps connections alive between calls; the requests, their answers
-  and their errors are the same.
+  and their errors are the same. The tracker sent with each call is written with ujson.
 
 - 7 % in dask, through which Rasa's graph runner runs each NLU parse and each prediction:
   for a handful of nodes called one after the other on one thread, dask orders the graph,
@@ -107,6 +107,20 @@ KEEPALIVE_S = 2.0
 _sessions: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
+def _dumps(data: Any) -> str:
+    """The whole tracker goes to the action server as JSON with every call (3 % of the Rasa
+    server's CPU with ``json.dumps``). ujson (a dependency of Sanic) writes the same values in
+    a third of the time; what it cannot write (NaN, an object) is written by ``json``."""
+    import json
+
+    import ujson
+
+    try:
+        return ujson.dumps(data, ensure_ascii=False, escape_forward_slashes=False)
+    except (TypeError, OverflowError, ValueError):
+        return json.dumps(data)
+
+
 def _shared_session() -> Any:
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
@@ -116,7 +130,8 @@ def _shared_session() -> Any:
     if session is None or session.closed:
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S),
-            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            json_serialize=_dumps)
         _sessions[loop] = session
     return session
 

@@ -84,23 +84,28 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         """As ``SQLTrackerStore.save``, with the data encrypted.
 
         Speed (docs/performance.md): the rows already stored are counted with one statement
-        built once, as ``_stamp`` below (Rasa built an ORM query and counted a subquery), and
-        the new rows go in through SQLAlchemy Core instead of the ORM's unit of work; the same
-        rows, in the same transaction."""
+        built once, as ``_session_stamp`` below (Rasa built an ORM query and counted a
+        subquery), and the new rows go in with one SQLAlchemy Core ``executemany`` instead of
+        the ORM's unit of work; the same rows, in the same transaction."""
         await self.stream_events(tracker)
-        saved: list[tuple[str, str, int]] = []
+        rows: list[dict[str, Any]] = []
+        saved: list[tuple[str, str]] = []
         with self.engine.begin() as connection:
             before = self._session_stamp(connection, tracker.sender_id)
             for event in itertools.islice(tracker.events, before[0], None):
                 data = event.as_dict()
                 text = json.dumps(data)
                 intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
-                result = connection.execute(self._insert_event, {
+                rows.append({
                     "sender_id": tracker.sender_id, "type_name": event.type_name,
                     "timestamp": data.get("timestamp"), "intent_name": intent,
                     "action_name": data.get("name"), "data": self._encrypt(text)})
-                saved.append((event.type_name, text, result.inserted_primary_key[0]))
-        self._remember_saved(tracker.sender_id, before, saved)
+                saved.append((event.type_name, text))
+            if not rows:
+                return
+            connection.execute(self._insert_event, rows)
+            after = self._session_stamp(connection, tracker.sender_id)
+        self._remember_saved(tracker.sender_id, before, after, saved)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
@@ -160,19 +165,18 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             self._recent.pop(sender_id, None)
         return [json.loads(text) for text in texts]
 
-    def _remember_saved(self, sender_id: str, before: tuple[int, int],
-                        saved: list[tuple[str, str, int]]) -> None:
+    def _remember_saved(self, sender_id: str, before: tuple[int, int], after: tuple[int, int],
+                        saved: list[tuple[str, str]]) -> None:
         """The session as the database holds it, if what is kept is what the database held
-        just before these rows (``before``: its count and highest id) and they start no new
-        session; otherwise the next read reads the rows."""
+        just before these rows (``before``: its count and highest id), the rows are all that
+        was added (``after``) and they start no new session; otherwise the next read reads."""
         recent = self._recent.pop(sender_id, None)
-        if recent is None or not saved or any(kind == "session_started" for kind, _, _ in saved):
+        if recent is None or any(kind == "session_started" for kind, _ in saved):
             return  # a new session: read from the database next time
         stamp, texts = recent
-        if stamp != before:
+        if stamp != before or after[0] != before[0] + len(saved):
             return  # somebody else wrote or erased meanwhile
-        self._keep(sender_id, (before[0] + len(saved), saved[-1][2]),
-                   texts + [text for _, text, _ in saved])
+        self._keep(sender_id, after, texts + [text for _, text in saved])
 
     def _keep(self, sender_id: str, stamp: tuple[int, int], texts: list[str]) -> None:
         self._recent[sender_id] = (stamp, texts)
