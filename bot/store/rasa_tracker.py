@@ -85,8 +85,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
         Speed (docs/performance.md): the rows already stored are counted with one statement
         built once, as ``_session_stamp`` below (Rasa built an ORM query and counted a
-        subquery), and the new rows go in with one SQLAlchemy Core ``executemany`` instead of
-        the ORM's unit of work; the same rows, in the same transaction."""
+        subquery), and the new rows go in with one SQLAlchemy Core ``executemany`` (the last
+        alone, for its id) instead of the ORM's unit of work; the same rows, in the same
+        transaction."""
         await self.stream_events(tracker)
         rows: list[dict[str, Any]] = []
         saved: list[tuple[str, str]] = []
@@ -103,9 +104,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 saved.append((event.type_name, text))
             if not rows:
                 return
-            connection.execute(self._insert_event, rows)
-            after = self._session_stamp(connection, tracker.sender_id)
-        self._remember_saved(tracker.sender_id, before, after, saved)
+            if len(rows) > 1:
+                connection.execute(self._insert_event, rows[:-1])
+            last = connection.execute(self._insert_event, rows[-1]).inserted_primary_key[0]
+        self._remember_saved(tracker.sender_id, before, (before[0] + len(rows), last), saved)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
@@ -167,14 +169,15 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     def _remember_saved(self, sender_id: str, before: tuple[int, int], after: tuple[int, int],
                         saved: list[tuple[str, str]]) -> None:
-        """The session as the database holds it, if what is kept is what the database held
-        just before these rows (``before``: its count and highest id), the rows are all that
-        was added (``after``) and they start no new session; otherwise the next read reads."""
+        """The session with these rows, if what is kept is what the database held just before
+        them (``before``: its count and highest id) and they start no new session. Were a row
+        written or erased by somebody else meanwhile, the count the next read finds differs
+        from ``after`` and it reads the rows."""
         recent = self._recent.pop(sender_id, None)
         if recent is None or any(kind == "session_started" for kind, _ in saved):
             return  # a new session: read from the database next time
         stamp, texts = recent
-        if stamp != before or after[0] != before[0] + len(saved):
+        if stamp != before:
             return  # somebody else wrote or erased meanwhile
         self._keep(sender_id, after, texts + [text for _, text in saved])
 
