@@ -30,7 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import LONG_CONVERSATION, LoadResult, Plan, TwilioSetup, run_load
-from tests.processes import REPO_ROOT, free_port, http, pids_of, relais_env, wait_until
+from tests.processes import (
+    REPO_ROOT,
+    free_port,
+    http,
+    pids_of,
+    relais_env,
+    relais_processes,
+    wait_until,
+)
 
 TWILIO = {"sid": "AC" + "b" * 32, "token": "benchmark-twilio-token"}
 PUBLIC_URL = "https://relais.benchmark.invalid"
@@ -101,14 +109,60 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+# --- CPU by process ---------------------------------------------------------------------------
+# Where a message's CPU goes on this 2-core machine, process by process: each process's user +
+# system time (/proc/<pid>/stat) before and after a level, divided by the messages sent
+# (warm-up included). The load generator (this process) shares the cores too.
+
+PROCESS_NAMES = (("bot.rasa_server", "rasa"), ("rasa_sdk", "actions"),
+                 ("eligibility", "eligibility"), ("bot.gateway", "gateway"),
+                 ("bot.supervisor", "supervisor"))
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(data_dir: Path) -> dict[str, float]:
+    """CPU seconds used so far by each process of the Relais whose data folder is data_dir."""
+    used: dict[str, float] = {"load generator": sum(os.times()[:2])}
+    for pid, cmdline, _ in relais_processes(data_dir):
+        line = b" ".join(cmdline).decode(errors="replace")
+        name = next((label for module, label in PROCESS_NAMES if module in line), None)
+        if name is None or pid == os.getpid():
+            continue
+        try:
+            used[name] = used.get(name, 0.0) + _cpu_seconds(pid)
+        except OSError:
+            continue  # exited meanwhile
+    return used
+
+
+def _cpu_line(before: dict[str, float], after: dict[str, float], messages: int,
+              elapsed_s: float) -> str:
+    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+    total = sum(spent.values())
+    parts = ", ".join(f"{name} {seconds * 1000 / messages:.1f}"
+                      for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]))
+    return (f"  CPU ms per message: {parts}; total {total * 1000 / messages:.1f} "
+            f"({total / elapsed_s:.2f} cores busy, load {os.getloadavg()[0]:.2f})")
+
+
 def _levels(url: str, scale: Scale, figures: Figures, *, stock: bool,
-            twilio: TwilioSetup | None = None) -> None:
+            twilio: TwilioSetup | None = None, data_dir: Path | None = None) -> None:
     for level in scale.levels:
         plan = Plan(level, duration_s=scale.duration_s, warmup_messages=scale.warmup_messages)
+        before = cpu_by_process(data_dir) if data_dir else None
+        started = time.perf_counter()
         result = asyncio.run(run_load(url, plan, stock=stock, sms_share=0 if stock
                                       else scale.sms_share, twilio=twilio))
         figures.levels[level] = result
         say("  " + result.line())
+        if before is not None:
+            messages = len(result.samples) + level * scale.warmup_messages
+            say(_cpu_line(before, cpu_by_process(data_dir), max(messages, 1),
+                          time.perf_counter() - started))
 
 
 # --- the stock assistant ----------------------------------------------------------------------
@@ -359,8 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         rasa_alone(work, relais_fig)
         say(f"  /status answered {relais_fig.startup_s:.1f} s after the start")
         say("-- Relais: python -m bot.supervisor; web and SMS residents")
-        with relais(work, relais_fig) as (url, twilio, _data):
-            _levels(url, scale, relais_fig, stock=False, twilio=twilio)
+        with relais(work, relais_fig) as (url, twilio, data_dir):
+            _levels(url, scale, relais_fig, stock=False, twilio=twilio, data_dir=data_dir)
             say(f"  gateway counted: {gateway_counters(url)}")
             early, late = long_conversations(url, scale, twilio)
         report(relais_fig, stock_fig, early, late, scale)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
+from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
@@ -14,9 +19,11 @@ from bot import rasa_speedups
 @pytest.fixture
 def applied():
     original = RemoteAction._validate_action_result
+    original_request = EndpointConfig.request
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
+    EndpointConfig.request = original_request
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -47,3 +54,90 @@ def test_the_sqlite_tracker_store_runs_in_write_ahead_log_mode(applied, tmp_path
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     engine.dispose()
+
+
+async def _action_server_calls(handler, calls: int) -> tuple[list, list[int]]:
+    """Calls an aiohttp stand-in for the action server through Rasa's endpoint; returns the
+    answers (or errors) and the client port each call came from (one port: one connection)."""
+    ports: list[int] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        ports.append(request.transport.get_extra_info("peername")[1])
+        return await handler(request)
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
+    answers: list = []
+    try:
+        for number in range(calls):
+            try:
+                answers.append(await endpoint.request(json={"next_action": f"a{number}"},
+                                                      method="post", timeout=5))
+            except ClientResponseError as error:
+                answers.append(error)
+    finally:
+        await rasa_speedups._shared_session().close()
+        await runner.cleanup()
+    return answers, ports
+
+
+def test_action_server_calls_keep_their_connection_and_their_answers(applied):
+    async def echo(request: web.Request) -> web.Response:
+        return web.json_response({"events": [], "got": (await request.json())["next_action"]})
+
+    answers, ports = asyncio.run(_action_server_calls(echo, 3))
+    assert [a["got"] for a in answers] == ["a0", "a1", "a2"]
+    assert len(set(ports)) == 1  # one TCP connection for the three calls
+
+
+def test_an_action_server_error_is_raised_as_rasa_raises_it(applied):
+    async def refuse(request: web.Request) -> web.Response:
+        return web.json_response({"error": "no such action"}, status=404)
+
+    answers, _ = asyncio.run(_action_server_calls(refuse, 2))
+    assert all(isinstance(a, ClientResponseError) and a.status == 404 for a in answers)
+
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "relais.tar.gz"
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_graph_runner_without_dask_parses_and_predicts_as_dask_does():
+    """Relais's trained model, run by Rasa's dask runner and by the one of rasa_speedups."""
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    texts = ["bonjour", "je voudrais la cmu", "mon propriétaire veut m'expulser",
+             "on a plus rien a manger avec mes enfants", "donne moi les resultats du foot"]
+
+    async def run(agent: Agent) -> list:
+        out = []
+        for words in texts:
+            parsed = await agent.parse_message(words)
+            tracker = DialogueStateTracker.from_events("speedups", [
+                ActionExecuted("action_listen"), UserUttered(words, parsed["intent"],
+                                                             parsed["entities"], parsed)],
+                agent.domain.slots)
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            out.append((parsed["intent"], parsed["intent_ranking"], parsed["entities"],
+                        prediction.policy_name, prediction.probabilities))
+        return out
+
+    agent = Agent.load(str(MODEL))
+    original = DaskGraphRunner.run
+    with_dask = asyncio.run(run(agent))
+    DaskGraphRunner.run = rasa_speedups._run_graph
+    try:
+        without_dask = asyncio.run(run(agent))
+    finally:
+        DaskGraphRunner.run = original
+    assert without_dask == with_dask
+    assert any(intent["name"] != "nlu_fallback" for intent, *_ in with_dask)

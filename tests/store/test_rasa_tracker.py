@@ -118,3 +118,15 @@ def test_an_erased_conversation_is_not_read_back_from_memory(tmp_path):
     assert _said(store, "e" * 32) is None
     _turn(store, "e" * 32, "nouveau")
     assert _said(store, "e" * 32) == ["nouveau"]
+
+
+def test_a_save_after_another_instance_wrote_keeps_no_stale_session(tmp_path):
+    db = tmp_path / "rasa-tracker.db"
+    one, two = _store(db), _store(db)
+    _turn(one, "f" * 32, "un")
+    tracker = asyncio.run(one.get_or_create_tracker("f" * 32, append_action_listen=False))
+    _turn(two, "f" * 32, "deux")  # written between this instance's read and its save
+    tracker.update(UserUttered("trois"))
+    tracker.update(UserUttered("quatre"))
+    asyncio.run(one.save(tracker))
+    assert _said(one, "f" * 32) == _said(_store(db), "f" * 32)  # what the database holds

@@ -123,3 +123,21 @@ def test_old_provider_ids_are_forgotten(repo):
     repo.claim_inbound("sms", "SMold")
     assert repo.forget_inbound_before(utcnow() + timedelta(seconds=1)) == 1
     assert repo.claim_inbound("sms", "SMold") is True
+
+
+def test_the_sqlite_store_keeps_its_connection_and_survives_a_process_crash_setting(tmp_path):
+    """One connection reused across sessions (not one opened per call), in WAL mode with
+    ``synchronous=NORMAL``: a commit is safe from a crash of the process (docs/performance.md)."""
+    from sqlalchemy import text
+
+    from bot.store.repository import create_store_engine
+
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    seen = []  # the objects themselves: an id could be reused once one is freed
+    for _ in range(3):
+        with engine.connect() as connection:
+            seen.append(connection.connection.dbapi_connection)
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    assert all(dbapi is seen[0] for dbapi in seen)
+    engine.dispose()
