@@ -25,7 +25,12 @@ previous action, like a conversation's start). So:
 Everything else a prediction reads (the latest action and message, the active loop, the
 default actions) still comes from the whole tracker. ``RELAIS_POLICY_WINDOW_CHECK=1`` makes
 each prediction also computed on the whole session and compared: the end-to-end suites run
-with it (tests/test_rasa_policies.py, docs/dialogue.md).
+with it (tests/test_rasa_policies.py, docs/conversation.md).
+
+Rasa's training warns that "'RulePolicy' is not included in the model's policy configuration":
+its recipe validator compares the class exactly, not as a subclass (and so also skips its check
+of the core fallback action against the domain). The subclass keeps every behaviour of
+``RulePolicy`` (default intents, forms, core fallback); ``make rasa-stories`` passes with it.
 """
 
 from __future__ import annotations
