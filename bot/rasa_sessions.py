@@ -10,10 +10,10 @@ slots over (``carry_over_slots_to_new_session: true`` in domain.yml). Rasa start
 after 60 minutes of silence; this also starts one when the session holds more than
 ``RELAIS_SESSION_MAX_EVENTS`` events (150) and the dialogue is at a clean point — the bot is
 listening and no form or loop is active — so nothing in progress is cut. The policies then see
-the same slots with a shorter past (TED and memoization look at 5 turns; Relais has no rule
-with ``conversation_start: true``). Every session's events stay in the store: the console's
-history and the answer look-up of bot/rasa_pool.py read the full tracker, and erasure deletes
-every row of the conversation.
+the same slots with a shorter past (they read the session's end only, bot/rasa_policies.py;
+Relais has no rule with ``conversation_start: true``). Every session's events stay in the
+store: the console's history and the answer look-up of bot/rasa_pool.py read the full tracker,
+and erasure deletes every row of the conversation.
 
 Rasa's ``max_event_history`` would also bound the history, but loses the slots set before its
 window when a fallback reverts an utterance; a new session writes the slots again instead.

@@ -1,0 +1,179 @@
+"""Rasa's rule and memoization policies, predicting from the end of the session only, so that
+a turn costs the same at the 150th event of a session as at the 10th.
+
+Rasa 3.6's policies rebuild the dialogue state before every action of the whole session
+(``tracker.past_states``: the session replayed event by event, every slot featurised at each
+step) for each prediction, three to four predictions a message, although they only look at its
+end: a rule at its last states (Relais's longest rule holds 7), memoization at the last
+``max_history`` (5) states of the turns stories know. That replay was a third of the Rasa
+server's CPU and grew with the session (docs/performance.md).
+
+These subclasses give the featuriser a *window*: a tracker holding the session's last actions,
+started from the slot values, the active loop and the resident's message in force where the
+window starts. Its states are the session's last states, the first excepted (it has no
+previous action, like a conversation's start). So:
+
+- the rule policy keeps one state more than its longest rule (``lookup``, read when the model
+  loads): Rasa matches a rule against the last states only, as far back as the rule goes, and
+  accepts it beyond; the window's first state is never reached. A ``conversation_start`` rule
+  needs a state without previous action where it starts, and the window holds none within
+  its length: it matches mid-session no more than on the whole session.
+- memoization keeps its ``max_history`` states of story turns, and a margin before them: Rasa
+  leaves out the turns only rules predicted (``hide_rule_turn``) and carries the previous
+  kept action and message over them, which a few kept turns bring back in step.
+
+Everything else a prediction reads (the latest action and message, the active loop, the
+default actions) still comes from the whole tracker. ``RELAIS_POLICY_WINDOW_CHECK=1`` makes
+each prediction also computed on the whole session and compared: the end-to-end suites run
+with it (tests/test_rasa_policies.py, docs/conversation.md).
+
+Rasa's training warns that "'RulePolicy' is not included in the model's policy configuration":
+its recipe validator compares the class exactly, not as a subclass (and so also skips its check
+of the core fallback action against the domain). The subclass keeps every behaviour of
+``RulePolicy`` (default intents, forms, core fallback); ``make rasa-stories`` passes with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+from collections import deque
+from typing import Any
+
+from rasa.core.constants import POLICY_MAX_HISTORY
+from rasa.core.policies.memoization import MemoizationPolicy
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    AllSlotsReset,
+    Event,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+CHECK_ENV = "RELAIS_POLICY_WINDOW_CHECK"
+STORY_TURNS_MARGIN = 3  # story turns kept before memoization's max_history
+
+
+class WindowMismatch(AssertionError):
+    """A windowed prediction differed from the whole session's (check mode only)."""
+
+
+def window(tracker: DialogueStateTracker, actions: int) -> DialogueStateTracker:
+    """A tracker holding the session's last ``actions`` actions, the slots, active loop and
+    latest message in force before the first of them set by their own events. The tracker
+    itself when the session holds no more than that.
+
+    Only read: the featuriser replays it from the domain's slots (``init_copy``).
+    """
+    events = tracker.applied_events()
+    start, seen = len(events), 0
+    while start > 0 and seen < actions:
+        start -= 1
+        seen += _kind(type(events[start])) is ActionExecuted
+    slots: dict[str, Event] = {}
+    loop: Event | None = None
+    message: Event | None = None
+    reset = earlier_action = False
+    for event in reversed(events[:start]):  # the latest of each, back to the session's start
+        kind = _kind(type(event))
+        if kind is SlotSet and not reset:
+            slots.setdefault(event.key, event)
+        elif kind is AllSlotsReset:
+            reset = True
+        elif kind is ActiveLoop and loop is None:
+            loop = event
+        elif kind is UserUttered and message is None:
+            message = event
+        elif kind is ActionExecuted:
+            earlier_action = True
+    if not earlier_action:
+        return tracker
+    windowed = copy.copy(tracker)
+    windowed.events = deque([*slots.values(), *(e for e in (loop, message) if e is not None),
+                             *events[start:]])
+    return windowed
+
+
+@functools.cache
+def _kind(cls: type) -> type | None:
+    """The event classes the window looks for, by subclass (``isinstance`` on Rasa's abstract
+    ``Event`` is slow, and the window looks at every event of the session)."""
+    for kind in (ActionExecuted, SlotSet, AllSlotsReset, ActiveLoop, UserUttered):
+        if issubclass(cls, kind):
+            return kind
+    return None
+
+
+class _Windowed:
+    """What both policies share: the window, and the check against the whole session."""
+
+    _whole_session = False
+
+    def _window_actions(self, tracker: DialogueStateTracker) -> int:
+        raise NotImplementedError
+
+    def _prediction_states(self, tracker: DialogueStateTracker, *args: Any, **kwargs: Any
+                           ) -> Any:
+        if not self._whole_session:
+            tracker = window(tracker, self._window_actions(tracker))
+        return super()._prediction_states(tracker, *args, **kwargs)  # type: ignore[misc]
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
+                                     *args: Any, **kwargs: Any) -> PolicyPrediction:
+        predict = super().predict_action_probabilities  # type: ignore[misc]
+        prediction = predict(tracker, domain, *args, **kwargs)
+        if os.environ.get(CHECK_ENV) == "1":
+            self._whole_session = True
+            try:
+                whole = predict(tracker, domain, *args, **kwargs)
+            finally:
+                self._whole_session = False
+            if _outcome(whole) != _outcome(prediction):
+                raise WindowMismatch(f"{type(self).__name__}: window {_outcome(prediction)} "
+                                     f"!= whole session {_outcome(whole)}")
+        return prediction
+
+
+def _outcome(prediction: PolicyPrediction) -> tuple[Any, ...]:
+    return (prediction.probabilities, [e.as_dict() for e in prediction.events],
+            prediction.is_end_to_end_prediction, prediction.is_no_user_prediction,
+            prediction.hide_rule_turn)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class WindowedRulePolicy(_Windowed, RulePolicy):
+    """``RulePolicy`` on the session's last states: one more than its longest rule."""
+
+    def _window_actions(self, tracker: DialogueStateTracker) -> int:
+        longest = getattr(self, "_longest_rule", None)
+        if longest is None:
+            keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+            longest = self._longest_rule = max((len(json.loads(k)) for k in keys), default=0)
+        # the window's first state is not the session's; the ones after it are
+        return longest + 1
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
+    """``MemoizationPolicy`` on the session's last actions holding ``max_history`` story turns
+    and a margin: the actions rules alone predicted (hidden) do not count."""
+
+    def _window_actions(self, tracker: DialogueStateTracker) -> int:
+        wanted = (self.config[POLICY_MAX_HISTORY] or 0) + STORY_TURNS_MARGIN
+        actions = story_turns = 0
+        for event in reversed(tracker.events):
+            if _kind(type(event)) is ActionExecuted:
+                actions += 1
+                story_turns += not event.hide_rule_turn
+                if story_turns > wanted:
+                    return actions
+        return actions + 1
