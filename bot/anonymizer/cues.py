@@ -1,0 +1,118 @@
+"""Names known by the words around them: "ma fille ines", "mme diarra", "je m'appelle", "chez"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import Lexicon, alternation, load_lexicon
+from .names import is_name_word
+from .spans import PLACE_LINKS, TOKEN, Span, fold
+
+NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
+                             "di", "del", "della", "le", "la", "ould", "abou", "abu"})
+
+
+def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
+                 links: bool = False, after_title: bool = False) -> tuple[int, int]:
+    """The name that starts at ``position``: (start, end), empty when there is none.
+
+    ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
+    "résidence Les [Pommiers]" (after such a word, a capitalised word is a name)."""
+    start = end = cursor = position
+    expect_name = fresh = True  # fresh: the next word would open a name
+    article: int | None = None
+    for match in TOKEN.finditer(text, position):
+        gap = text[cursor:match.start()]
+        if (gap.strip(" -") and not (several and gap.strip() == "," and end > start)) or (
+                "\n" in gap):
+            break
+        word, folded = match.group(), fold(match.group()).rstrip("'’")
+        if expect_name and _elided_name(text, match, lexicon):
+            start = match.start() if end == start else start  # "mme n'diaye", "M'Baye"
+            end = cursor = TOKEN.match(text, match.end()).end()
+            expect_name, fresh = several is False, False
+            continue
+        if expect_name and is_name_word(word, lexicon, first=fresh and not links,
+                                         after_title=after_title and end == start) and not (
+                end == start and folded in lexicon.relations):
+            if end == start:
+                start = match.start() if article is None else article
+            end, expect_name, fresh = match.end(), several is False, False
+        elif end == start and links and folded in PLACE_LINKS:
+            if word[:1].isupper():
+                article = match.start()  # "résidence Les Pommiers": the article is the name's
+            # "la cité des …": a link in lower case belongs to no one
+        elif end == start and folded in NAME_PARTICLES - PLACE_LINKS and article is None:
+            article = match.start()  # "madame da silva", "mr ben salah": if a name follows
+        elif end > start and folded in NAME_PARTICLES:
+            following = TOKEN.match(text, match.end() + 1)
+            if following and fold(following.group()) in lexicon.places:
+                break  # "foyer Adoma de Pantin": two names, "de" is neither
+            expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
+        elif several and end > start and folded == "et":
+            expect_name = fresh = True
+        elif end > start and not expect_name and is_name_word(word, lexicon):
+            end = match.end()  # second word of a name: "rachid benali"
+        else:
+            break
+        if gap.strip() == ",":
+            expect_name = fresh = True
+        cursor = match.end()
+    return start, end
+
+
+def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
+    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a")."""
+    if fold(match.group()) not in ("n'", "m'", "n’", "m’"):
+        return False
+    glued = TOKEN.match(text, match.end())
+    return glued is not None and is_name_word(glued.group(), lexicon)
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool]]:
+    """The words announcing a name, as patterns on folded text, with how to read the name."""
+    lexicon = load_lexicon()
+    relations = alternation(lexicon.relations)
+    professions = alternation(tuple(fold(p) for p in lexicon.professions))
+    titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
+    # (pattern, kind, several names, links before the name, the trigger is part of the span)
+    triggers = [
+        # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan"
+        (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
+         rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+",
+         "person", True, False, False),
+        # "je m'appelle", SMS "je m appelle", "moi c kevin", "slt c fatou"
+        (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|moi c['’]est|c['’]est moi|mon nom est|"
+         r"mon nom c['’]est|nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis|"
+         r"(?:moi\s+)?c(?:\s+moi)?(?=\s))\s+",
+         "person", True, False, False),
+        (rf"\b(?:{titles})\.?\s+", "person", False, False, True),
+        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, False),
+        (r"\bchez\s+", "organisation", False, False, False),
+        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, False),
+    ]
+    return [(re.compile(pattern), kind, several, links, with_trigger)
+            for pattern, kind, several, links, with_trigger in triggers]
+
+
+def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
+    spans = []
+    folded = fold(text)
+    for pattern, kind, several, links, with_trigger in _triggers():
+        for match in pattern.finditer(folded):
+            if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
+                continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
+            start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
+                                      after_title=with_trigger)
+            if end > start:
+                start = match.start() if with_trigger else start
+                by = "title" if with_trigger else "context"
+                position = start
+                for between in re.finditer(r"\s*,\s*|\s+et\s+", text[start:end]):
+                    spans.append(Span(position, start + between.start(), kind, by))
+                    position = start + between.end()  # "léo et chloé": "et" stays
+                spans.append(Span(position, end, kind, by))
+    return spans
