@@ -35,10 +35,11 @@ from typing import Any
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
-from .cues import context_spans
+from .cues import context_spans, name_alone_spans
+from .employers import brand_without_employer, employer_spans
 from .lexicon import Lexicon, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
-from .patterns import lower_case_street_spans, regex_spans
+from .patterns import lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
 from .vocabulary import is_french_word
 
@@ -46,6 +47,8 @@ __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_te
            "find_identifiers"]
 
 REMOVED = "[retiré]"
+# Spans whose every word was found as a name or an employer: no edge is trimmed off them.
+_FOUND_AS_NAMES = frozenset({"context", "employer"})
 PLACEHOLDERS = {
     "person": "[nom]", "place": "[lieu]", "address": "[adresse]", "phone": "[téléphone]",
     "email": "[e-mail]", "date": "[date]", "number": "[numéro]", "nationality": "[nationalité]",
@@ -126,7 +129,8 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
     trimmed = []
     for piece in pieces:
         words = [m for m in TOKEN.finditer(text, piece.start, piece.end)]
-        edges = span.by != "context"  # context spans hold only the words found as a name
+        # context and employer spans hold only the words found as a name
+        edges = span.by not in _FOUND_AS_NAMES
         while edges and words and _ordinary(words[0].group(), lexicon):
             words.pop(0)
         while edges and words and _ordinary(words[-1].group(), lexicon):
@@ -140,7 +144,7 @@ def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lex
     """"au Tribunal", "la Sécu", "en Terminale", "une Assistante Sociale": French words written
     with a capital after an article, or one at a sentence's start ("Portable : 06…"). Names of
     people found by NER are not second-guessed otherwise."""
-    if span.by == "context":
+    if span.by in _FOUND_AS_NAMES:
         return False
     if len(words) == 1 and sentence_start(text, words[0].start()):
         word = words[0].group()
@@ -181,6 +185,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     folded = fold(text)
     spans = regex_spans(text)
     spans += lower_case_street_spans(text, folded, lexicon)
+    spans += numbered_code_spans(text)
     if use_lexicon:
         spans += word_spans(folded, lexicon.places, "place")
         spans += [Span(m.start(), m.end(), "place", "lexicon")
@@ -190,6 +195,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     guesses: list[Span] = []
     if use_lexicon:
         guesses += context_spans(text, lexicon)
+        guesses += name_alone_spans(text, lexicon)
+        guesses += employer_spans(text, lexicon)
     if use_ner:
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
@@ -197,6 +204,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     if guesses:
         mask = _protected(text, folded, lexicon)
         for guess in guesses:
+            if guess.by != "employer" and brand_without_employer(guess, text, lexicon):
+                continue  # "un forfait Free", "mon Samsung"
             # A title and the name after it go whole: "madame Bouzid".
             spans += [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
     return merge(spans)

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from .lexicon import Lexicon, alternation, load_lexicon
-from .names import is_name_word
+from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
@@ -91,6 +91,10 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool]]:
         (rf"\b(?:{titles})\.?\s+", "person", False, False, True),
         (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, False),
         (r"\bchez\s+", "organisation", False, False, False),
+        # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
+        (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
+         r"vivais|vivait|habitais|habitait)\s+(?:a|au|aux|en|de|du|des|d['’])\s*",
+         "place", False, True, False),
         (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, False),
     ]
     return [(re.compile(pattern), kind, several, links, with_trigger)
@@ -115,4 +119,38 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
                     spans.append(Span(position, start + between.start(), kind, by))
                     position = start + between.end()  # "léo et chloé": "et" stays
                 spans.append(Span(position, end, kind, by))
+    return spans
+
+
+# "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
+_PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s+ans\b|\s+est\s+nee?\b"
+                           r"|\s+m['’ ]?a\s+(?:dit|appele|conseille|aide)")
+# "avec claire", "j'ai vu pierre": words before a person.
+_PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
+
+
+def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """First names with no cue before them: "j'ai vu karim hier", "avec sofiane et sa femme".
+
+    A word of the world's or the area's first names that is no French word is a name
+    wherever it is; one that is also a word ("rose") only before a verb of a person
+    ("rose a 4 ans", "avec rose")."""
+    spans = []
+    folded = fold(text)
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        if not word[:1].isalpha():
+            continue
+        alone = is_name_alone(word, lexicon)
+        if not alone:
+            lower = fold(word).rstrip("'’")
+            if not (is_first_name(lower, lexicon) and lower not in lexicon.keep and (
+                    _PERSON_AFTER.match(folded, match.end())
+                    or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),
+                                             match.start()))):
+                continue
+        start, end = _names_after(text, match.start(), lexicon)
+        if end <= match.start():
+            start, end = match.span()
+        spans.append(Span(start, end, "person", "context"))
     return spans

@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .countries import country_names
+from .first_names import french_first_names_also_words
 from .spans import Span, fold
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
@@ -29,7 +31,8 @@ class Lexicon:
     relations: tuple[str, ...]
     first_names: frozenset[str]
     not_names: frozenset[str]
-
+    area_first_names: frozenset[str]
+    brands: tuple[str, ...]
 
 
 def _nationality_forms(words: list[str]) -> set[str]:
@@ -46,14 +49,18 @@ def _nationality_forms(words: list[str]) -> set[str]:
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    keep = [fold(k) for k in data["keep"] + data["keep_more"]]
+    keep = [fold(k) for k in data["keep"] + data["keep_more"]
+            + data["keep_offices_feasts_charities"]]
+    countries, capitalised_countries = country_names()
+    capitalised_places = tuple(data["capitalised_places"]) + tuple(capitalised_countries)
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
-        places=by_length(fold(v) for p in data["places"]
-                         for v in (p, p.replace("-", " "), p.replace(" ", "-"),
-                                   p.replace("'", " "), p.replace("'", "’"))),
-        capitalised_places=rf"(?<![\w-])(?:{alternation(tuple(data['capitalised_places']))})"
+        places=by_length([fold(v) for p in data["places"]
+                          for v in (p, p.replace("-", " "), p.replace(" ", "-"),
+                                    p.replace("'", " "), p.replace("'", "’"))]
+                         + list(countries)),
+        capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
                            r"(?![\w-])",
         street_kinds=tuple(data["street_kinds"]),
         titles=tuple(data["titles"]),
@@ -63,15 +70,16 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]),
         relations=by_length(fold(w) for w in data["relations"]),
-        first_names=frozenset(fold(w) for w in data["first_names_also_words"]),
+        first_names=frozenset(fold(w) for w in data["first_names_also_words"])
+        | french_first_names_also_words(),
         not_names=frozenset(fold(w) for w in data["not_names"]),
+        area_first_names=frozenset(fold(w) for w in data["first_names_of_the_area"]),
+        brands=by_length(fold(w) for w in data["brands"]),
     )
-
 
 
 def alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
 
 
 @lru_cache(maxsize=8)

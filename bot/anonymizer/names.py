@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
 from .vocabulary import is_french_word
@@ -40,3 +42,22 @@ def is_common_word(word: str) -> bool:
 def is_first_name(folded: str, lexicon: Lexicon) -> bool:
     """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"."""
     return any(part in lexicon.first_names for part in folded.split("-"))
+
+
+def is_name_alone(word: str, lexicon: Lexicon) -> bool:
+    """A first name whatever the words around it: "karim", "Sofiane", "fatou".
+
+    It must be in the world's first names (``first_names.py``) or the area's, and be no French
+    word ("pierre", "rose" need a cue), no English one ("you", "so"), nothing of the keep-list,
+    no brand and no SMS spelling ("jai")."""
+    folded = fold(word).rstrip("'’")
+    if len(folded) < 3 or "-" in folded.strip("-") and not all(
+            part in world_first_names() for part in folded.split("-")):
+        return False
+    if folded not in world_first_names() and folded not in lexicon.area_first_names:
+        return False
+    if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
+            or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
+            or folded in lexicon.relations):
+        return False
+    return not is_french_word(word.rstrip("'’"))

