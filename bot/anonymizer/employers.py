@@ -58,7 +58,7 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
 
 def brand_without_employer(span: Span, text: str, lexicon: Lexicon) -> bool:
     """A guessed span that is only a brand, in a sentence that says nothing of work."""
-    folded = fold(text)
-    if not words_pattern(lexicon.brands).fullmatch(folded[span.start:span.end].strip(" '’")):
+    if not words_pattern(lexicon.brands).fullmatch(fold(text[span.start:span.end]).strip(" '’")):
         return False
-    return not _WORK_BEFORE.search(folded, max(0, span.start - _SENTENCE), span.start)
+    start = max(0, span.start - _SENTENCE)
+    return not _WORK_BEFORE.search(fold(text[start:span.start]))

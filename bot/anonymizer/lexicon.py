@@ -31,7 +31,7 @@ class Lexicon:
     relations: tuple[str, ...]
     first_names: frozenset[str]
     not_names: frozenset[str]
-    area_first_names: frozenset[str]
+    area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
 
 
@@ -56,7 +56,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
-        places=by_length([fold(v) for p in data["places"]
+        places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
                           for v in (p, p.replace("-", " "), p.replace(" ", "-"),
                                     p.replace("'", " "), p.replace("'", "’"))]
                          + list(countries)),
@@ -73,7 +73,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
         | french_first_names_also_words(),
         not_names=frozenset(fold(w) for w in data["not_names"]),
-        area_first_names=frozenset(fold(w) for w in data["first_names_of_the_area"]),
+        area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
+                             + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),
     )
 

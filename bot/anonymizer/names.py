@@ -54,7 +54,7 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
     if len(folded) < 3 or "-" in folded.strip("-") and not all(
             part in world_first_names() for part in folded.split("-")):
         return False
-    if folded not in world_first_names() and folded not in lexicon.area_first_names:
+    if folded not in world_first_names() and folded not in lexicon.area_names:
         return False
     if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands

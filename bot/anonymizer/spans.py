@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 TOKEN = re.compile(r"[^\W\d_][\w-]*['’]?|\d\w*")
 # "de", "la"…: the small words inside a place's name ("cité des Courtillières").
@@ -21,21 +22,20 @@ class Span:
     by: str  # which detector found it (regex, lexicon, ner, capitalised)
 
 
-
 def fold(text: str) -> str:
     """Lower case without accents, same length as ``text`` (so offsets stay valid)."""
-    out = []
-    for char in text:
-        decomposed = unicodedata.normalize("NFD", char)
-        out.append((decomposed[0] if decomposed else char).lower()[:1] or char)
-    return "".join(out)
+    return "".join(map(_fold_char, text))
 
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return (decomposed[0] if decomposed else char).lower()[:1] or char
 
 
 def sentence_start(text: str, position: int) -> bool:
     before = text[:position].rstrip()
     return not before or before[-1] in ".!?:;\n«\"("
-
 
 
 def merge(spans: list[Span]) -> list[Span]:
