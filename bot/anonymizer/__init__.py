@@ -1,28 +1,32 @@
-"""The commission's view of a dossier: the situation without the name, the address or the place.
+"""The commission's view of a dossier: the situation without the name, the address or the origin.
 
-A commission examines a request on the situation, not on who or where the person is. So:
+A commission examines a request on the situation, not on who the person is, where they live or
+where they come from. So:
 
 - structured fields marked ``personal`` in ``bot/dossiers/requests.yml`` (name, address, phone,
   birth date, nationality, household members' names and dates) are replaced by "[retiré]";
   household members keep only their relation ("conjoint", "fille");
-- every other text answer goes through ``anonymize_text``: regular expressions (phone numbers,
-  also dictated in words, e-mails, social-security and long numbers, full dates, street
-  addresses with or without capitals, postcodes, Paris arrondissements, a title followed by a
-  name), the lexicon in ``lexicon.yml`` (Pantin's neighbourhoods, stations, hospitals, the
-  communes of Seine-Saint-Denis and around Paris; nationality words), names known by the word
-  before them ("ma fille ines", "mme diarra", "le dr hadjadj", "je m'appelle", "chez lidl",
-  "la cité Scandicci": the name goes, "cité" stays), a lower-case word being a name when it is
-  not French (``vocabulary.py``), spaCy's French NER (``fr_core_news_md``: persons, places,
-  and organisations or "misc" entities that are not an institution of the keep-list), and
-  capitalised words in the middle of a sentence (names NER misses);
-- guesses (NER, capitals, context) never take the words of the situation: institutions (CAF,
-  CMP, Restos du cœur), flat types (F3), school years (CM2), floors, "cité" or "collège" before
-  a name, nor a capitalised common word after an article ("au Tribunal");
+- every other text answer goes through ``anonymize_text``, which puts together:
+  ``patterns.py`` (phone numbers, also dictated in words, e-mails, social-security, CAF, tax,
+  foreigner and housing-request numbers, full dates, streets with or without capitals,
+  postcodes, Paris arrondissements, a title and a name), ``lexicon.py`` (``lexicon.yml``:
+  Pantin's neighbourhoods, stations, hospitals, the communes around, towns of origin,
+  nationality words; ``countries.py``: every country in French), ``cues.py`` (names known by
+  the words around them: "ma fille ines", "mme diarra", "je m'appelle", "née à oran",
+  "avec claire", "rose a 4 ans"; and first names with no cue: "j'ai vu karim hier", from
+  ``first_names.py``'s world list), ``employers.py`` ("je bosse chez carrefour"; a brand that
+  points to no one stays), spaCy's French NER (``fr_core_news_md``) and capitalised words in
+  the middle of a sentence (names NER misses). ``names.py`` and ``vocabulary.py`` decide
+  whether a word is a name or ordinary French;
+- guesses (NER, capitals, cues) never take the words of the situation: institutions (CAF,
+  CMP, Restos du cœur), offices, feasts and charities (le Maire, Pâques, Médecins du monde),
+  flat types (F3), school years (CM2), floors, "cité" or "collège" before a name, nor a
+  capitalised common word after an article ("au Tribunal");
 - the dossier is named by its code (``D-XXXXXX``), never by the person.
 
 Measured by ``bench/anonymizer_eval.py`` on the development sets and, once, on a held-out set
-(docs/dossiers.md).
-It removes more than needed rather than less: a commission reading "[lieu]" loses little.
+(docs/dossiers.md). It removes more than needed rather than less: a commission reading
+"[lieu]" loses little.
 """
 
 from __future__ import annotations
