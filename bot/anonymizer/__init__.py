@@ -45,7 +45,7 @@ from .lexicon import Lexicon, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
 from .patterns import lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
-from .vocabulary import is_french_word
+from .vocabulary import is_french_word, mostly_english
 
 __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_text",
            "find_identifiers"]
@@ -174,7 +174,7 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.named_places or folded in PLACE_LINKS:
         return True
-    if folded in _ALWAYS_ORDINARY or folded.isdigit():
+    if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names:
         return True
     return word.islower() and not is_first_name(folded, lexicon) and is_french_word(word)
 
@@ -201,17 +201,18 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
         guesses += employer_spans(text, lexicon)
-    if use_ner:
+    if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
         guesses += _capitalised_spans(text, lexicon)
     if guesses:
         mask = _protected(text, folded, lexicon)
         for guess in guesses:
-            if guess.by != "employer" and brand_without_employer(guess, text, lexicon):
-                continue  # "un forfait Free", "mon Samsung"
             # A title and the name after it go whole: "madame Bouzid".
-            spans += [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
+            pieces = [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
+            # "un forfait Free", "mon Samsung": a brand goes only as an employer.
+            spans += [piece for piece in pieces if piece.by == "employer"
+                      or not brand_without_employer(piece, text, lexicon)]
     return merge(spans)
 
 

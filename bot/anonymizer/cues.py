@@ -5,20 +5,25 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spacy.lang.fr.stop_words import STOP_WORDS
+
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold
+from .vocabulary import mostly_english
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
 
 
 def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
-                 links: bool = False, after_title: bool = False) -> tuple[int, int]:
+                 links: bool = False, after_title: bool = False,
+                 capital_is_name: bool = False) -> tuple[int, int]:
     """The name that starts at ``position``: (start, end), empty when there is none.
 
     ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
-    "résidence Les [Pommiers]" (after such a word, a capitalised word is a name)."""
+    "résidence Les [Pommiers]" (after such a word, a capitalised word is a name);
+    ``capital_is_name``: after "ma voisine", "Merveille" is a name although it is a word."""
     start = end = cursor = position
     expect_name = fresh = True  # fresh: the next word would open a name
     article: int | None = None
@@ -33,7 +38,8 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             end = cursor = TOKEN.match(text, match.end()).end()
             expect_name, fresh = several is False, False
             continue
-        if expect_name and is_name_word(word, lexicon, first=fresh and not links,
+        if expect_name and is_name_word(word, lexicon,
+                                        first=fresh and not links and not capital_is_name,
                                          after_title=after_title and end == start) and not (
                 end == start and folded in lexicon.relations):
             if end == start:
@@ -71,46 +77,49 @@ def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool]]:
+def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool, bool]]:
     """The words announcing a name, as patterns on folded text, with how to read the name."""
     lexicon = load_lexicon()
     relations = alternation(lexicon.relations)
     professions = alternation(tuple(fold(p) for p in lexicon.professions))
     titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
-    # (pattern, kind, several names, links before the name, the trigger is part of the span)
+    # (pattern, kind, several names, links before the name, the trigger is part of the span,
+    # a capitalised word is a name even when it is a French word)
     triggers = [
         # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan"
         (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
          rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+",
-         "person", True, False, False),
-        # "je m'appelle", SMS "je m appelle", "moi c kevin", "slt c fatou"
-        (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|moi c['’]est|c['’]est moi|mon nom est|"
-         r"mon nom c['’]est|nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|je suis|"
-         r"(?:moi\s+)?c(?:\s+moi)?(?=\s))\s+",
-         "person", True, False, False),
-        (rf"\b(?:{titles})\.?\s+", "person", False, False, True),
-        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, False),
-        (r"\bchez\s+", "organisation", False, False, False),
+         "person", True, False, False, True),
+        # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
+        # name even when it is a word ("je m'appelle Prince")
+        (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
+         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is)\s+",
+         "person", True, False, False, True),
+        # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
+        (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
+         r"\s+", "person", True, False, False, False),
+        (rf"\b(?:{titles})\.?\s+", "person", False, False, True, False),
+        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, True, False),
+        (r"\bchez\s+", "organisation", False, False, False, False),
         # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
-         r"vivais|vivait|habitais|habitait)\s+(?:a|au|aux|en|de|du|des|d['’])\s*",
-         "place", False, True, False),
-        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, False),
+         r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
+         "place", False, True, False, False),
+        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, False, False),
     ]
-    return [(re.compile(pattern), kind, several, links, with_trigger)
-            for pattern, kind, several, links, with_trigger in triggers]
+    return [(re.compile(pattern), *how) for pattern, *how in triggers]
 
 
 def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
     spans = []
     folded = fold(text)
-    for pattern, kind, several, links, with_trigger in _triggers():
+    for pattern, kind, several, links, with_trigger, capital_is_name in _triggers():
         for match in pattern.finditer(folded):
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
-                                      after_title=with_trigger)
+                                      after_title=with_trigger, capital_is_name=capital_is_name)
             if end > start:
                 start = match.start() if with_trigger else start
                 by = "title" if with_trigger else "context"
@@ -123,8 +132,11 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
 
 
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
-_PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s+ans\b|\s+est\s+nee?\b"
-                           r"|\s+m['’ ]?a\s+(?:dit|appele|conseille|aide)")
+# "Olive et moi", "Espoir c'est mon fils"; and for a first name, "lina 2 ans".
+_AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
+_PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
+                           r"|\s+m['’ ]?a\s+(?:dit|appele|conseille|aide|parle|explique)"
+                           r"|\s+et\s+moi\b|\s*,?\s+c['’ ]?est\s+(?:mon|ma|notre)\s")
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
 
@@ -137,15 +149,22 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
     ("rose a 4 ans", "avec rose")."""
     spans = []
     folded = fold(text)
+    english = mostly_english(text)  # "I come from…": "come" is no name there
     for match in TOKEN.finditer(text):
         word = match.group()
-        if not word[:1].isalpha():
+        if not word[:1].isalpha() or english and word.islower():
             continue
         alone = is_name_alone(word, lexicon)
         if not alone:
             lower = fold(word).rstrip("'’")
-            if not (is_first_name(lower, lexicon) and lower not in lexicon.keep and (
+            # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
+            # no small word can be a name before such a cue; in lower case only first names.
+            first_name = is_first_name(lower, lexicon)
+            known = first_name or (word[:1].isupper() and len(lower) > 2
+                                   and lower not in STOP_WORDS and lower not in lexicon.relations)
+            if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
+                    or first_name and _AGE_AFTER.match(folded, match.end())
                     or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),
                                              match.start()))):
                 continue

@@ -19,10 +19,12 @@ from .spans import TOKEN, Span, fold
 _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salariee?s?|"
          r"embauchee?s?|recrutee?s?|interim\w*|cdi|cdd|contrat|licenciee?s?|stage|stagiaire|"
          r"apprenti\w*|alternance|caissiere?|vendeu\w*|livreu\w*|magasinier|manutentionnaire|"
-         r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste)")
+         r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste|chomage|entrepot|"
+         r"usine|chantier|collegue\w*|patron\w*|employeur)")
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
 _AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|a l['’])\s+")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
+_WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
 _SENTENCE = 120  # how far back a work word is looked for, in characters
 # After "chez", words that are people, not an employer: "chez des particuliers".
 _NOT_EMPLOYERS = frozenset({"particulier", "particuliers", "particuliere", "particulieres",
@@ -57,8 +59,10 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
 
 
 def brand_without_employer(span: Span, text: str, lexicon: Lexicon) -> bool:
-    """A guessed span that is only a brand, in a sentence that says nothing of work."""
+    """A guessed span that is only a brand, in a sentence that says nothing of work ("Amazon a
+    pas renouvelé mon contrat" does)."""
     if not words_pattern(lexicon.brands).fullmatch(fold(text[span.start:span.end]).strip(" '’")):
         return False
-    start = max(0, span.start - _SENTENCE)
-    return not _WORK_BEFORE.search(fold(text[start:span.start]))
+    before = fold(text[max(0, span.start - _SENTENCE):span.start])
+    after = fold(text[span.end:span.end + _SENTENCE])
+    return not (_WORK_BEFORE.search(before) or _WORK_AFTER.search(after))

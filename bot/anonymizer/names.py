@@ -20,13 +20,15 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
         return False
+    if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
+        return False  # "I", "L'", "m'", "qu'": a letter or an elision
     if word[:1].isupper():
-        if word.endswith(("'", "’")) and len(folded) == 1:
-            return False  # "L'" is an article
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))
     if after_title:
         return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
+    if folded in ENGLISH_STOP_WORDS:
+        return False  # "karim and me": no French word, no name either
     return is_first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
 
 

@@ -55,7 +55,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A mobile number with a digit too few or too many, as typed in a hurry.
         ("phone", re.compile(r"(?<![\w+,.])0[67](?:[\s.-]?\d){7,9}(?![\d,])")),
         # "zéro six douze trente-quatre…": a number said in words, as voice-to-text writes it.
-        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
+        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s,-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
         ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
         # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.

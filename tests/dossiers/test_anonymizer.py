@@ -41,7 +41,7 @@ def test_first_names_typed_in_lower_case_after_a_family_word_or_a_title_go():
     text = anonymize_text("ma fille ines est malade et mon ex karim ne paie plus ; "
                           "j'ai vu mme bouzid, le dr hadjadj et mes enfants léo et noah")
     assert text == ("ma fille [nom] est malade et mon ex [nom] ne paie plus ; "
-                    "j'ai vu [nom], le dr [nom] et mes enfants [nom] et [nom]")
+                    "j'ai vu [nom], le [nom] et mes enfants [nom] et [nom]")
 
 
 def test_streets_typed_in_lower_case_and_arrondissements_go():
