@@ -86,9 +86,13 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool, bool]]:
     # (pattern, kind, several names, links before the name, the trigger is part of the span,
     # a capitalised word is a name even when it is a French word)
     triggers = [
-        # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan"
+        # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan",
+        # "mon frère c'est moussa"
         (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
-         rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+",
+         rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+"
+         # "mon frère c'est moussa", "mon mari s'appelle karim"
+         r"(?:(?:c['’ ]?est|c|(?:qui\s+)?s['’ ]appelle|il\s+s['’ ]appelle|elle\s+s['’ ]appelle)"
+         r"\s+)?",
          "person", True, False, False, True),
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")

@@ -140,3 +140,26 @@ def test_offices_feasts_and_charities_stay():
     text = ("J'ai écrit à Monsieur le Maire et à la Présidente. À Pâques le Père Noël de "
             "Médecins du monde est passé.")
     assert anonymize_text(text) == text
+
+
+def test_a_word_that_is_a_name_goes_when_a_family_word_or_a_person_cue_says_so():
+    assert anonymize_text("ma voisine Merveille m'aide, Espoir c'est mon fils aîné et mon frère "
+                          "c'est moussa") == (
+        "ma voisine [nom] m'aide, [nom] c'est mon fils aîné et mon frère c'est [nom]")
+    text = "Ma voisine m'aide. Mon mari c'est pas facile. Le docteur m'a dit de me reposer."
+    assert anonymize_text(text) == text
+
+
+def test_a_title_goes_with_the_name_and_alone_stays():
+    assert anonymize_text("Le docteur Benali et maître Ndiaye, puis M. Chen") == (
+        "Le [nom] et [nom], puis [nom]")
+    text = "Le docteur m'a dit d'attendre, Monsieur le Maire aussi."
+    assert anonymize_text(text) == text
+
+
+def test_an_answer_in_english_or_with_creole_words_loses_its_names_only():
+    assert anonymize_text("I don't speak french very well, my name is Prince Mensah, "
+                          "I come from Ghana") == (
+        "I don't speak french very well, my name is [nom], I come from [lieu]")
+    assert anonymize_text("nou rete Pantin depi 3 an, mwen ak pitit mwen Widlande") == (
+        "nou rete [lieu] depi 3 an, mwen ak pitit mwen [nom]")
