@@ -20,7 +20,8 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          r"embauchee?s?|recrutee?s?|interim\w*|cdi|cdd|contrat|licenciee?s?|stage|stagiaire|"
          r"apprenti\w*|alternance|caissiere?|vendeu\w*|livreu\w*|magasinier|manutentionnaire|"
          r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste|chomage|entrepot|"
-         r"usine|chantier|collegue\w*|patron\w*|employeur)")
+         r"usine|chantier|collegue\w*|patron\w*|employeur|livr\w*|vtc|chauffeu\w*|"
+         r"(?:auto|micro)[\s-]?entrepreneu\w*|freelance|independante?s?)")
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
 _AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|a l['’])\s+")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
@@ -61,7 +62,9 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
 def brand_without_employer(span: Span, text: str, lexicon: Lexicon) -> bool:
     """A guessed span that is only a brand, in a sentence that says nothing of work ("Amazon a
     pas renouvelé mon contrat" does)."""
-    if not words_pattern(lexicon.brands).fullmatch(fold(text[span.start:span.end]).strip(" '’")):
+    inside = (brand.start() <= span.start and span.end <= brand.end()
+              for brand in words_pattern(lexicon.brands).finditer(fold(text)))
+    if not any(inside):  # "Eats" alone is no brand, but in "Uber Eats" it is
         return False
     before = fold(text[max(0, span.start - _SENTENCE):span.start])
     after = fold(text[span.end:span.end + _SENTENCE])

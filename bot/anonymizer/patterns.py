@@ -109,6 +109,10 @@ def regex_spans(text: str) -> list[Span]:
 
 
 
+# Streets named after a date: "avenue du 8 mai 1945", "rue du 19 mars 1962".
+_DATED_STREET = re.compile(rf"(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b")
+
+
 def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
     """Streets typed without capitals: "45 av jean lolive bat C", "j'habite rue des pommiers".
 
@@ -127,6 +131,11 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
                 break
             cursor = token.end()
             if word in PLACE_LINKS and names == 0 or word in _STREET_LINKS:
+                continue
+            dated = _DATED_STREET.match(folded, token.start()) if names == 0 else None
+            if dated:  # "av du 8 mai 1945": a date that names the street
+                end = cursor = dated.end()
+                names += 1
                 continue
             if (word in _STREET_STOPS or word in MONTH_AND_DAY or word[:1].isdigit()
                     or (word in STOP_WORDS and word not in lexicon.first_names)):

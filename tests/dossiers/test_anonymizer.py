@@ -163,3 +163,11 @@ def test_an_answer_in_english_or_with_creole_words_loses_its_names_only():
         "I don't speak french very well, my name is [nom], I come from [lieu]")
     assert anonymize_text("nou rete Pantin depi 3 an, mwen ak pitit mwen Widlande") == (
         "nou rete [lieu] depi 3 an, mwen ak pitit mwen [nom]")
+
+
+def test_a_street_named_after_a_date_goes_whole_and_a_platform_is_an_employer_for_its_driver():
+    assert anonymize_text("j habite av du 8 mai 1945 au 2eme") == "j habite [adresse] au 2eme"
+    assert anonymize_text("je fais du VTC avec Uber, je livre aussi pour Deliveroo") == (
+        "je fais du VTC avec [nom], je livre aussi pour [organisme]")
+    text = "j'ai commandé sur Uber Eats hier, le 8 mai"
+    assert anonymize_text(text) == text
