@@ -88,13 +88,16 @@ _NUMBER_CUE = re.compile(r"(?i)(?:\bn°|\bno\b\.?|\bnum(?:[ée]ro)?s?\b|\bmatric
                          r"\bnud\b|\br[ée]f[ée]rence|\bref\b)")
 _CODE = re.compile(r"[^\d\n.!?;]{0,40}?(?<![\w-])([A-Z0-9](?:[A-Z0-9]|[\s.-](?=[A-Z0-9])){4,})")
 
+_AMOUNT = re.compile(r"(?i)\s*(?:€|euros?\b|eur\b|e\b)")  # "une demande de 12 000 €"
+
 
 def numbered_code_spans(text: str) -> list[Span]:
     """File numbers after the word that announces them (CAF, tax, foreigner, housing request)."""
     spans = []
     for cue in _NUMBER_CUE.finditer(text):
         code = _CODE.match(text, cue.end())
-        if code and sum(c.isdigit() for c in code.group(1)) >= 5:
+        if (code and sum(c.isdigit() for c in code.group(1)) >= 5
+                and not _AMOUNT.match(text, code.end(1))):
             spans.append(Span(code.start(1), code.end(1), "number", "regex"))
     return spans
 
