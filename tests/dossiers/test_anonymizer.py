@@ -41,7 +41,7 @@ def test_first_names_typed_in_lower_case_after_a_family_word_or_a_title_go():
     text = anonymize_text("ma fille ines est malade et mon ex karim ne paie plus ; "
                           "j'ai vu mme bouzid, le dr hadjadj et mes enfants léo et noah")
     assert text == ("ma fille [nom] est malade et mon ex [nom] ne paie plus ; "
-                    "j'ai vu [nom], le dr [nom] et mes enfants [nom] et [nom]")
+                    "j'ai vu [nom], le [nom] et mes enfants [nom] et [nom]")
 
 
 def test_streets_typed_in_lower_case_and_arrondissements_go():
@@ -103,4 +103,71 @@ def test_free_text_in_a_css_dossier_loses_its_street():
 def test_everyday_words_written_with_a_capital_or_after_a_family_word_stay():
     text = ("Contactez ma sœur si besoin. J'ai écrit au Tribunal et à la Sécu, mon fils est en "
             "Terminale. Mon mari travaille la nuit et ma fille est malade, je suis enceinte.")
+    assert anonymize_text(text) == text
+
+
+def test_first_names_of_the_world_go_with_no_cue_word_and_names_that_are_words_with_one():
+    assert anonymize_text("j'ai vu karim hier, je vis avec sofiane et sa femme") == (
+        "j'ai vu [nom] hier, je vis avec [nom] et sa femme")
+    assert anonymize_text("yacine a 4 ans, rose a 2 ans et fatou est née en 2019") == (
+        "[nom] a 4 ans, [nom] a 2 ans et [nom] est née en 2019")
+    text = "une pierre, une rose et le temps qu'il faut ; salam, quelqu'un peut m'aider ?"
+    assert anonymize_text(text) == text
+
+
+def test_countries_and_towns_of_origin_and_file_numbers_go():
+    assert anonymize_text("je viens du mali, ma femme est née à oran en Algérie") == (
+        "je viens du [lieu], ma femme est née à [lieu] en [lieu]")
+    assert anonymize_text("n° allocataire 2345 678 ; numéro fiscal 1 23 45 678 901 23 ; "
+                          "titre de séjour n° AB1234567 ; demande de logement 093 11 0001234") == (
+        "n° allocataire [numéro] ; numéro fiscal [numéro] ; titre de séjour n° [numéro] ; "
+        "demande de logement [numéro]")
+    text = "Arrivée en France en 2012, je viens de sortir de l'hôpital ; dossier 2024, numéro 3."
+    assert anonymize_text(text) == text
+
+
+def test_an_employer_goes_whatever_its_case_but_a_brand_pointing_to_no_one_stays():
+    assert anonymize_text("je bosse chez carrefour et mon frère chez tapis saint maclou") == (
+        "je bosse chez [organisme] et mon frère chez [organisme]")
+    assert anonymize_text("Je suis caissière à Lidl depuis 2020.") == (
+        "Je suis caissière à [organisme] depuis 2020.")
+    text = ("J'ai un forfait Free et un Samsung, je fais mes courses chez Lidl. Je travaille à "
+            "mi-temps chez des particuliers.")
+    assert anonymize_text(text) == text
+
+
+def test_offices_feasts_and_charities_stay():
+    text = ("J'ai écrit à Monsieur le Maire et à la Présidente. À Pâques le Père Noël de "
+            "Médecins du monde est passé.")
+    assert anonymize_text(text) == text
+
+
+def test_a_word_that_is_a_name_goes_when_a_family_word_or_a_person_cue_says_so():
+    assert anonymize_text("ma voisine Merveille m'aide, Espoir c'est mon fils aîné et mon frère "
+                          "c'est moussa") == (
+        "ma voisine [nom] m'aide, [nom] c'est mon fils aîné et mon frère c'est [nom]")
+    text = "Ma voisine m'aide. Mon mari c'est pas facile. Le docteur m'a dit de me reposer."
+    assert anonymize_text(text) == text
+
+
+def test_a_title_goes_with_the_name_and_alone_stays():
+    assert anonymize_text("Le docteur Benali et maître Ndiaye, puis M. Chen") == (
+        "Le [nom] et [nom], puis [nom]")
+    text = "Le docteur m'a dit d'attendre, Monsieur le Maire aussi."
+    assert anonymize_text(text) == text
+
+
+def test_an_answer_in_english_or_with_creole_words_loses_its_names_only():
+    assert anonymize_text("I don't speak french very well, my name is Prince Mensah, "
+                          "I come from Ghana") == (
+        "I don't speak french very well, my name is [nom], I come from [lieu]")
+    assert anonymize_text("nou rete Pantin depi 3 an, mwen ak pitit mwen Widlande") == (
+        "nou rete [lieu] depi 3 an, mwen ak pitit mwen [nom]")
+
+
+def test_a_street_named_after_a_date_goes_whole_and_a_platform_is_an_employer_for_its_driver():
+    assert anonymize_text("j habite av du 8 mai 1945 au 2eme") == "j habite [adresse] au 2eme"
+    assert anonymize_text("je fais du VTC avec Uber, je livre aussi pour Deliveroo") == (
+        "je fais du VTC avec [nom], je livre aussi pour [organisme]")
+    text = "j'ai commandé sur Uber Eats hier, le 8 mai"
     assert anonymize_text(text) == text

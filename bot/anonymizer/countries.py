@@ -1,0 +1,39 @@
+"""Every country's French name, from Babel's CLDR data (already installed with Rasa).
+
+A country or a territory names where a person comes from ("je viens du mali", "née en
+Algérie"): the commission must not see origin, so each one is removed, in lower case too.
+The few whose French name is also an ordinary word ("chili", "grenade", "jersey",
+"réunion") are removed only with their capital; France is kept (where the person lives).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .spans import fold
+
+# CLDR codes that are no country: the European Union, the euro zone, the UN, "outlying Oceania",
+# "unknown region".
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "FR"})
+# Country names that are also ordinary words in lower case: only taken with a capital.
+ORDINARY_IN_LOWER_CASE = frozenset({"argentine", "chili", "grenade", "jersey", "equateur",
+                                    "la reunion", "reunion", "antarctique", "panama", "suisse",
+                                    "saint-martin", "philippines", "canada", "malte"})
+
+
+@lru_cache(maxsize=1)
+def country_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(names removed in any case, folded; names removed only as written, with capitals)."""
+    from babel import Locale
+
+    anywhere, capitalised = set(), set()
+    for code, name in Locale("fr").territories.items():
+        if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+            continue
+        for spelling in {name, name.replace("’", "'"), name.replace("’", " ")}:
+            folded = fold(spelling)
+            if folded in ORDINARY_IN_LOWER_CASE:
+                capitalised.add(spelling)
+            else:
+                anywhere.add(folded)
+    return frozenset(anywhere), frozenset(capitalised)

@@ -1,0 +1,179 @@
+"""Names known by the words around them: "ma fille ines", "mme diarra", "je m'appelle", "chez"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from .lexicon import Lexicon, alternation, load_lexicon
+from .names import is_first_name, is_name_alone, is_name_word
+from .spans import PLACE_LINKS, TOKEN, Span, fold
+from .vocabulary import mostly_english
+
+NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
+                             "di", "del", "della", "le", "la", "ould", "abou", "abu"})
+
+
+def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
+                 links: bool = False, after_title: bool = False,
+                 capital_is_name: bool = False) -> tuple[int, int]:
+    """The name that starts at ``position``: (start, end), empty when there is none.
+
+    ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
+    "résidence Les [Pommiers]" (after such a word, a capitalised word is a name);
+    ``capital_is_name``: after "ma voisine", "Merveille" is a name although it is a word."""
+    start = end = cursor = position
+    expect_name = fresh = True  # fresh: the next word would open a name
+    article: int | None = None
+    for match in TOKEN.finditer(text, position):
+        gap = text[cursor:match.start()]
+        if (gap.strip(" -") and not (several and gap.strip() == "," and end > start)) or (
+                "\n" in gap):
+            break
+        word, folded = match.group(), fold(match.group()).rstrip("'’")
+        if expect_name and _elided_name(text, match, lexicon):
+            start = match.start() if end == start else start  # "mme n'diaye", "M'Baye"
+            end = cursor = TOKEN.match(text, match.end()).end()
+            expect_name, fresh = several is False, False
+            continue
+        if expect_name and is_name_word(word, lexicon,
+                                        first=fresh and not links and not capital_is_name,
+                                         after_title=after_title and end == start) and not (
+                end == start and folded in lexicon.relations):
+            if end == start:
+                start = match.start() if article is None else article
+            end, expect_name, fresh = match.end(), several is False, False
+        elif end == start and links and folded in PLACE_LINKS:
+            if word[:1].isupper():
+                article = match.start()  # "résidence Les Pommiers": the article is the name's
+            # "la cité des …": a link in lower case belongs to no one
+        elif end == start and folded in NAME_PARTICLES - PLACE_LINKS and article is None:
+            article = match.start()  # "madame da silva", "mr ben salah": if a name follows
+        elif end > start and folded in NAME_PARTICLES:
+            following = TOKEN.match(text, match.end() + 1)
+            if following and fold(following.group()) in lexicon.places:
+                break  # "foyer Adoma de Pantin": two names, "de" is neither
+            expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
+        elif several and end > start and folded == "et":
+            expect_name = fresh = True
+        elif end > start and not expect_name and is_name_word(word, lexicon):
+            end = match.end()  # second word of a name: "rachid benali"
+        else:
+            break
+        if gap.strip() == ",":
+            expect_name = fresh = True
+        cursor = match.end()
+    return start, end
+
+
+def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
+    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a")."""
+    if fold(match.group()) not in ("n'", "m'", "n’", "m’"):
+        return False
+    glued = TOKEN.match(text, match.end())
+    return glued is not None and is_name_word(glued.group(), lexicon)
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool, bool]]:
+    """The words announcing a name, as patterns on folded text, with how to read the name."""
+    lexicon = load_lexicon()
+    relations = alternation(lexicon.relations)
+    professions = alternation(tuple(fold(p) for p in lexicon.professions))
+    titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
+    # (pattern, kind, several names, links before the name, the trigger is part of the span,
+    # a capitalised word is a name even when it is a French word)
+    triggers = [
+        # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan",
+        # "mon frère c'est moussa"
+        (rf"\b(?:mon|ma|mes|son|sa|ses|notre|nos|votre|vos|leur|leurs|le|la|les|l['’])\s+"
+         rf"(?:\d+\s+)?(?:(?:{relations})[\s-]+){{0,2}}(?:{relations})\s*[,:]?\s+"
+         # "mon frère c'est moussa", "mon mari s'appelle karim"
+         r"(?:(?:c['’ ]?est|c|(?:qui\s+)?s['’ ]appelle|il\s+s['’ ]appelle|elle\s+s['’ ]appelle)"
+         r"\s+)?",
+         "person", True, False, False, True),
+        # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
+        # name even when it is a word ("je m'appelle Prince")
+        (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
+         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is)\s+",
+         "person", True, False, False, True),
+        # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
+        (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
+         r"\s+", "person", True, False, False, False),
+        (rf"\b(?:{titles})\.?\s+", "person", False, False, True, False),
+        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, True, False),
+        (r"\bchez\s+", "organisation", False, False, False, False),
+        # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
+        (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
+         r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
+         "place", False, True, False, False),
+        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, False, False),
+    ]
+    return [(re.compile(pattern), *how) for pattern, *how in triggers]
+
+
+def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
+    spans = []
+    folded = fold(text)
+    for pattern, kind, several, links, with_trigger, capital_is_name in _triggers():
+        for match in pattern.finditer(folded):
+            if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
+                continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
+            start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
+                                      after_title=with_trigger, capital_is_name=capital_is_name)
+            if end > start:
+                start = match.start() if with_trigger else start
+                by = "title" if with_trigger else "context"
+                position = start
+                for between in re.finditer(r"\s*,\s*|\s+et\s+", text[start:end]):
+                    spans.append(Span(position, start + between.start(), kind, by))
+                    position = start + between.end()  # "léo et chloé": "et" stays
+                spans.append(Span(position, end, kind, by))
+    return spans
+
+
+# "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
+# "Olive et moi", "Espoir c'est mon fils"; and for a first name, "lina 2 ans".
+_AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
+_PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
+                           r"|\s+m['’ ]?a\s+(?:dit|appele|conseille|aide|parle|explique)"
+                           r"|\s+et\s+moi\b|\s*,?\s+c['’ ]?est\s+(?:mon|ma|notre)\s")
+# "avec claire", "j'ai vu pierre": words before a person.
+_PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
+
+
+def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """First names with no cue before them: "j'ai vu karim hier", "avec sofiane et sa femme".
+
+    A word of the world's or the area's first names that is no French word is a name
+    wherever it is; one that is also a word ("rose") only before a verb of a person
+    ("rose a 4 ans", "avec rose")."""
+    spans = []
+    folded = fold(text)
+    english = mostly_english(text)  # "I come from…": "come" is no name there
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        if not word[:1].isalpha() or english and word.islower():
+            continue
+        alone = is_name_alone(word, lexicon)
+        if not alone:
+            lower = fold(word).rstrip("'’")
+            # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
+            # no small word can be a name before such a cue; in lower case only first names.
+            first_name = is_first_name(lower, lexicon)
+            known = first_name or (word[:1].isupper() and len(lower) > 2
+                                   and lower not in STOP_WORDS and lower not in lexicon.relations)
+            if not (known and lower not in lexicon.keep and (
+                    _PERSON_AFTER.match(folded, match.end())
+                    or first_name and _AGE_AFTER.match(folded, match.end())
+                    or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),
+                                             match.start()))):
+                continue
+        start, end = _names_after(text, match.start(), lexicon)
+        if end <= match.start():
+            start, end = match.span()
+        spans.append(Span(start, end, "person", "context"))
+    return spans

@@ -1,0 +1,71 @@
+"""Employers and brands: "je bosse chez carrefour" names an employer, "un forfait Free" no one.
+
+Where a person works says who they are (a small employer, a shop of the town); the brand of
+their phone or the shop where they buy food does not. So an employer is removed, whatever its
+case, when the sentence says the person works there; a brand is kept otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from .lexicon import Lexicon, words_pattern
+from .names import is_name_word
+from .spans import TOKEN, Span, fold
+
+# Words saying that someone works somewhere, on folded text.
+_WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salariee?s?|"
+         r"embauchee?s?|recrutee?s?|interim\w*|cdi|cdd|contrat|licenciee?s?|stage|stagiaire|"
+         r"apprenti\w*|alternance|caissiere?|vendeu\w*|livreu\w*|magasinier|manutentionnaire|"
+         r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste|chomage|entrepot|"
+         r"usine|chantier|collegue\w*|patron\w*|employeur|livr\w*|vtc|chauffeu\w*|"
+         r"(?:auto|micro)[\s-]?entrepreneu\w*|freelance|independante?s?)")
+# Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
+_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|a l['’])\s+")
+_WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
+_WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
+_SENTENCE = 120  # how far back a work word is looked for, in characters
+# After "chez", words that are people, not an employer: "chez des particuliers".
+_NOT_EMPLOYERS = frozenset({"particulier", "particuliers", "particuliere", "particulieres",
+                            "client", "clients", "gens", "personne", "personnes", "famille",
+                            "familles", "dame", "monsieur", "madame", "eux", "elles"})
+
+
+def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """"je bosse chez carrefour", "caissière à Lidl", "je travaille chez tapis saint maclou"."""
+    spans = []
+    folded = fold(text)
+    for match in _AT.finditer(folded):
+        if not _WORK_BEFORE.search(folded, max(0, match.start() - _SENTENCE), match.start()):
+            continue
+        words = []
+        for token in TOKEN.finditer(text, match.end()):
+            gap = text[(words[-1].end() if words else match.end()):token.start()]
+            word = fold(token.group()).rstrip("'’")
+            if gap.strip() or len(words) == 3 or word in STOP_WORDS or word in _NOT_EMPLOYERS:
+                break
+            if word in lexicon.relations or word in lexicon.keep or word[:1].isdigit():
+                break
+            # After "chez" any word names the employer; after "à", "pour", "dans" only a brand
+            # or a capitalised name ("à mi-temps", "dans le bâtiment" are no employer).
+            if match.group("at") != "chez" and not (word in lexicon.brands or (
+                    token.group()[:1].isupper() and is_name_word(token.group(), lexicon))):
+                break
+            words.append(token)
+        if words:
+            spans.append(Span(words[0].start(), words[-1].end(), "organisation", "employer"))
+    return spans
+
+
+def brand_without_employer(span: Span, text: str, lexicon: Lexicon) -> bool:
+    """A guessed span that is only a brand, in a sentence that says nothing of work ("Amazon a
+    pas renouvelé mon contrat" does)."""
+    inside = (brand.start() <= span.start and span.end <= brand.end()
+              for brand in words_pattern(lexicon.brands).finditer(fold(text)))
+    if not any(inside):  # "Eats" alone is no brand, but in "Uber Eats" it is
+        return False
+    before = fold(text[max(0, span.start - _SENTENCE):span.start])
+    after = fold(text[span.end:span.end + _SENTENCE])
+    return not (_WORK_BEFORE.search(before) or _WORK_AFTER.search(after))

@@ -1,0 +1,65 @@
+"""First names of the world, to find a name typed with no cue: "j'ai vu karim hier".
+
+The list is ``nam_dict.txt`` from the ``gender-guesser`` package (Jörg Michael's dictionary,
+GNU Free Documentation License; the package's code, GPLv3, is not used): about 45,000 first
+names with how common each is in 54 countries, Maghreb and the Middle East ("Arabia/Persia"),
+Turkey and Africa ("other countries") included. Only the names are read, once, from the
+installed package: nothing is downloaded at run time. West African first names it lacks
+("fatoumata", "ibrahima") are in ``lexicon.yml`` (``first_names_of_the_area``).
+
+A first name that is also a French word ("pierre", "rose", "claire") is no name on its own:
+it needs a cue (a capital mid-sentence, "avec", "ma fille", "… a 4 ans"). Those common in
+France are added to ``lexicon.yml``'s ``first_names_also_words`` so that the cues know them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+from .spans import fold
+from .vocabulary import is_french_word
+
+_HEX = "0123456789ABCDEF"
+_FRANCE = 7  # the France column in nam_dict.txt's frequency columns
+# Frequency in France (1 = rare … 13 = very common) from which a first name that is also a
+# French word is known to the cues ("avec claire"): rarer ones are mostly just words.
+COMMON_IN_FRANCE = 3
+# First names common in France that are more often an ordinary word even with a capital or
+# after "avec" ("la Marine", "avec Aime", "le Manuel"): left to NER.
+_MOSTLY_WORDS = frozenset({"line", "eve", "aime", "martial", "manuel", "marine", "maxime",
+                           "robin", "noel", "france", "major", "morgan", "flora", "leone"})
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, int]:
+    """Each first name, folded, with how common it is in France (0: not listed there)."""
+    names: dict[str, int] = {}
+    text = files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        # '+' in column 30: the same name with umlauts expanded, listed twice.
+        if not line or line[0] in "#=" or line[29:30] == "+":
+            continue
+        parts = line.split()
+        if len(parts) < 2:
+            continue
+        france = line[30 + _FRANCE:31 + _FRANCE].strip()
+        frequency = int(france, 16) if france and france in _HEX else 0
+        for spelling in {parts[1].replace("+", "-"), parts[1].replace("+", "")}:
+            folded = fold(spelling)
+            names[folded] = max(names.get(folded, 0), frequency)
+    return names
+
+
+@lru_cache(maxsize=1)
+def world_first_names() -> frozenset[str]:
+    """Every first name of the dictionary, folded (lower case, no accents)."""
+    return frozenset(_dictionary())
+
+
+@lru_cache(maxsize=1)
+def french_first_names_also_words() -> frozenset[str]:
+    """First names common in France that are also French words: "pierre", "claire", "rose"."""
+    return frozenset(name for name, frequency in _dictionary().items()
+                     if frequency >= COMMON_IN_FRANCE and name not in _MOSTLY_WORDS
+                     and is_french_word(name))

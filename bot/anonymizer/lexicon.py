@@ -1,0 +1,94 @@
+"""The anonymizer's word lists (``lexicon.yml``), loaded once, folded for matching."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from .countries import country_names
+from .first_names import french_first_names_also_words
+from .spans import Span, fold
+
+LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    places: tuple[str, ...]
+    capitalised_places: str  # a pattern: these names are also common words in lower case
+    street_kinds: tuple[str, ...]
+    titles: tuple[str, ...]
+    professions: tuple[str, ...]
+    nationalities: tuple[str, ...]
+    keep: frozenset[str]
+    keep_phrases: tuple[str, ...]
+    named_places: tuple[str, ...]
+    relations: tuple[str, ...]
+    first_names: frozenset[str]
+    not_names: frozenset[str]
+    area_names: frozenset[str]  # first names and family names of the area
+    brands: tuple[str, ...]
+
+
+def _nationality_forms(words: list[str]) -> set[str]:
+    """Each nationality with its plural and, for "sri-lankais", the spelling with a space."""
+    forms = set()
+    for word in words:
+        for spelling in {word, word.replace("-", " ")}:
+            forms.add(spelling)
+            forms.add(spelling if spelling.endswith("s") else spelling + "s")
+    return {fold(form) for form in forms}
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    keep = [fold(k) for k in data["keep"] + data["keep_more"]
+            + data["keep_offices_feasts_charities"]]
+    countries, capitalised_countries = country_names()
+    capitalised_places = tuple(data["capitalised_places"]) + tuple(capitalised_countries)
+    by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
+    return Lexicon(
+        # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
+        places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
+                          for v in (p, p.replace("-", " "), p.replace(" ", "-"),
+                                    p.replace("'", " "), p.replace("'", "’"))]
+                         + list(countries)),
+        capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
+                           r"(?![\w-])",
+        street_kinds=tuple(data["street_kinds"]),
+        titles=tuple(data["titles"]),
+        professions=tuple(data["professions"]),
+        nationalities=by_length(_nationality_forms(data["nationalities"])),
+        keep=frozenset(keep),
+        keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
+        named_places=by_length(fold(w) for w in data["named_places"]),
+        relations=by_length(fold(w) for w in data["relations"]),
+        first_names=frozenset(fold(w) for w in data["first_names_also_words"])
+        | french_first_names_also_words(),
+        not_names=frozenset(fold(w) for w in data["not_names"]),
+        area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
+                             + data["surnames_of_the_area"]),
+        brands=by_length(fold(w) for w in data["brands"]),
+    )
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern per word list (hundreds of small ones would overflow re's cache)."""
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])")
+
+
+def word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:
+    return [Span(match.start(), match.end(), kind, "lexicon")
+            for match in words_pattern(words).finditer(folded)]

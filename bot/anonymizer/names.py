@@ -1,0 +1,65 @@
+"""Is this word a name? Capital letters, the French lexicon and the first-name lists decide."""
+
+from __future__ import annotations
+
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from .first_names import world_first_names
+from .lexicon import Lexicon
+from .spans import fold
+from .vocabulary import is_french_word
+
+
+def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
+                  after_title: bool = False) -> bool:
+    """A capitalised word outside the keep-list, or a lower-case word that is no French word.
+
+    ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
+    "ma fille Rose" is (a first name that is also a word)."""
+    folded = fold(word).rstrip("'’")
+    if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
+        return False
+    if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
+        return False  # "I", "L'", "m'", "qu'": a letter or an elision
+    if word[:1].isupper():
+        return not (first and folded not in lexicon.first_names
+                    and is_common_word(word))
+    if after_title:
+        return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
+    if folded in ENGLISH_STOP_WORDS:
+        return False  # "karim and me": no French word, no name either
+    return is_first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
+
+
+def is_common_word(word: str) -> bool:
+    """A French word whatever its capitals, but "Haut-Pantin" or "Bois-Colombes" (capitalised
+    parts joined by hyphens) are names even though "haut", "pantin" and "bois" are words."""
+    parts = word.split("-")
+    if len(parts) > 1 and all(part[:1].isupper() for part in parts if part):
+        return False
+    return is_french_word(word.lower())
+
+
+def is_first_name(folded: str, lexicon: Lexicon) -> bool:
+    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"."""
+    return any(part in lexicon.first_names for part in folded.split("-"))
+
+
+def is_name_alone(word: str, lexicon: Lexicon) -> bool:
+    """A first name whatever the words around it: "karim", "Sofiane", "fatou".
+
+    It must be in the world's first names (``first_names.py``) or the area's, and be no French
+    word ("pierre", "rose" need a cue), no English one ("you", "so"), nothing of the keep-list,
+    no brand and no SMS spelling ("jai")."""
+    folded = fold(word).rstrip("'’")
+    if len(folded) < 3 or "-" in folded.strip("-") and not all(
+            part in world_first_names() for part in folded.split("-")):
+        return False
+    if folded not in world_first_names() and folded not in lexicon.area_names:
+        return False
+    if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
+            or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
+            or folded in lexicon.relations):
+        return False
+    return not is_french_word(word.rstrip("'’"))

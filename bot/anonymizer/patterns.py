@@ -1,0 +1,149 @@
+"""Identifiers found by their form: phone numbers, e-mails, dates, numbers, streets, postcodes."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from .lexicon import Lexicon, alternation, load_lexicon
+from .spans import PLACE_LINKS, TOKEN, Span, fold
+
+_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
+           "novembre|décembre|decembre")
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+# Inside a street's name: "rue de la Paix", "quai de l'Aisne" ("au", "en" end it: "au 3e étage").
+_STREET_LINK = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])"
+_STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee", "impasse",
+                                "quai", "sentier"})
+_STREET_LINKS = frozenset({"de", "des", "du", "d", "l"})
+_STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appartement", "appart",
+                           "apt", "porte", "code", "interphone", "rdc", "depuis", "pres", "a",
+                           "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
+MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                            "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
+                            "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+_LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)\d{1,4}\s*(?:bis|ter|b)?)\s*,?\s+)?"
+                           r"\b(?P<kind>rue|avenue|av|bd|boulevard|allee|impasse|quai|sentier|"
+                           r"chemin|place|square|passage|villa|route|cour|voie)\.?\s+")
+_NUMBER_WORDS = (r"(?:z[ée]ro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+                 r"treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|"
+                 r"soixante-dix|quatre-vingt|quatre-vingts|quatre-vingt-dix|cent|et)")
+_DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|cinq|six|sept|"
+              r"huit|neuf)|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|"
+              r"quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|trente)")
+# Words of the situation that look like names or codes: "F3", "T2", "CM2", "CE1", "6e",
+# "bâtiment B", "escalier 2", acronyms of the keep-list.
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    lexicon = load_lexicon()
+    kinds = alternation(lexicon.street_kinds)
+    titles = alternation(tuple(t for t in lexicon.titles if t != "M"))
+    street_name = (rf"(?:{_STREET_LINK}\s*)*{_NAME}"
+                   rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*(?:{_NAME}|\d+(?=\s+{_NAME})))*")
+    return [
+        ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+        # As dictated: "moussa.diallo93 arobase gmail point com".
+        ("email", re.compile(r"(?i)[\w.+-]+\s*(?:@|\barobase\b)\s*[\w-]+"
+                             r"(?:\s*(?:\.|\bpoint\b)\s*[a-z]{2,4}\b)+")),
+        ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33\s?\(?0?\)?[\s.-]?|0)[1-9]"
+                             r"(?:[\s.-]?\d{2}){4}(?!\d)")),
+        ("phone", re.compile(r"(?<![\w+])\+\d{2,3}(?:[\s.-]?\d{1,4}){3,6}(?!\d)")),
+        # A mobile number with a digit too few or too many, as typed in a hurry.
+        ("phone", re.compile(r"(?<![\w+,.])0[67](?:[\s.-]?\d){7,9}(?![\d,])")),
+        # "zéro six douze trente-quatre…": a number said in words, as voice-to-text writes it.
+        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s,-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
+        ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
+                              r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
+        # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.
+        ("number", re.compile(r"(?<!\d)\d{7,}(?!\d)")),
+        ("date", re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])")),
+        ("date", re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")),
+        ("date", re.compile(r"(?<!\d)(?<!\d )\b(?:0?[1-9]|[12]\d|3[01]) (?:0?[1-9]|1[0-2]) "
+                            r"(?:19|20)\d{2}(?!\d)")),
+        ("date", re.compile(rf"(?i)\b(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})"
+                            rf"\s+(?:{_MONTHS})\s+\d{{4}}\b")),
+        # A birth date with a two-digit year: "née le 5 mai 90".
+        ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
+        ("address", re.compile(
+            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+)?(?i:\b(?:{kinds}))\.?\s+"
+            rf"{street_name}")),
+        ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
+                               rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
+        # "Paris 19", "paris 20e", "le 19e arrondissement".
+        ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
+        ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),
+        ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
+    ]
+
+
+# A word announcing a file number, then the number, with spaces, letters or dots inside: "n°
+# allocataire 2345 678", "numéro de demande de logement 093 11 0001234", "titre de séjour
+# n° AB1234567". The number must hold at least five digits ("numéro 3", "dossier 2024" stay).
+_NUMBER_CUE = re.compile(r"(?i)(?:\bn°|\bno\b\.?|\bnum(?:[ée]ro)?s?\b|\bmatricule|\bidentifiant|"
+                         r"\ballocataire|\bfiscal|\bagdref|\b[ée]tranger|\bs[ée]jour|\bdemande|"
+                         r"\bnud\b|\br[ée]f[ée]rence|\bref\b)")
+_CODE = re.compile(r"[^\d\n.!?;]{0,40}?(?<![\w-])([A-Z0-9](?:[A-Z0-9]|[\s.-](?=[A-Z0-9])){4,})")
+
+_AMOUNT = re.compile(r"(?i)\s*(?:€|euros?\b|eur\b|e\b)")  # "une demande de 12 000 €"
+
+
+def numbered_code_spans(text: str) -> list[Span]:
+    """File numbers after the word that announces them (CAF, tax, foreigner, housing request)."""
+    spans = []
+    for cue in _NUMBER_CUE.finditer(text):
+        code = _CODE.match(text, cue.end())
+        if (code and sum(c.isdigit() for c in code.group(1)) >= 5
+                and not _AMOUNT.match(text, code.end(1))):
+            spans.append(Span(code.start(1), code.end(1), "number", "regex"))
+    return spans
+
+
+def regex_spans(text: str) -> list[Span]:
+    spans = []
+    for kind, pattern in _patterns():
+        for match in pattern.finditer(text):
+            if match.group().strip():
+                spans.append(Span(match.start(), match.end(), kind, "regex"))
+    return spans
+
+
+
+# Streets named after a date: "avenue du 8 mai 1945", "rue du 19 mars 1962".
+_DATED_STREET = re.compile(rf"(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b")
+
+
+def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
+    """Streets typed without capitals: "45 av jean lolive bat C", "j'habite rue des pommiers".
+
+    Without a number, only after words that are nothing but a street's kind ("rue", "avenue"…):
+    "une place en crèche" or "le chemin de l'école" are no addresses."""
+    spans = []
+    for match in _LOWER_STREET.finditer(folded):
+        numbered = match.group("number") is not None
+        if not numbered and match.group("kind") not in _STREET_ONLY_WORDS:
+            continue
+        end = cursor = match.end()
+        names = 0
+        for token in TOKEN.finditer(text, match.end()):
+            word = fold(token.group()).rstrip("'’")
+            if text[cursor:token.start()].strip() or names >= 4:
+                break
+            cursor = token.end()
+            if word in PLACE_LINKS and names == 0 or word in _STREET_LINKS:
+                continue
+            dated = _DATED_STREET.match(folded, token.start()) if names == 0 else None
+            if dated:  # "av du 8 mai 1945": a date that names the street
+                end = cursor = dated.end()
+                names += 1
+                continue
+            if (word in _STREET_STOPS or word in MONTH_AND_DAY or word[:1].isdigit()
+                    or (word in STOP_WORDS and word not in lexicon.first_names)):
+                break
+            end, names = token.end(), names + 1
+        if names:
+            spans.append(Span(match.start(), end, "address", "regex"))
+    return spans

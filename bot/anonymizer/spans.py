@@ -1,0 +1,52 @@
+"""A removed piece of text, and the text tools every detector shares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+TOKEN = re.compile(r"[^\W\d_][\w-]*['’]?|\d\w*")
+# "de", "la"…: the small words inside a place's name ("cité des Courtillières").
+PLACE_LINKS = frozenset({"de", "des", "du", "d", "la", "le", "les", "l", "d'", "l'", "de la"})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A removed piece of text: [start, end) in the original, and what kind of identifier."""
+
+    start: int
+    end: int
+    kind: str
+    by: str  # which detector found it (regex, lexicon, ner, capitalised)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, same length as ``text`` (so offsets stay valid)."""
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return (decomposed[0] if decomposed else char).lower()[:1] or char
+
+
+def sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?:;\n«\"("
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one, keeping the kind of the longest."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if merged and span.start <= merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                longest = span if span.end - span.start > last.end - last.start else last
+                merged[-1] = Span(last.start, span.end, longest.kind, last.by)
+            continue
+        merged.append(span)
+    return merged
