@@ -171,3 +171,10 @@ def test_a_street_named_after_a_date_goes_whole_and_a_platform_is_an_employer_fo
         "je fais du VTC avec [nom], je livre aussi pour [organisme]")
     text = "j'ai commandé sur Uber Eats hier, le 8 mai"
     assert anonymize_text(text) == text
+
+
+def test_a_name_after_a_family_word_of_speech_goes_but_the_word_stays():
+    assert anonymize_text("tonton issa nous héberge, chez tata khady à drancy") == (
+        "tonton [nom] nous héberge, chez tata [nom] à [lieu]")
+    text = "Tonton m'a dit de venir, tonton vient demain et mon fils aime le foot."
+    assert anonymize_text(text) == text
