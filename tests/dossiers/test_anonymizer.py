@@ -178,3 +178,11 @@ def test_a_name_after_a_family_word_of_speech_goes_but_the_word_stays():
         "tonton [nom] nous héberge, chez tata [nom] à [lieu]")
     text = "Tonton m'a dit de venir, tonton vient demain et mon fils aime le foot."
     assert anonymize_text(text) == text
+
+
+def test_companies_are_employers_only_for_those_who_work_there():
+    assert anonymize_text("je suis agent de sécurité pour la SNCF") == (
+        "je suis agent de sécurité pour la [organisme]")
+    text = ("La SNCF m'a mis une amende, ma BNP a bloqué la carte et je regarde TF1. "
+            "Je prie Jésus et la Sainte Vierge.")
+    assert anonymize_text(text) == text
