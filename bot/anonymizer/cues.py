@@ -84,8 +84,9 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
     professions = alternation(tuple(fold(p) for p in lexicon.professions))
     titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
     # (pattern, kind, several names, links before the name, how the trigger reads the word
-    # after it: "title" any word is a name and the title goes with it, "kin" any first name of
-    # the world list is one, "" the word must look like a name; a capitalised word is a
+    # after it: "title" any word is a name and the title goes with it, "any" any word is a name
+    # and the trigger stays, "kin" any first name of the world list is one, "" the word must
+    # look like a name; a capitalised word is a
     # name even when it is a French word)
     triggers = [
         # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan",
@@ -115,6 +116,9 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
          "place", False, True, "", False),
         (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, "", False),
+        # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
+        (r"\b(?:cite|residence)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place", False,
+         False, "any", False),
     ]
     return [(re.compile(pattern), *how) for pattern, *how in triggers]
 
@@ -128,7 +132,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
-                                      after_title=reading == "title", world=reading == "kin",
+                                      after_title=reading in ("title", "any"),
+                                      world=reading == "kin",
                                       capital_is_name=capital_is_name)
             if end > start:
                 with_trigger = reading == "title"

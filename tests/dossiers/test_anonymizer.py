@@ -186,3 +186,10 @@ def test_companies_are_employers_only_for_those_who_work_there():
     text = ("La SNCF m'a mis une amende, ma BNP a bloqué la carte et je regarde TF1. "
             "Je prie Jésus et la Sainte Vierge.")
     assert anonymize_text(text) == text
+
+
+def test_a_cite_named_with_ordinary_words_loses_its_name_and_stations_of_the_area_go():
+    assert anonymize_text("on habite cité des auteurs, metro aime cesaire, aux 4 chemins") == (
+        "on habite cité des [lieu], metro [lieu], aux [lieu]")
+    text = "Dans la cité il y a du bruit, on était en cité de transit."
+    assert anonymize_text(text) == text
