@@ -193,3 +193,9 @@ def test_a_cite_named_with_ordinary_words_loses_its_name_and_stations_of_the_are
         "on habite cité des [lieu], metro [lieu], aux [lieu]")
     text = "Dans la cité il y a du bruit, on était en cité de transit."
     assert anonymize_text(text) == text
+
+
+def test_a_birth_date_said_in_words_goes():
+    assert anonymize_text("je suis né le vingt trois mars mille neuf cent quatre-vingt, et "
+                          "ma fille le 5 mai deux mille dix") == (
+        "je suis né le [date], et ma fille le [date]")
