@@ -148,11 +148,13 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
 
 
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
-# "Olive et moi", "Espoir c'est mon fils"; and for a first name, "lina 2 ans".
+# "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
 _AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
 _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
-                           r"|\s+m['’ ]?a\s+(?:dit|appele|conseille|aide|parle|explique)"
-                           r"|\s+et\s+moi\b|\s*,?\s+c['’ ]?est\s+(?:mon|ma|notre)\s")
+                           r"|\s+m['’ ]?a\s+[^\W\d_]{3,}"
+                           r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s")
+# Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
+_NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
 
@@ -176,8 +178,9 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
             # no small word can be a name before such a cue; in lower case only first names.
             first_name = is_first_name(lower, lexicon)
-            known = first_name or (word[:1].isupper() and len(lower) > 2
-                                   and lower not in STOP_WORDS and lower not in lexicon.relations)
+            known = first_name or (
+                word[:1].isupper() and len(lower) > 2 and lower not in STOP_WORDS
+                and lower not in _NOBODY and lower not in lexicon.relations)
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())

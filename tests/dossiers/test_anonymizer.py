@@ -199,3 +199,11 @@ def test_a_birth_date_said_in_words_goes():
     assert anonymize_text("je suis né le vingt trois mars mille neuf cent quatre-vingt, et "
                           "ma fille le 5 mai deux mille dix") == (
         "je suis né le [date], et ma fille le [date]")
+
+
+def test_a_capitalised_word_before_a_persons_verb_is_a_name_but_nobody_or_luck_are_not():
+    assert anonymize_text("Grâce m'a hébergée, Prince est mon deuxième fils, ma fille divine "
+                          "a 3 ans") == (
+        "[nom] m'a hébergée, [nom] est mon deuxième fils, ma fille [nom] a 3 ans")
+    text = "Rien m'a été donné, la chance m'a souri, avec patience."
+    assert anonymize_text(text) == text
