@@ -151,7 +151,9 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
 # "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
 _AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
 _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
-                           r"|\s+m['’ ]?a\s+[^\W\d_]{3,}"
+                           r"|\s+m['’ ]a\s+[^\W\d_]{3,}"  # "ma" alone is "my"…
+                           r"|\s+ma\s+(?:dit|aidee?|conseille|parle|explique|appele|donne|"
+                           r"hebergee?)\b"  # …but SMS "ma dit" is "m'a dit"
                            r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s")
 # Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
 _NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
