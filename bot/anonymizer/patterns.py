@@ -77,6 +77,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
+        # A postcode typed "93 500", with its town ("93 000 habitants" is no postcode).
+        ("address", re.compile(r"(?<![\d,.])(?:75|77|78|91|92|93|94|95)\s\d{3}(?!\d)"
+                               rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)")),
         # "Paris 19", "paris 20e", "le 19e arrondissement".
         ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),

@@ -207,3 +207,9 @@ def test_a_capitalised_word_before_a_persons_verb_is_a_name_but_nobody_or_luck_a
         "[nom] m'a hébergée, [nom] est mon deuxième fils, ma fille [nom] a 3 ans")
     text = "Rien m'a été donné, la chance m'a souri, avec patience."
     assert anonymize_text(text) == text
+
+
+def test_a_postcode_typed_with_a_space_goes_with_its_town_but_a_count_stays():
+    assert anonymize_text("j'habite 93 500 Pantin") == "j'habite [adresse]"
+    text = "on est 93 000 habitants, une dette de 93 500 euros"
+    assert anonymize_text(text) == text
