@@ -18,7 +18,7 @@ NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von",
 
 def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
                  links: bool = False, after_title: bool = False,
-                 capital_is_name: bool = False) -> tuple[int, int]:
+                 capital_is_name: bool = False, world: bool = False) -> tuple[int, int]:
     """The name that starts at ``position``: (start, end), empty when there is none.
 
     ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
@@ -38,7 +38,7 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             end = cursor = TOKEN.match(text, match.end()).end()
             expect_name, fresh = several is False, False
             continue
-        if expect_name and is_name_word(word, lexicon,
+        if expect_name and is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
                                          after_title=after_title and end == start) and not (
                 end == start and folded in lexicon.relations):
@@ -77,14 +77,17 @@ def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool, bool]]:
+def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
     """The words announcing a name, as patterns on folded text, with how to read the name."""
     lexicon = load_lexicon()
     relations = alternation(lexicon.relations)
     professions = alternation(tuple(fold(p) for p in lexicon.professions))
     titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
-    # (pattern, kind, several names, links before the name, the trigger is part of the span,
-    # a capitalised word is a name even when it is a French word)
+    # (pattern, kind, several names, links before the name, how the trigger reads the word
+    # after it: "title" any word is a name and the title goes with it, "any" any word is a name
+    # and the trigger stays, "kin" any first name of the world list is one, "" the word must
+    # look like a name; a capitalised word is a
+    # name even when it is a French word)
     triggers = [
         # "ma fille ines", "mon ex karim", "mes enfants léo et chloé", "mon fils aîné, Rayan",
         # "mon frère c'est moussa"
@@ -93,23 +96,29 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, bool, bool]]:
          # "mon frère c'est moussa", "mon mari s'appelle karim"
          r"(?:(?:c['’ ]?est|c|(?:qui\s+)?s['’ ]appelle|il\s+s['’ ]appelle|elle\s+s['’ ]appelle)"
          r"\s+)?",
-         "person", True, False, False, True),
+         "person", True, False, "", True),
+        # "tonton issa", "tata khady": family words of speech used like a title
+        (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy)\s+", "person", False, False,
+         "kin", True),
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
          r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is)\s+",
-         "person", True, False, False, True),
+         "person", True, False, "", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
-         r"\s+", "person", True, False, False, False),
-        (rf"\b(?:{titles})\.?\s+", "person", False, False, True, False),
-        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, True, False),
-        (r"\bchez\s+", "organisation", False, False, False, False),
+         r"\s+", "person", True, False, "", False),
+        (rf"\b(?:{titles})\.?\s+", "person", False, False, "title", False),
+        (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, "title", False),
+        (r"\bchez\s+", "organisation", False, False, "", False),
         # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
          r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
-         "place", False, True, False, False),
-        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, False, False),
+         "place", False, True, "", False),
+        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, "", False),
+        # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
+        (r"\b(?:cite|residence)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place", False,
+         False, "any", False),
     ]
     return [(re.compile(pattern), *how) for pattern, *how in triggers]
 
@@ -118,13 +127,16 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     """Names known by the word before them: a family word, a title, "je m'appelle", "chez"…"""
     spans = []
     folded = fold(text)
-    for pattern, kind, several, links, with_trigger, capital_is_name in _triggers():
+    for pattern, kind, several, links, reading, capital_is_name in _triggers():
         for match in pattern.finditer(folded):
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
-                                      after_title=with_trigger, capital_is_name=capital_is_name)
+                                      after_title=reading in ("title", "any"),
+                                      world=reading == "kin",
+                                      capital_is_name=capital_is_name)
             if end > start:
+                with_trigger = reading == "title"
                 start = match.start() if with_trigger else start
                 by = "title" if with_trigger else "context"
                 position = start
@@ -136,11 +148,15 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
 
 
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
-# "Olive et moi", "Espoir c'est mon fils"; and for a first name, "lina 2 ans".
+# "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
 _AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
 _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
-                           r"|\s+m['’ ]?a\s+(?:dit|appele|conseille|aide|parle|explique)"
-                           r"|\s+et\s+moi\b|\s*,?\s+c['’ ]?est\s+(?:mon|ma|notre)\s")
+                           r"|\s+m['’ ]a\s+[^\W\d_]{3,}"  # "ma" alone is "my"…
+                           r"|\s+ma\s+(?:dit|aidee?|conseille|parle|explique|appele|donne|"
+                           r"hebergee?)\b"  # …but SMS "ma dit" is "m'a dit"
+                           r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s")
+# Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
+_NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
 
@@ -164,8 +180,9 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
             # no small word can be a name before such a cue; in lower case only first names.
             first_name = is_first_name(lower, lexicon)
-            known = first_name or (word[:1].isupper() and len(lower) > 2
-                                   and lower not in STOP_WORDS and lower not in lexicon.relations)
+            known = first_name or (
+                word[:1].isupper() and len(lower) > 2 and lower not in STOP_WORDS
+                and lower not in _NOBODY and lower not in lexicon.relations)
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())

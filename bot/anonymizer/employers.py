@@ -21,9 +21,10 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          r"apprenti\w*|alternance|caissiere?|vendeu\w*|livreu\w*|magasinier|manutentionnaire|"
          r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste|chomage|entrepot|"
          r"usine|chantier|collegue\w*|patron\w*|employeur|livr\w*|vtc|chauffeu\w*|"
-         r"(?:auto|micro)[\s-]?entrepreneu\w*|freelance|independante?s?)")
+         r"(?:auto|micro)[\s-]?entrepreneu\w*|freelance|independante?s?|agent|vigile|"
+         r"auxiliaire|nounou|aide[\s-]soignante?|ouvriere?|technicien\w*|secretaire)")
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
-_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|a l['’])\s+")
+_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans)(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
 _WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
 _SENTENCE = 120  # how far back a work word is looked for, in characters

@@ -12,11 +12,12 @@ from .vocabulary import is_french_word
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
-                  after_title: bool = False) -> bool:
+                 after_title: bool = False, world: bool = False) -> bool:
     """A capitalised word outside the keep-list, or a lower-case word that is no French word.
 
     ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
-    "ma fille Rose" is (a first name that is also a word)."""
+    "ma fille Rose" is (a first name that is also a word); ``world``: any first name of the
+    world list is a name there ("tonton issa")."""
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
         return False
@@ -29,6 +30,8 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
     if folded in ENGLISH_STOP_WORDS:
         return False  # "karim and me": no French word, no name either
+    if world and folded in world_first_names() and folded not in STOP_WORDS:
+        return True  # "tonton issa": a first name of the world list, even if also a word
     return is_first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
 
 

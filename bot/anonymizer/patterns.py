@@ -30,6 +30,10 @@ _LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)\d{1,4}\s*(?:bis|ter|b)?)\s*,?
 _NUMBER_WORDS = (r"(?:z[ée]ro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
                  r"treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|"
                  r"soixante-dix|quatre-vingt|quatre-vingts|quatre-vingt-dix|cent|et)")
+# A year said in words: "mille neuf cent quatre-vingt-cinq", "deux mille dix".
+_YEAR_WORDS = (r"(?:deux\s+mille\b|mil(?:le)?\b)(?:[\s-]+(?:z[ée]ro|un|une|deux|trois|quatre|cinq|"
+               r"six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|"
+               r"quarante|cinquante|soixante|cent|cents|et)\b)*(?<!mille)(?<!mil)|deux\s+mille\b")
 _DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|cinq|six|sept|"
               r"huit|neuf)|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|"
               r"quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|trente)")
@@ -65,7 +69,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("date", re.compile(r"(?<!\d)(?<!\d )\b(?:0?[1-9]|[12]\d|3[01]) (?:0?[1-9]|1[0-2]) "
                             r"(?:19|20)\d{2}(?!\d)")),
         ("date", re.compile(rf"(?i)\b(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})"
-                            rf"\s+(?:{_MONTHS})\s+\d{{4}}\b")),
+                            rf"\s+(?:{_MONTHS})\s+(?:\d{{4}}\b|{_YEAR_WORDS})")),
         # A birth date with a two-digit year: "née le 5 mai 90".
         ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(
@@ -73,6 +77,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
+        # A postcode typed "93 500", with its town ("93 000 habitants" is no postcode).
+        ("address", re.compile(r"(?<![\d,.])(?:75|77|78|91|92|93|94|95)\s\d{3}(?!\d)"
+                               rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)")),
         # "Paris 19", "paris 20e", "le 19e arrondissement".
         ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),

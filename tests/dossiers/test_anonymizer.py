@@ -171,3 +171,45 @@ def test_a_street_named_after_a_date_goes_whole_and_a_platform_is_an_employer_fo
         "je fais du VTC avec [nom], je livre aussi pour [organisme]")
     text = "j'ai commandé sur Uber Eats hier, le 8 mai"
     assert anonymize_text(text) == text
+
+
+def test_a_name_after_a_family_word_of_speech_goes_but_the_word_stays():
+    assert anonymize_text("tonton issa nous héberge, chez tata khady à drancy") == (
+        "tonton [nom] nous héberge, chez tata [nom] à [lieu]")
+    text = "Tonton m'a dit de venir, tonton vient demain et mon fils aime le foot."
+    assert anonymize_text(text) == text
+
+
+def test_companies_are_employers_only_for_those_who_work_there():
+    assert anonymize_text("je suis agent de sécurité pour la SNCF") == (
+        "je suis agent de sécurité pour la [organisme]")
+    text = ("La SNCF m'a mis une amende, ma BNP a bloqué la carte et je regarde TF1. "
+            "Je prie Jésus et la Sainte Vierge.")
+    assert anonymize_text(text) == text
+
+
+def test_a_cite_named_with_ordinary_words_loses_its_name_and_stations_of_the_area_go():
+    assert anonymize_text("on habite cité des auteurs, metro aime cesaire, aux 4 chemins") == (
+        "on habite cité des [lieu], metro [lieu], aux [lieu]")
+    text = "Dans la cité il y a du bruit, on était en cité de transit."
+    assert anonymize_text(text) == text
+
+
+def test_a_birth_date_said_in_words_goes():
+    assert anonymize_text("je suis né le vingt trois mars mille neuf cent quatre-vingt, et "
+                          "ma fille le 5 mai deux mille dix") == (
+        "je suis né le [date], et ma fille le [date]")
+
+
+def test_a_capitalised_word_before_a_persons_verb_is_a_name_but_nobody_or_luck_are_not():
+    assert anonymize_text("Grâce m'a hébergée, Prince est mon deuxième fils, ma fille divine "
+                          "a 3 ans") == (
+        "[nom] m'a hébergée, [nom] est mon deuxième fils, ma fille [nom] a 3 ans")
+    text = "Rien m'a été donné, la chance m'a souri, avec patience."
+    assert anonymize_text(text) == text
+
+
+def test_a_postcode_typed_with_a_space_goes_with_its_town_but_a_count_stays():
+    assert anonymize_text("j'habite 93 500 Pantin") == "j'habite [adresse]"
+    text = "on est 93 000 habitants, une dette de 93 500 euros"
+    assert anonymize_text(text) == text
