@@ -45,6 +45,7 @@ from .lexicon import Lexicon, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
 from .patterns import lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
+from .unknown_words import unknown_word_spans
 from .vocabulary import is_french_word, mostly_english
 
 __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_text",
@@ -56,7 +57,7 @@ _FOUND_AS_NAMES = frozenset({"context", "employer"})
 PLACEHOLDERS = {
     "person": "[nom]", "place": "[lieu]", "address": "[adresse]", "phone": "[téléphone]",
     "email": "[e-mail]", "date": "[date]", "number": "[numéro]", "nationality": "[nationalité]",
-    "organisation": "[organisme]",
+    "organisation": "[organisme]", "unknown": REMOVED,
 }
 # "je parle mal le français": the language, not a nationality.
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+)?)\s+$")
@@ -181,7 +182,7 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
 
 
 def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = True,
-                     use_capitalised: bool = True) -> list[Span]:
+                     use_capitalised: bool = True, use_unknown: bool = True) -> list[Span]:
     """Where the identifiers are in ``text`` (the switches exist for the benchmark's ablation)."""
     if not text or not text.strip():
         return []
@@ -205,6 +206,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
         guesses += _capitalised_spans(text, lexicon)
+    if use_unknown and use_lexicon and not mostly_english(text):
+        guesses += unknown_word_spans(text, lexicon)  # a word not known to be harmless goes
     if guesses:
         mask = _protected(text, folded, lexicon)
         for guess in guesses:
