@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold
@@ -164,12 +163,12 @@ _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+
                            # "Rose est venue", "Grâce ma fille aînée", "Espoir mon petit dernier"
                            r"|\s+(?:est|etait)\s+(?:venue?|partie?|passee?|allee?|arrivee?)\b"
                            r"|\s+(?:m['’ ]aide|me dit|travaille|habite|dort|vient)\b"
-                           rf"|\s*,?\s+(?:mon|ma)\s+(?:{_APPOSITION})\b")
+                           rf"|\s+(?:mon|ma)\s+(?:{_APPOSITION})\b")
 # Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
 _NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
-# "pour kamala", "de la part de rose", "chez aïcha": before any first name of the world list.
+# "pour rose", "de la part de claire": before a first name that is also a word.
 _FIRST_NAME_BEFORE = re.compile(r"\b(?:avec|pour|chez|de la part de|vu|appele|appelee)\s+$")
 
 
@@ -192,13 +191,13 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
             # no small word can be a name before such a cue; in lower case only first names.
             first_name = is_first_name(lower, lexicon)
-            known = first_name or _world_first_name(lower, lexicon) or (
+            known = first_name or (
                 word[:1].isupper() and len(lower) > 2 and lower not in STOP_WORDS
                 and lower not in _NOBODY and lower not in lexicon.relations)
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())
-                    or _world_first_name(lower, lexicon) and _FIRST_NAME_BEFORE.search(
+                    or first_name and _FIRST_NAME_BEFORE.search(
                         folded, max(0, match.start() - 16), match.start())
                     or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),
                                              match.start()))):
@@ -209,9 +208,3 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
         spans.append(Span(start, end, "person", "context"))
     return spans
 
-
-def _world_first_name(folded: str, lexicon: Lexicon) -> bool:
-    """Any first name of the world list that is no small word nor a word of the situation."""
-    return (len(folded) > 2 and folded in world_first_names() and folded not in STOP_WORDS
-            and folded not in lexicon.keep and folded not in lexicon.relations
-            and folded not in lexicon.not_names and folded not in lexicon.brands)
