@@ -46,7 +46,7 @@ from .cues import context_spans, name_alone_spans
 from .employers import brand_without_employer, employer_spans
 from .lexicon import Lexicon, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
-from .patterns import lower_case_street_spans, numbered_code_spans, regex_spans
+from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
 from .unknown_words import unknown_word_spans
 from .vocabulary import is_french_word, mostly_english
@@ -225,7 +225,25 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
             spans += [piece for piece in pieces if piece.by == "employer"
                       or not brand_without_employer(piece, text, lexicon)]
-    return _join_addresses(text, merge(spans))
+    return _join_addresses(text, merge(_whole_names(text, merge(spans), lexicon)))
+
+
+def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    """"Tran Thi Mai", "Nguyen Van Long": a capitalised word right after a name is part of it,
+    even a month or a word."""
+    whole = []
+    for span in spans:
+        end = span.end
+        while span.kind in ("person", "unknown") and text[span.start:span.start + 1].isupper():
+            following = re.compile(r" ([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)").match(text, end)
+            word = fold(following.group(1)) if following else ""
+            # a month or a day only after two names already: "Tran Thi Mai", not "Karim Lundi"
+            month = word in MONTH_AND_DAY and " " not in text[span.start:end]
+            if not following or month or word in lexicon.keep and word not in MONTH_AND_DAY:
+                break
+            end = following.end()
+        whole.append(replace(span, end=end))
+    return whole
 
 
 def _join_addresses(text: str, spans: list[Span]) -> list[Span]:

@@ -227,3 +227,7 @@ def test_a_first_name_that_is_a_word_goes_when_the_sentence_makes_it_a_person():
         "[nom] est venue hier. [nom] ma fille aînée a 19 ans")
     assert anonymize_text("le petit a une rose dessinée sur son cartable") == (
         "le petit a une rose dessinée sur son cartable")
+
+
+def test_a_capitalised_word_after_two_names_is_part_of_the_name_even_a_month():
+    assert anonymize_text("Tran Thi Mai est ma femme") == "[nom] est ma femme"
