@@ -41,6 +41,8 @@ DEV_PATHS = (
     # Written blind by someone who never read the anonymizer; its first figure, before tuning,
     # is in its header (93.4 %).
     ROOT / "bench" / "anonymizer_dev_2026_11_30b.yml",
+    # Third blind set, same protocol; first figure in its header (95.5 %).
+    ROOT / "bench" / "anonymizer_dev_2026_11_30c.yml",
 )
 # The held-out set, written blind: run it with --heldout, never tune on it. The earlier held-out
 # sets (anonymizer_heldout.yml, anonymizer_heldout_2026_11.yml) were read while tuning.

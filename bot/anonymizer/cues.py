@@ -129,6 +129,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     folded = fold(text)
     for pattern, kind, several, links, reading, capital_is_name in _triggers():
         for match in pattern.finditer(folded):
+            if "\n" in match.group():
+                continue  # "Nom :" then a new line: a blank form, the next label is no name
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
@@ -147,6 +149,9 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
+# After a name, the person's place in the family: "Grâce ma fille aînée", "Espoir mon petit".
+_APPOSITION = ("fils|fille|petit|petite|grand|grande|aine|ainee|cadet|cadette|dernier|derniere|"
+               "mari|femme|epouse|frere|soeur|cousin|cousine|voisin|voisine|amie?|tante|oncle")
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
 # "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
 _AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
@@ -154,11 +159,17 @@ _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+
                            r"|\s+m['’ ]a\s+[^\W\d_]{3,}"  # "ma" alone is "my"…
                            r"|\s+ma\s+(?:dit|aidee?|conseille|parle|explique|appele|donne|"
                            r"hebergee?)\b"  # …but SMS "ma dit" is "m'a dit"
-                           r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s")
+                           r"|\s+et\s+moi\b|\s*,?\s+(?:c['’ ]?est|est)\s+(?:mon|ma|notre)\s"
+                           # "Rose est venue", "Grâce ma fille aînée", "Espoir mon petit dernier"
+                           r"|\s+(?:est|etait)\s+(?:venue?|partie?|passee?|allee?|arrivee?)\b"
+                           r"|\s+(?:m['’ ]aide|me dit|travaille|habite|dort|vient)\b"
+                           rf"|\s+(?:mon|ma)\s+(?:{_APPOSITION})\b")
 # Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
 _NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
+# "pour rose", "de la part de claire": before a first name that is also a word.
+_FIRST_NAME_BEFORE = re.compile(r"\b(?:avec|pour|chez|de la part de|vu|appele|appelee)\s+$")
 
 
 def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -186,6 +197,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())
+                    or first_name and _FIRST_NAME_BEFORE.search(
+                        folded, max(0, match.start() - 16), match.start())
                     or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),
                                              match.start()))):
                 continue
@@ -194,3 +207,4 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             start, end = match.span()
         spans.append(Span(start, end, "person", "context"))
     return spans
+

@@ -50,7 +50,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     keep = [fold(k) for k in data["keep"] + data["keep_more"]
-            + data["keep_offices_feasts_charities"]]
+            + data["keep_offices_feasts_charities"] + data["keep_situation_words"]]
     countries, capitalised_countries = country_names()
     capitalised_places = tuple(data["capitalised_places"]) + tuple(capitalised_countries)
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731

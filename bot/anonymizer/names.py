@@ -23,6 +23,8 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return False
     if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
         return False  # "I", "L'", "m'", "qu'": a letter or an elision
+    if word.isupper() and len(folded) > 2:
+        return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))

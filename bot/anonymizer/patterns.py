@@ -7,8 +7,10 @@ from functools import lru_cache
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .spans import PLACE_LINKS, TOKEN, Span, fold
+from .vocabulary import is_french_word
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
@@ -123,6 +125,11 @@ def regex_spans(text: str) -> list[Span]:
 _DATED_STREET = re.compile(rf"(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b")
 
 
+def _name_like(folded: str, lexicon: Lexicon) -> bool:
+    return (folded in lexicon.first_names or folded in world_first_names()
+            or not is_french_word(folded)) and folded not in lexicon.not_names
+
+
 def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
     """Streets typed without capitals: "45 av jean lolive bat C", "j'habite rue des pommiers".
 
@@ -131,8 +138,8 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
     spans = []
     for match in _LOWER_STREET.finditer(folded):
         numbered = match.group("number") is not None
-        if not numbered and match.group("kind") not in _STREET_ONLY_WORDS:
-            continue
+        # "place olympe de gouges": other kinds without a number only before a name
+        named = numbered or match.group("kind") in _STREET_ONLY_WORDS
         end = cursor = match.end()
         names = 0
         for token in TOKEN.finditer(text, match.end()):
@@ -149,6 +156,8 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
                 continue
             if (word in _STREET_STOPS or word in MONTH_AND_DAY or word[:1].isdigit()
                     or (word in STOP_WORDS and word not in lexicon.first_names)):
+                break
+            if names == 0 and not named and not _name_like(word, lexicon):
                 break
             end, names = token.end(), names + 1
         if names:

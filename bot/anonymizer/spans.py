@@ -34,8 +34,9 @@ def _fold_char(char: str) -> str:
 
 
 def sentence_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip()
-    return not before or before[-1] in ".!?:;\n«\"("
+    before = text[:position]
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in ".!?:;\n«\"(" or "\n" in before[len(stripped):]
 
 
 def merge(spans: list[Span]) -> list[Span]:

@@ -213,3 +213,21 @@ def test_a_postcode_typed_with_a_space_goes_with_its_town_but_a_count_stays():
     assert anonymize_text("j'habite 93 500 Pantin") == "j'habite [adresse]"
     text = "on est 93 000 habitants, une dette de 93 500 euros"
     assert anonymize_text(text) == text
+
+
+def test_a_word_known_to_no_dictionary_goes_but_typos_sms_and_situation_words_stay():
+    assert anonymize_text("les kowalski d'en face font du bruit") == (
+        "les [retiré] d'en face font du bruit")
+    text = "jsui enseinte, jcomprend pas, ma mere a Alzheimer et Tabaski arrive, il parle lingala"
+    assert anonymize_text(text) == text
+
+
+def test_a_first_name_that_is_a_word_goes_when_the_sentence_makes_it_a_person():
+    assert anonymize_text("Rose est venue hier. Grâce ma fille aînée a 19 ans") == (
+        "[nom] est venue hier. [nom] ma fille aînée a 19 ans")
+    assert anonymize_text("le petit a une rose dessinée sur son cartable") == (
+        "le petit a une rose dessinée sur son cartable")
+
+
+def test_a_capitalised_word_after_two_names_is_part_of_the_name_even_a_month():
+    assert anonymize_text("Tran Thi Mai est ma femme") == "[nom] est ma femme"

@@ -1,0 +1,93 @@
+"""Free text keeps only the words known not to identify anyone; every other word goes.
+
+Rules that look for names (cues, lists, NER) close the gaps of the text they were tuned on and
+fresh text shows as many new ones ("les kowalski", "Tran Thi Mai", a foreign town with no cue).
+So the principle is turned round: a word stays only when it is KNOWN not to point to a person
+or a place: a French word (spaCy's lemmatizer tables, with or without accents), a typo of
+one (one letter off, five letters or more, and no first name), an SMS spelling ("jsui",
+"jcomprend"), a number, a word of the lexicon's lists (institutions, brands, offices, feasts,
+SMS and Creole words), an English stop word, an acronym. Anything else goes: a commission
+examines the situation, and loses little when an odd word reads "[retiré]".
+
+A first name that is also a French word ("Rose", "claire") is no unknown word: the cues find
+it when the sentence gives it a person's role (``cues.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from .first_names import world_first_names
+from .lexicon import Lexicon
+from .spans import TOKEN, Span, fold
+from .vocabulary import is_french_word
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzéèêàâîïôûùç"
+# "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
+_GLUED = ("j", "m", "t", "s", "l", "d", "qu", "ch", "jm", "jte", "jle", "jla", "jsp")
+
+
+def unknown_word_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """Each word of ``text`` not known to be harmless, as a span of its own."""
+    spans = []
+    for match in TOKEN.finditer(text):
+        word = match.group().rstrip("'’-")
+        if word and not known_word(word, lexicon):
+            spans.append(Span(match.start(), match.start() + len(word), "unknown", "unknown"))
+    return spans
+
+
+def known_word(word: str, lexicon: Lexicon) -> bool:
+    """True for a word that identifies no one whatever the text around it."""
+    if any(c.isdigit() for c in word) or len(word) < 3:
+        return True  # numbers are the patterns' business; "bb", "L'", "M." are no names
+    folded = fold(word)
+    if word.isupper() and len(word) <= 5 and folded not in lexicon.area_names:
+        return True  # an acronym: MDPH, OQTF, RSA
+    if _listed(folded, lexicon):
+        return True
+    if is_french_word(word.lower()):
+        return True
+    if "-" in folded:
+        return all(known_word(part, lexicon) for part in word.split("-") if part)
+    if folded in world_first_names() or folded in lexicon.area_names or word[:1].isupper():
+        return False
+    squeezed = re.sub(r"(.)\1+", r"\1", folded)  # "merciii", "ouiii"
+    if squeezed != folded and (is_french_word(squeezed) or _listed(squeezed, lexicon)):
+        return True
+    if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
+           and is_french_word(folded[len(glue):]) for glue in _GLUED):
+        return True
+    return len(folded) >= 5 and _one_letter_off(folded)
+
+
+def _listed(folded: str, lexicon: Lexicon) -> bool:
+    return (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
+            or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
+            or folded in lexicon.relations or folded in lexicon.named_places
+            or folded in _harmless_words(lexicon))
+
+
+@lru_cache(maxsize=2)
+def _harmless_words(lexicon: Lexicon) -> frozenset[str]:
+    """Single words of the lexicon's lists of things that are no identifier."""
+    words = set()
+    for phrase in lexicon.keep_phrases + lexicon.street_kinds + lexicon.titles \
+            + lexicon.professions:
+        words.update(fold(phrase).replace("'", " ").split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=4096)
+def _one_letter_off(folded: str) -> bool:
+    """A typo of a French word: "enseinte", "apartement", "malade" mistyped."""
+    splits = [(folded[:i], folded[i:]) for i in range(len(folded) + 1)]
+    candidates = [a + b[1:] for a, b in splits if b]
+    candidates += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    candidates += [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    candidates += [a + c + b for a, b in splits for c in _LETTERS]
+    return any(len(c) >= 4 and is_french_word(c) for c in candidates)
