@@ -168,7 +168,9 @@ class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
     and a margin: the actions rules alone predicted (hidden) do not count."""
 
     def _window_actions(self, tracker: DialogueStateTracker) -> int:
-        wanted = (self.config[POLICY_MAX_HISTORY] or 0) + STORY_TURNS_MARGIN
+        if self.config[POLICY_MAX_HISTORY] is None:  # memoises whole stories: no window
+            return len(tracker.events) + 1
+        wanted = self.config[POLICY_MAX_HISTORY] + STORY_TURNS_MARGIN
         actions = story_turns = 0
         for event in reversed(tracker.events):
             if _kind(type(event)) is ActionExecuted:

@@ -164,3 +164,14 @@ def test_the_check_finds_a_window_too_short_for_the_rules(policies, checked):
     with pytest.raises(WindowMismatch):
         for events in stories(domain):
             play(domain, tracker, events, too_short, memo)
+
+
+def test_memoization_without_max_history_predicts_on_the_whole_session(policies):
+    domain, _rule, memo = policies
+    whole_stories = copy.copy(memo)
+    whole_stories.config = {**memo.config, "max_history": None}
+    tracker = new_session(domain)
+    for events in stories(domain):
+        play(domain, tracker, events)
+    assert window(tracker, whole_stories._window_actions(tracker)) is tracker
+    assert window(tracker, memo._window_actions(tracker)) is not tracker
