@@ -192,6 +192,8 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
         return True
     if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names:
         return True
+    if folded in lexicon.relations:
+        return True  # "mon ex Dédé": NER took the kinship word with the name
     return word.islower() and not is_first_name(folded, lexicon) and is_french_word(word)
 
 

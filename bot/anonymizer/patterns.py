@@ -85,6 +85,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # "Paris 19", "paris 20e", "le 19e arrondissement".
         ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),
+        # "dans le 19eme", "le 13e arrondissement": an arrondissement ("le 4ème étage" stays).
+        ("place", re.compile(r"(?i)(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
+                             r"|\b\d{1,2}(?:e|ème|eme|è|er)\s+arrondissement\b")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
