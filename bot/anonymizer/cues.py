@@ -96,7 +96,7 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          # "mon frère c'est moussa", "mon mari s'appelle karim"
          r"(?:(?:c['’ ]?est|c|(?:qui\s+)?s['’ ]appelle|il\s+s['’ ]appelle|elle\s+s['’ ]appelle)"
          r"\s+)?",
-         "person", True, False, "", True),
+         "person", True, False, "kin", True),
         # "tonton issa", "tata khady": family words of speech used like a title
         (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy)\s+", "person", False, False,
          "kin", True),
