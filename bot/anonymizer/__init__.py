@@ -63,7 +63,13 @@ PLACEHOLDERS = {
     "organisation": "[organisme]", "unknown": REMOVED,
 }
 # "je parle mal le français": the language, not a nationality.
-_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en)|\bparl\w*(?:\s+\w+){0,7})\s+$")
+# "je parle arabe et francais, un peu anglais", "en wolof", "cours de chinois": a language.
+_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*)"
+                              r"|\bparl\w*(?:[\s,]+\w+){0,7})\s+$")
+# Form labels stay, whatever a detector took around them: "Nom : X Prénom : Y Né le : …".
+_FORM_LABEL = re.compile(r"(?i)\b(?:nom|pr[ée]nom|n[ée]e?(?:\s+le)?|date(?:\s+de\s+naissance)?"
+                         r"|lieu(?:\s+de\s+naissance)?|t[ée]l[ée]phone|t[ée]l|portable|adresse"
+                         r"|code(?:\s+postal)?|ville|e-?mail|nationalit[ée])\s*:")
 _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "aux", "en", "mon",
                        "ma", "mes", "son", "sa", "ses", "ce", "cette", "notre", "votre", "leur"})
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
@@ -186,6 +192,8 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
         return True
     if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names:
         return True
+    if folded in lexicon.relations:
+        return True  # "mon ex Dédé": NER took the kinship word with the name
     return word.islower() and not is_first_name(folded, lexicon) and is_french_word(word)
 
 
@@ -225,7 +233,29 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
             spans += [piece for piece in pieces if piece.by == "employer"
                       or not brand_without_employer(piece, text, lexicon)]
-    return _join_addresses(text, merge(_whole_names(text, merge(spans), lexicon)))
+    return _without_labels(text, _join_addresses(text, merge(_whole_names(text, merge(spans),
+                                                                           lexicon))))
+
+
+def _without_labels(text: str, spans: list[Span]) -> list[Span]:
+    """Cut the form labels out of the spans ("TRAORE Prénom" loses "Prénom")."""
+    labels = [(m.start(), m.end()) for m in _FORM_LABEL.finditer(text)]
+    if not labels:
+        return spans
+    kept = []
+    for span in spans:
+        pieces = [(span.start, span.end)]
+        for start, end in labels:
+            pieces = [part for a, b in pieces
+                      for part in ((a, min(b, start)), (max(a, end), b))]
+        for a, b in pieces:
+            while a < b and not text[a].isalnum():
+                a += 1
+            while b > a and not text[b - 1].isalnum():
+                b -= 1
+            if a < b:
+                kept.append(Span(a, b, span.kind, span.by))
+    return kept
 
 
 def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:

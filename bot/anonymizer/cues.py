@@ -96,7 +96,7 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          # "mon frère c'est moussa", "mon mari s'appelle karim"
          r"(?:(?:c['’ ]?est|c|(?:qui\s+)?s['’ ]appelle|il\s+s['’ ]appelle|elle\s+s['’ ]appelle)"
          r"\s+)?",
-         "person", True, False, "", True),
+         "person", True, False, "kin", True),
         # "tonton issa", "tata khady": family words of speech used like a title
         (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy)\s+", "person", False, False,
          "kin", True),
@@ -169,7 +169,9 @@ _NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucu
 # "avec claire", "j'ai vu pierre": words before a person.
 _PERSON_BEFORE = re.compile(r"\b(?:avec|vu|voir|appele|appelee|appeler|parle a)\s+$")
 # "pour rose", "de la part de claire": before a first name that is also a word.
-_FIRST_NAME_BEFORE = re.compile(r"\b(?:avec|pour|chez|de la part de|vu|appele|appelee)\s+$")
+# "chez les martin": a family named after a first name that is also a word.
+_FIRST_NAME_BEFORE = re.compile(r"\b(?:avec|pour|chez(?: les)?|de la part de|vu|appele|appelee)"
+                                r"\s+$")
 
 
 def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -190,7 +192,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             lower = fold(word).rstrip("'’")
             # "Merveille m'a aidée", "Espoir c'est mon fils": with a capital, any word that is
             # no small word can be a name before such a cue; in lower case only first names.
-            first_name = is_first_name(lower, lexicon)
+            # "Amadou 12 ans": a first name of the area that is also a word (tinder).
+            first_name = is_first_name(lower, lexicon) or lower in lexicon.area_names
             known = first_name or (
                 word[:1].isupper() and len(lower) > 2 and lower not in STOP_WORDS
                 and lower not in _NOBODY and lower not in lexicon.relations)

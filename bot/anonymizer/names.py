@@ -8,7 +8,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
-from .vocabulary import is_french_word
+from .vocabulary import is_french_word, is_verb_form
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
@@ -32,7 +32,8 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
     if folded in ENGLISH_STOP_WORDS:
         return False  # "karim and me": no French word, no name either
-    if world and folded in world_first_names() and folded not in STOP_WORDS:
+    if (world and folded in world_first_names() and folded not in STOP_WORDS
+            and len(folded) > 3 and not is_verb_form(word)):
         return True  # "tonton issa": a first name of the world list, even if also a word
     return is_first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
 

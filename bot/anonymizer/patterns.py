@@ -85,6 +85,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # "Paris 19", "paris 20e", "le 19e arrondissement".
         ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),
+        # "dans le 19eme", "le 13e arrondissement": an arrondissement ("le 4ème étage" stays).
+        ("place", re.compile(r"(?i)(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
+                             r"|\b\d{1,2}(?:e|ème|eme|è|er)\s+arrondissement\b")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
@@ -107,8 +110,22 @@ def numbered_code_spans(text: str) -> list[Span]:
         code = _CODE.match(text, cue.end())
         if (code and sum(c.isdigit() for c in code.group(1)) >= 5
                 and not _AMOUNT.match(text, code.end(1))):
-            spans.append(Span(code.start(1), code.end(1), "number", "regex"))
+            start, end = _without_words(text, code.start(1), code.end(1))
+            spans.append(Span(start, end, "number", "regex"))
     return spans
+
+
+def _without_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A code typed in capitals takes the words around it ("ALLOCATAIRE CAF EST 2845193 ET
+    ILS ONT"): words without a digit at either end are no part of it ("AB 12345" keeps AB)."""
+    tokens = [m for m in re.finditer(r"\S+", text[start:end])]
+    while tokens and not any(c.isdigit() for c in tokens[0].group()) and len(tokens[0].group()) > 2:
+        tokens.pop(0)
+    while tokens and not any(c.isdigit() for c in tokens[-1].group()):
+        tokens.pop()
+    if not tokens:
+        return start, end
+    return start + tokens[0].start(), start + tokens[-1].end()
 
 
 def regex_spans(text: str) -> list[Span]:

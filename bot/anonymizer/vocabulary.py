@@ -74,6 +74,14 @@ def is_french_word(word: str) -> bool:
     return False
 
 
+def is_verb_form(word: str) -> bool:
+    """An inflected verb ("aime", "vit"): after "ma fille" it is the verb, not a first name."""
+    lookup, _ = _tables()
+    lemma = lookup.get(word.lower(), word.lower())
+    lemma = lemma[0] if isinstance(lemma, list) else lemma
+    return lemma != word.lower() and lemma.endswith(("er", "ir", "re", "oir"))
+
+
 def mostly_english(text: str) -> bool:
     """An answer written in English ("I need help for housing"): the French NER model reads
     its words as names and places, so it is not asked."""
