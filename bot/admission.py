@@ -20,7 +20,6 @@ conversation holds at most one place here.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
@@ -28,8 +27,6 @@ from contextlib import asynccontextmanager
 
 from bot.rasa_client import AssistantUnavailable
 
-SLOTS_PER_INSTANCE_VARIABLE = "RELAIS_RASA_SLOTS_PER_INSTANCE"
-SLOTS_PER_INSTANCE = 4  # enough to overlap a turn's action calls with another's NLU
 NEWCOMER_SHARE = 4  # while both classes wait: 1 grant in 4 goes to a first message
 RECENT_S = 30 * 60.0  # a conversation idle this long counts as new again
 MAX_WAITING = 2_000
@@ -61,11 +58,6 @@ class Admission:
         self.running = 0
         self.running_newcomers = 0
         self._known_grants_in_a_row = 0
-
-    @classmethod
-    def from_env(cls, instances: int) -> Admission:
-        per_instance = int(os.environ.get(SLOTS_PER_INSTANCE_VARIABLE) or SLOTS_PER_INSTANCE)
-        return cls(slots=max(1, per_instance) * max(1, instances))
 
     @property
     def waiting(self) -> int:

@@ -221,6 +221,9 @@ class Settings:
     tracker_db_url: str = ""
     redis: RedisSettings | None = None  # Rasa's lock store; required with several instances
     rasa_instances: int = 1  # on consecutive ports from rasa_port
+    # Turns the gateway lets into each Rasa instance at once (bot/admission.py): enough to
+    # overlap a turn's action calls with another's NLU.
+    rasa_slots_per_instance: int = 4
     actions_instances: int = 1  # on consecutive ports from actions_port
     public_url: str | None = None  # https address residents' providers call (webhooks)
     twilio: TwilioSettings | None = None
@@ -270,6 +273,7 @@ class Settings:
             tracker_db_url=tracker_db_url,
             redis=RedisSettings.from_url(redis_url) if redis_url else None,
             rasa_instances=rasa_instances,
+            rasa_slots_per_instance=_count("RELAIS_RASA_SLOTS_PER_INSTANCE", 4, 64),
             actions_instances=_count("RELAIS_ACTIONS_INSTANCES", 1, 16),
             public_url=public_url,
             twilio=TwilioSettings.from_env(public_url),
@@ -334,6 +338,7 @@ class Settings:
             "RELAIS_DATABASE_URL": self.database_url,
             "RELAIS_TRACKER_DB_URL": self.tracker_db_url,
             "RELAIS_RASA_INSTANCES": str(self.rasa_instances),
+            "RELAIS_RASA_SLOTS_PER_INSTANCE": str(self.rasa_slots_per_instance),
             "RELAIS_ACTIONS_INSTANCES": str(self.actions_instances),
             **self._redis_environment(),
         }

@@ -85,7 +85,8 @@ async def _http_session(app: web.Application):
     app["http"] = session
     settings = app["settings"]
     app["rasa"] = RasaPool(session, settings.rasa_urls, settings.rasa_token,
-                           admission=Admission.from_env(len(settings.rasa_urls)))
+                           admission=Admission(slots=settings.rasa_slots_per_instance
+                                               * len(settings.rasa_urls)))
     yield
     await session.close()
 

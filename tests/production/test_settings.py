@@ -52,6 +52,15 @@ def test_production_refuses_sqlite_files_for_its_stores(env):
     assert "RELAIS_DATABASE_URL" not in str(error.value)
 
 
+def test_the_rasa_slots_setting_is_read_with_a_clear_error(env):
+    assert Settings.from_env().rasa_slots_per_instance == 4
+    env(RELAIS_RASA_SLOTS_PER_INSTANCE="2")
+    assert Settings.from_env().rasa_slots_per_instance == 2
+    env(RELAIS_RASA_SLOTS_PER_INSTANCE="beaucoup")
+    with pytest.raises(ConfigError, match="RELAIS_RASA_SLOTS_PER_INSTANCE must be a whole"):
+        Settings.from_env()
+
+
 def test_several_rasa_instances_without_redis_are_refused(env):
     env(RELAIS_RASA_INSTANCES="2")
     with pytest.raises(ConfigError, match="RELAIS_REDIS_URL"):
