@@ -165,7 +165,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             self._keep(sender_id, stamp, texts)
         else:
             self._recent.pop(sender_id, None)
-        return [json.loads(text) for text in texts]
+        return _parse_events("[" + ",".join(texts) + "]")
 
     def _remember_saved(self, sender_id: str, before: tuple[int, int], after: tuple[int, int],
                         saved: list[tuple[str, str]]) -> None:
