@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,7 +172,9 @@ def stock_assistant(work: Path, figures: Figures) -> Iterator[str]:
     """``rasa init --no-prompt`` (which trains), then ``rasa run`` on its REST channel."""
     project = work / "stock"
     project.mkdir()
-    env = {**_quiet_env(), "RASA_CACHE_DIRECTORY": str(work / "stock-cache")}
+    # Relais's own settings (RELAIS_RASA_INSTANCES, RELAIS_REDIS_URL…) never reach the anchor.
+    env = {**{k: v for k, v in _quiet_env().items() if not k.startswith("RELAIS_")},
+           "RASA_CACHE_DIRECTORY": str(work / "stock-cache")}
     figures.training_s = _timed([sys.executable, "-m", "rasa", "init", "--no-prompt"],
                                 project, env, work / "stock-init.log")
     port = free_port()
@@ -236,13 +238,28 @@ def rasa_alone(work: Path, figures: Figures) -> None:
 
 
 @contextmanager
-def relais(work: Path, figures: Figures, telegram_secret: str | None = None
-           ) -> Iterator[tuple[str, TwilioSetup, Path]]:
+def relais(work: Path, figures: Figures, telegram_secret: str | None = None,
+           rasa_instances: int = 1) -> Iterator[tuple[str, TwilioSetup, Path]]:
     """The whole assistant as ``make run`` starts it, Twilio pointed at bench/load.py's fake.
 
     With ``telegram_secret`` the Telegram webhook is on too, its Bot API pointed at a closed
     port: what the gateway sends back fails (and is logged as such); what comes in is served.
+    With ``rasa_instances`` above 1, that many Rasa servers behind the gateway, sharing their
+    conversation locks in a Redis started on loopback for the run (as the tests start it).
     """
+    with ExitStack() as resources:
+        extra = {}
+        if rasa_instances > 1:
+            from tests.production.services import redis_server
+            redis = resources.enter_context(redis_server())
+            extra = {"RELAIS_RASA_INSTANCES": str(rasa_instances),
+                     "RELAIS_REDIS_URL": redis.url(1)}
+        yield resources.enter_context(_relais(work, figures, telegram_secret, extra))
+
+
+@contextmanager
+def _relais(work: Path, figures: Figures, telegram_secret: str | None,
+            extra: dict[str, str]) -> Iterator[tuple[str, TwilioSetup, Path]]:
     data_dir = work / "relais"
     data_dir.mkdir()
     twilio = TwilioSetup(PUBLIC_URL, TWILIO["sid"], TWILIO["token"], free_port())
@@ -255,6 +272,7 @@ def relais(work: Path, figures: Figures, telegram_secret: str | None = None
         # the 503 "channel_disabled" of an unconfigured one.
         "TWILIO_WHATSAPP_FROM": f"whatsapp:{twilio.sms_number}",
         "TWILIO_API_BASE_URL": f"http://127.0.0.1:{twilio.api_port}",
+        **extra,
     })
     if telegram_secret:
         env.update({"TELEGRAM_BOT_TOKEN": "123456:benchmark", "TELEGRAM_WEBHOOK_SECRET":
@@ -384,6 +402,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip timing a full training of Relais (uses the model in place)")
     parser.add_argument("--duration", type=float, help="seconds per concurrency level")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--rasa-instances", type=int, default=1, metavar="N",
+                        help="Relais only: N Rasa servers behind the gateway, their locks in a "
+                             "Redis started on loopback (the stock assistant stays one server)")
     parser.add_argument("--levels", type=int, nargs="+",
                         help="concurrency levels instead of the scale's (e.g. --quick --levels 16)")
     args = parser.parse_args(argv)
@@ -412,8 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         say("-- Relais: the Rasa server alone, start-up")
         rasa_alone(work, relais_fig)
         say(f"  /status answered {relais_fig.startup_s:.1f} s after the start")
-        say("-- Relais: python -m bot.supervisor; web and SMS residents")
-        with relais(work, relais_fig) as (url, twilio, data_dir):
+        say(f"-- Relais: python -m bot.supervisor ({args.rasa_instances} Rasa instance(s)); "
+            "web and SMS residents")
+        with relais(work, relais_fig, rasa_instances=args.rasa_instances) as (
+                url, twilio, data_dir):
             _levels(url, scale, relais_fig, stock=False, twilio=twilio, data_dir=data_dir)
             say(f"  gateway counted: {gateway_counters(url)}")
             early, late = long_conversations(url, scale, twilio)
