@@ -25,13 +25,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import LONG_CONVERSATION, LoadResult, Plan, TwilioSetup, run_load
 from tests.processes import (
     REPO_ROOT,
+    consecutive_free_ports,
     free_port,
     http,
     pids_of,
@@ -172,7 +173,9 @@ def stock_assistant(work: Path, figures: Figures) -> Iterator[str]:
     """``rasa init --no-prompt`` (which trains), then ``rasa run`` on its REST channel."""
     project = work / "stock"
     project.mkdir()
-    env = {**_quiet_env(), "RASA_CACHE_DIRECTORY": str(work / "stock-cache")}
+    # Relais's own settings (RELAIS_RASA_INSTANCES, RELAIS_REDIS_URL…) never reach the anchor.
+    env = {**{k: v for k, v in _quiet_env().items() if not k.startswith("RELAIS_")},
+           "RASA_CACHE_DIRECTORY": str(work / "stock-cache")}
     figures.training_s = _timed([sys.executable, "-m", "rasa", "init", "--no-prompt"],
                                 project, env, work / "stock-init.log")
     port = free_port()
@@ -236,17 +239,39 @@ def rasa_alone(work: Path, figures: Figures) -> None:
 
 
 @contextmanager
-def relais(work: Path, figures: Figures, telegram_secret: str | None = None
+def relais(work: Path, figures: Figures, telegram_secret: str | None = None,
+           rasa_instances: int = 1, postgres_tracker: bool = False
            ) -> Iterator[tuple[str, TwilioSetup, Path]]:
     """The whole assistant as ``make run`` starts it, Twilio pointed at bench/load.py's fake.
 
     With ``telegram_secret`` the Telegram webhook is on too, its Bot API pointed at a closed
     port: what the gateway sends back fails (and is logged as such); what comes in is served.
+    With ``rasa_instances`` above 1, that many Rasa servers behind the gateway, sharing their
+    conversation locks in a Redis started on loopback for the run (as the tests start it).
+    With ``postgres_tracker``, Rasa's tracker store is a PostgreSQL started likewise (several
+    Rasa processes writing one SQLite file wait on its write lock: production uses PostgreSQL).
     """
+    from tests.production.services import postgres_server, redis_server
+    with ExitStack() as resources:
+        extra = {}
+        if rasa_instances > 1:
+            redis = resources.enter_context(redis_server())
+            extra = {"RELAIS_RASA_INSTANCES": str(rasa_instances),
+                     "RELAIS_REDIS_URL": redis.url(1)}
+        if postgres_tracker:
+            postgres = resources.enter_context(postgres_server())
+            extra["RELAIS_TRACKER_DB_URL"] = postgres.create_database("rasa_benchmark")
+        yield resources.enter_context(_relais(work, figures, telegram_secret, extra))
+
+
+@contextmanager
+def _relais(work: Path, figures: Figures, telegram_secret: str | None,
+            extra: dict[str, str]) -> Iterator[tuple[str, TwilioSetup, Path]]:
     data_dir = work / "relais"
     data_dir.mkdir()
     twilio = TwilioSetup(PUBLIC_URL, TWILIO["sid"], TWILIO["token"], free_port())
-    env = {**relais_env(data_dir), **_model_env(work)}
+    # N instances listen on consecutive ports from RELAIS_RASA_PORT.
+    env = {**relais_env(data_dir, rasa=consecutive_free_ports(4)), **_model_env(work)}
     env.update({
         "RELAIS_RASA_TOKEN": RASA_TOKEN, "RELAIS_SECRET_KEY": "benchmark-secret-key",
         "RELAIS_PUBLIC_URL": PUBLIC_URL, "TWILIO_ACCOUNT_SID": twilio.account_sid,
@@ -255,6 +280,7 @@ def relais(work: Path, figures: Figures, telegram_secret: str | None = None
         # the 503 "channel_disabled" of an unconfigured one.
         "TWILIO_WHATSAPP_FROM": f"whatsapp:{twilio.sms_number}",
         "TWILIO_API_BASE_URL": f"http://127.0.0.1:{twilio.api_port}",
+        **extra,
     })
     if telegram_secret:
         env.update({"TELEGRAM_BOT_TOKEN": "123456:benchmark", "TELEGRAM_WEBHOOK_SECRET":
@@ -384,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip timing a full training of Relais (uses the model in place)")
     parser.add_argument("--duration", type=float, help="seconds per concurrency level")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--rasa-instances", type=int, default=1, metavar="N",
+                        help="Relais only: N Rasa servers behind the gateway, their locks in a "
+                             "Redis started on loopback (the stock assistant stays one server)")
+    parser.add_argument("--postgres-tracker", action="store_true",
+                        help="Relais only: Rasa's tracker store in a PostgreSQL on loopback")
     parser.add_argument("--levels", type=int, nargs="+",
                         help="concurrency levels instead of the scale's (e.g. --quick --levels 16)")
     args = parser.parse_args(argv)
@@ -412,8 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         say("-- Relais: the Rasa server alone, start-up")
         rasa_alone(work, relais_fig)
         say(f"  /status answered {relais_fig.startup_s:.1f} s after the start")
-        say("-- Relais: python -m bot.supervisor; web and SMS residents")
-        with relais(work, relais_fig) as (url, twilio, data_dir):
+        say(f"-- Relais: python -m bot.supervisor ({args.rasa_instances} Rasa instance(s)); "
+            "web and SMS residents")
+        with relais(work, relais_fig, rasa_instances=args.rasa_instances,
+                    postgres_tracker=args.postgres_tracker) as (
+                url, twilio, data_dir):
             _levels(url, scale, relais_fig, stock=False, twilio=twilio, data_dir=data_dir)
             say(f"  gateway counted: {gateway_counters(url)}")
             early, late = long_conversations(url, scale, twilio)
