@@ -19,6 +19,7 @@ import base64
 import itertools
 import json
 import logging
+import os
 from collections import OrderedDict
 from typing import Any
 
@@ -51,6 +52,31 @@ def _parse_events(text: str) -> list[dict[str, Any]]:
         return json.loads(text)
 
 
+# --- the saved tracker, handed out once ----------------------------------------------------------
+# Rebuilding the tracker from its events (DialogueStateTracker.from_dict: every event parsed and
+# replayed) was about 12 % of the Rasa server's CPU per message. The tracker object Rasa has just
+# saved holds exactly the session's rows: it is kept and handed to the next read of that session
+# if the database still holds exactly those rows (the same stamp as the kept texts). It is
+# handed out once and kept again only when saved: a tracker Rasa changed without saving (a
+# failed turn, a read-only request) is never handed out again; a second read meanwhile gets a
+# replay of the texts, as before. RELAIS_TRACKER_KEEP_CHECK=1 replays anyway and fails the
+# read when the kept tracker differs from the replay (its state, its events, its past states).
+
+_KEEP_CHECK = os.environ.get("RELAIS_TRACKER_KEEP_CHECK", "") == "1"
+
+
+def _tracker_mismatch(kept: DialogueStateTracker, replayed: DialogueStateTracker,
+                      domain: Any) -> str | None:
+    from rasa.shared.core.trackers import EventVerbosity
+
+    if ujson.dumps(kept.current_state(EventVerbosity.ALL), sort_keys=True) != ujson.dumps(
+            replayed.current_state(EventVerbosity.ALL), sort_keys=True):
+        return "current_state"
+    if kept.past_states(domain) != replayed.past_states(domain):
+        return "past_states"
+    return None
+
+
 class EncryptedSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` whose ``events.data`` column holds Fernet tokens, not JSON."""
 
@@ -59,6 +85,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self._cipher = tracker_cipher(secret_key or Settings.from_env().secret_key)
         # Speed: the current session of recent conversations, decrypted (RECENT_SESSIONS).
         self._recent: OrderedDict[str, tuple[tuple[int, int], list[str]]] = OrderedDict()
+        # Speed: the tracker object last saved for a session, handed out once (_KEPT_TRACKER).
+        self._saved_trackers: dict[str, tuple[tuple[int, int], DialogueStateTracker]] = {}
         if self.engine.dialect.name == "sqlite":
             self._keep_sqlite_connections_open()
         self._statements()
@@ -108,6 +136,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 connection.execute(self._insert_event, rows[:-1])
             last = connection.execute(self._insert_event, rows[-1]).inserted_primary_key[0]
         self._remember_saved(tracker.sender_id, before, (before[0] + len(rows), last), saved)
+        self._keep_saved_tracker(tracker)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
@@ -117,6 +146,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                                           fetch_events_from_all_sessions=True)
                 events = [self._decrypt(row.data) for row in query.all()]
             else:
+                kept = self._saved_tracker(session, sender_id)
+                if kept is not None:
+                    return kept
                 events = self._current_session(session, sender_id)
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -185,3 +217,28 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self._recent[sender_id] = (stamp, texts)
         while len(self._recent) > self.RECENT_SESSIONS:
             self._recent.popitem(last=False)
+
+    def _keep_saved_tracker(self, tracker: DialogueStateTracker) -> None:
+        recent = self._recent.get(tracker.sender_id)
+        self._saved_trackers.pop(tracker.sender_id, None)
+        if recent is not None and recent[0][0] == len(tracker.events) == len(recent[1]):
+            self._saved_trackers[tracker.sender_id] = (recent[0], tracker)
+            while len(self._saved_trackers) > self.RECENT_SESSIONS:
+                self._saved_trackers.pop(next(iter(self._saved_trackers)))
+
+    def _saved_tracker(self, session: Any, sender_id: str) -> DialogueStateTracker | None:
+        kept = self._saved_trackers.pop(sender_id, None)
+        if kept is None or self.domain is None:
+            return None
+        stamp = self._session_stamp(session.connection(), sender_id)
+        recent = self._recent.get(sender_id)
+        if kept[0] != stamp or recent is None or recent[0] != stamp:
+            return None
+        self._recent.move_to_end(sender_id)
+        if _KEEP_CHECK:
+            replayed = DialogueStateTracker.from_dict(
+                sender_id, _parse_events("[" + ",".join(recent[1]) + "]"), self.domain.slots)
+            mismatch = _tracker_mismatch(kept[1], replayed, self.domain)
+            if mismatch:
+                raise AssertionError(f"kept tracker differs from the replay: {mismatch}")
+        return kept[1]

@@ -130,3 +130,30 @@ def test_a_save_after_another_instance_wrote_keeps_no_stale_session(tmp_path):
     tracker.update(UserUttered("quatre"))
     asyncio.run(one.save(tracker))
     assert _said(one, "f" * 32) == _said(_store(db), "f" * 32)  # what the database holds
+
+
+# --- the saved tracker handed out once: the same tracker as a replay of the rows --------------
+
+def test_the_saved_tracker_read_again_is_the_replay_of_its_rows(tmp_path):
+    from bot.store.rasa_tracker import _tracker_mismatch
+
+    db = tmp_path / "rasa-tracker.db"
+    store = _store(db)
+    for words in ("un", "deux"):
+        tracker = asyncio.run(store.get_or_create_tracker("g" * 32, append_action_listen=False))
+        tracker.update(UserUttered(words, {"name": "greet", "confidence": 0.9}))
+        tracker.update(SlotSet("dossier_id", words))
+        tracker.update(BotUttered(f"vous avez dit {words}"))
+        asyncio.run(store.save(tracker))
+    kept = asyncio.run(store.retrieve("g" * 32))
+    assert kept is tracker  # no replay
+    assert _tracker_mismatch(kept, asyncio.run(_store(db).retrieve("g" * 32)), DOMAIN) is None
+
+
+def test_a_tracker_changed_without_being_saved_is_not_read_again(tmp_path):
+    store = _store(tmp_path / "rasa-tracker.db")
+    _turn(store, "h" * 32, "un")
+    tracker = asyncio.run(store.retrieve("h" * 32))
+    tracker.update(UserUttered("jamais enregistré"))  # a turn that failed before its save
+    assert _said(store, "h" * 32) == ["un"]
+    assert _said(store, "h" * 32) == ["un"]
