@@ -234,6 +234,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         recent = self._recent.get(sender_id)
         if kept[0] != stamp or recent is None or recent[0] != stamp:
             return None
+        if len(kept[1].events) != stamp[0]:
+            return None  # changed after its save (a turn that failed before saving again)
         self._recent.move_to_end(sender_id)
         if _KEEP_CHECK:
             replayed = DialogueStateTracker.from_dict(

@@ -157,3 +157,12 @@ def test_a_tracker_changed_without_being_saved_is_not_read_again(tmp_path):
     tracker.update(UserUttered("jamais enregistré"))  # a turn that failed before its save
     assert _said(store, "h" * 32) == ["un"]
     assert _said(store, "h" * 32) == ["un"]
+
+
+def test_a_tracker_changed_after_its_save_is_not_read_again(tmp_path):
+    store = _store(tmp_path / "rasa-tracker.db")
+    tracker = asyncio.run(store.get_or_create_tracker("i" * 32, append_action_listen=False))
+    tracker.update(UserUttered("un"))
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("jamais enregistré"))  # the same turn goes on, then fails
+    assert _said(store, "i" * 32) == ["un"]
