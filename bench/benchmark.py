@@ -220,6 +220,7 @@ def rasa_alone(work: Path, figures: Figures) -> None:
     data_dir = work / "rasa-alone"
     data_dir.mkdir()
     env = {**relais_env(data_dir), **_model_env(work)}
+    env.pop("RELAIS_RASA_INSTANCES", None)  # one server, alone: no Redis to ask for
     env.update({"RELAIS_RASA_TOKEN": RASA_TOKEN, "RELAIS_SECRET_KEY": "benchmark-secret-key",
                 "RELAIS_ACTIONS_URL": f"http://127.0.0.1:{free_port()}/webhook",
                 "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
