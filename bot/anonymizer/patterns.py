@@ -26,8 +26,12 @@ _STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appar
 MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
                             "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
                             "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+# "je suis allée voir…": after a form of "être", "allée" is the verb, not a street.
+_NOT_AFTER_ETRE = "".join(rf"(?<!\b{word} )" for word in (
+    "suis", "es", "est", "sont", "sommes", "etes", "êtes", "étais", "etais", "était", "etait",
+    "été", "ete", "serai", "sera", "jsuis", "chui"))
 _LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)\d{1,4}\s*(?:bis|ter|b)?)\s*,?\s+)?"
-                           r"\b(?P<kind>rue|avenue|av|bd|boulevard|allee|impasse|quai|sentier|"
+                           rf"{_NOT_AFTER_ETRE}\b(?P<kind>rue|avenue|av|bd|boulevard|allee|impasse|quai|sentier|"
                            r"chemin|place|square|passage|villa|route|cour|voie)\.?\s+")
 _NUMBER_WORDS = (r"(?:z[ée]ro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
                  r"treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|"
@@ -41,6 +45,8 @@ _DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|ci
               r"quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|trente)")
 # Words of the situation that look like names or codes: "F3", "T2", "CM2", "CE1", "6e",
 # "bâtiment B", "escalier 2", acronyms of the keep-list.
+
+
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +81,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A birth date with a two-digit year: "née le 5 mai 90".
         ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(
-            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+)?(?i:\b(?:{kinds}))\.?\s+"
+            # "je suis allée voir…": after a form of "être", "allée" is the verb, not a street.
+            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+)?{_NOT_AFTER_ETRE}"
+            rf"(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
@@ -88,6 +96,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # "dans le 19eme", "le 13e arrondissement": an arrondissement ("le 4ème étage" stays).
         ("place", re.compile(r"(?i)(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
                              r"|\b\d{1,2}(?:e|ème|eme|è|er)\s+arrondissement\b")),
+        # "un restaurant du 11e", "dans le 18e": 10e to 20e after "du" is an arrondissement; a
+        # floor that high is rare ("au 3e", "du 3eme" stay: floors).
+        ("place", re.compile(r"(?i)(?<=\bdu )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*[ée]tage)")),
+        # A birth year alone: "née en 1987", "nos enfants Emre (2008)": a year in brackets
+        # right after a name ("demande faite (2019)" stays: no capitalised word before).
+        ("date", re.compile(r"(?i)(?:(?<=\bn[ée] en )|(?<=\bn[ée]e en )|(?<=\bn[ée]s en )"
+                            r"|(?<=\bn[ée]es en ))(?:19|20)\d{2}\b")),
+        ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
@@ -132,8 +148,10 @@ def regex_spans(text: str) -> list[Span]:
     spans = []
     for kind, pattern in _patterns():
         for match in pattern.finditer(text):
-            if match.group().strip():
-                spans.append(Span(match.start(), match.end(), kind, "regex"))
+            # A pattern with an "id" group removes only that group (its context stays).
+            start, end = match.span("id" if "id" in pattern.groupindex else 0)
+            if text[start:end].strip():
+                spans.append(Span(start, end, kind, "regex"))
     return spans
 
 

@@ -110,7 +110,7 @@ def test_first_names_of_the_world_go_with_no_cue_word_and_names_that_are_words_w
     assert anonymize_text("j'ai vu karim hier, je vis avec sofiane et sa femme") == (
         "j'ai vu [nom] hier, je vis avec [nom] et sa femme")
     assert anonymize_text("yacine a 4 ans, rose a 2 ans et fatou est née en 2019") == (
-        "[nom] a 4 ans, [nom] a 2 ans et [nom] est née en 2019")
+        "[nom] a 4 ans, [nom] a 2 ans et [nom] est née en [date]")
     text = "une pierre, une rose et le temps qu'il faut ; salam, quelqu'un peut m'aider ?"
     assert anonymize_text(text) == text
 
