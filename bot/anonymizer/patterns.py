@@ -47,8 +47,6 @@ _DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|ci
 # "bâtiment B", "escalier 2", acronyms of the keep-list.
 
 
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lexicon = load_lexicon()
