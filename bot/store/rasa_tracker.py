@@ -27,7 +27,7 @@ import sqlalchemy as sa
 import ujson
 from cryptography.fernet import Fernet
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.config import Settings
@@ -67,8 +67,6 @@ _KEEP_CHECK = os.environ.get("RELAIS_TRACKER_KEEP_CHECK", "") == "1"
 
 def _tracker_mismatch(kept: DialogueStateTracker, replayed: DialogueStateTracker,
                       domain: Any) -> str | None:
-    from rasa.shared.core.trackers import EventVerbosity
-
     if ujson.dumps(kept.current_state(EventVerbosity.ALL), sort_keys=True) != ujson.dumps(
             replayed.current_state(EventVerbosity.ALL), sort_keys=True):
         return "current_state"
@@ -85,8 +83,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self._cipher = tracker_cipher(secret_key or Settings.from_env().secret_key)
         # Speed: the current session of recent conversations, decrypted (RECENT_SESSIONS).
         self._recent: OrderedDict[str, tuple[tuple[int, int], list[str]]] = OrderedDict()
-        # Speed: the tracker object last saved for a session, handed out once (_KEPT_TRACKER).
-        self._saved_trackers: dict[str, tuple[tuple[int, int], DialogueStateTracker]] = {}
+        # Speed: the tracker object last saved for a session, handed out once (_saved_tracker).
+        self._saved_trackers: dict[str, DialogueStateTracker] = {}
         if self.engine.dialect.name == "sqlite":
             self._keep_sqlite_connections_open()
         self._statements()
@@ -146,10 +144,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                                           fetch_events_from_all_sessions=True)
                 events = [self._decrypt(row.data) for row in query.all()]
             else:
-                kept = self._saved_tracker(session, sender_id)
+                stamp = self._session_stamp(session.connection(), sender_id)
+                kept = self._saved_tracker(sender_id, stamp)
                 if kept is not None:
                     return kept
-                events = self._current_session(session, sender_id)
+                events = self._current_session(session, sender_id, stamp)
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
@@ -185,8 +184,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                                             {"sender_id": sender_id}).one()
         return int(count), int(highest or 0)
 
-    def _current_session(self, session: Any, sender_id: str) -> list[dict[str, Any]]:
-        stamp = self._session_stamp(session.connection(), sender_id)
+    def _current_session(self, session: Any, sender_id: str, stamp: tuple[int, int]
+                         ) -> list[dict[str, Any]]:
         recent = self._recent.get(sender_id)
         if recent is not None and recent[0] == stamp:
             self._recent.move_to_end(sender_id)
@@ -222,25 +221,29 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         recent = self._recent.get(tracker.sender_id)
         self._saved_trackers.pop(tracker.sender_id, None)
         if recent is not None and recent[0][0] == len(tracker.events) == len(recent[1]):
-            self._saved_trackers[tracker.sender_id] = (recent[0], tracker)
+            self._saved_trackers[tracker.sender_id] = tracker
             while len(self._saved_trackers) > self.RECENT_SESSIONS:
                 self._saved_trackers.pop(next(iter(self._saved_trackers)))
 
-    def _saved_tracker(self, session: Any, sender_id: str) -> DialogueStateTracker | None:
+    def _saved_tracker(self, sender_id: str, stamp: tuple[int, int]
+                       ) -> DialogueStateTracker | None:
+        """The tracker last saved, if the database (``stamp``) still holds exactly its rows.
+        Between its save and this read nothing else touched the kept session (a save replaces
+        the kept tracker, a read takes it), so the kept session's stamp is the one it was saved
+        with."""
         kept = self._saved_trackers.pop(sender_id, None)
         if kept is None or self.domain is None:
             return None
-        stamp = self._session_stamp(session.connection(), sender_id)
         recent = self._recent.get(sender_id)
-        if kept[0] != stamp or recent is None or recent[0] != stamp:
-            return None
-        if len(kept[1].events) != stamp[0]:
+        if recent is None or recent[0] != stamp:
+            return None  # another instance wrote, an erasure, a new session
+        if len(kept.events) != stamp[0]:
             return None  # changed after its save (a turn that failed before saving again)
         self._recent.move_to_end(sender_id)
         if _KEEP_CHECK:
             replayed = DialogueStateTracker.from_dict(
                 sender_id, _parse_events("[" + ",".join(recent[1]) + "]"), self.domain.slots)
-            mismatch = _tracker_mismatch(kept[1], replayed, self.domain)
+            mismatch = _tracker_mismatch(kept, replayed, self.domain)
             if mismatch:
                 raise AssertionError(f"kept tracker differs from the replay: {mismatch}")
-        return kept[1]
+        return kept
