@@ -90,17 +90,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)")),
         # "Paris 19", "paris 20e", "le 19e arrondissement".
         ("place", re.compile(r"(?i)\bparis\s*(?:\d{1,2}|[xvi]{1,5})\s*(?:e|è|ème|eme|er)?\b")),
-        ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b")),
-        # "dans le 19eme", "le 13e arrondissement": an arrondissement ("le 4ème étage" stays).
-        ("place", re.compile(r"(?i)(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
-                             r"|\b\d{1,2}(?:e|ème|eme|è|er)\s+arrondissement\b")),
-        # "un restaurant du 11e", "dans le 18e": 10e to 20e after "du" is an arrondissement; a
-        # floor that high is rare ("au 3e", "du 3eme" stay: floors).
-        ("place", re.compile(r"(?i)(?<=\bdu )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*[ée]tage)")),
+        # "le 13e arrondissement", "dans le 19eme", and 10e to 20e after "du" ("un restaurant du
+        # 11e": a floor that high is rare; "au 3e", "du 3eme", "le 4ème étage" stay: floors).
+        ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b"
+                             r"|(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
+                             r"|(?<=\bdu )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*[ée]tage)")),
         # A birth year alone: "née en 1987", "nos enfants Emre (2008)": a year in brackets
         # right after a name ("demande faite (2019)" stays: no capitalised word before).
-        ("date", re.compile(r"(?i)(?:(?<=\bn[ée] en )|(?<=\bn[ée]e en )|(?<=\bn[ée]s en )"
-                            r"|(?<=\bn[ée]es en ))(?:19|20)\d{2}\b")),
+        ("date", re.compile(r"(?i)\bn[ée]e?s? en (?P<id>(?:19|20)\d{2})\b")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
