@@ -10,6 +10,7 @@ meanwhile.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import socket
@@ -47,6 +48,21 @@ def _answers_200(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
             return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _gateway_says_ok(url: str) -> bool:
+    """The gateway's /health answers "ok": every Rasa instance, action server and the
+    eligibility service are up as the gateway sees them.
+
+    Each child answering its own readiness URL is not enough: the gateway keeps its last
+    probe for a second (bot/health.py), and a probe made while the last Rasa instance was
+    still loading would have /health say "degraded" just after "Relais is ready.".
+    """
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+            return json.load(response).get("status") == "ok"
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
@@ -205,11 +221,13 @@ class Supervisor:
                 if not self._tend(service, announced):
                     return 1
             if not announced:
-                if all(s.ready for s in self.services):
+                if (all(s.ready for s in self.services)
+                        and _gateway_says_ok(f"{self.settings.gateway_url}/health")):
                     self._announce()
                     announced = True
                 elif time.monotonic() > deadline:
-                    waiting = ", ".join(s.name for s in self.services if not s.ready)
+                    waiting = (", ".join(s.name for s in self.services if not s.ready)
+                               or "the gateway's /health does not say ok")
                     say(f"error: not ready after {start_timeout_s:.0f} s: {waiting}. "
                         f"See the logs in {self.log_dir}.")
                     return 1
