@@ -90,6 +90,7 @@ def main() -> None:
         enable_api=True,
         auth_token=settings.rasa_token,
         endpoints=endpoints,
+        server_listeners=[(rasa_speedups.close_action_session, "after_server_stop")],
     )
 
 

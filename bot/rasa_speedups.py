@@ -178,6 +178,15 @@ async def _request(self: Any, method: str = "post", subpath: str | None = None,
             return None
 
 
+async def close_action_session(_app: Any, loop: asyncio.AbstractEventLoop) -> None:
+    """Closes the kept connection to the action server when the Rasa server stops (a Sanic
+    ``after_server_stop`` listener): aiohttp warns of, and the action server sees, a
+    connection left open otherwise."""
+    session = _sessions.pop(loop, None)
+    if session is not None and not session.closed:
+        await session.close()
+
+
 # --- the graph runner without dask ------------------------------------------------------------
 
 def _plan(runner: Any, targets: tuple[str, ...]) -> list[tuple[str, Any, tuple[str, ...]]]:

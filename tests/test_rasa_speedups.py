@@ -82,7 +82,7 @@ async def _action_server_calls(handler, calls: int) -> tuple[list, list[int]]:
             except ClientResponseError as error:
                 answers.append(error)
     finally:
-        await rasa_speedups._shared_session().close()
+        await rasa_speedups.close_action_session(None, asyncio.get_running_loop())
         await runner.cleanup()
     return answers, ports
 
@@ -102,6 +102,17 @@ def test_an_action_server_error_is_raised_as_rasa_raises_it(applied):
 
     answers, _ = asyncio.run(_action_server_calls(refuse, 2))
     assert all(isinstance(a, ClientResponseError) and a.status == 404 for a in answers)
+
+
+def test_the_kept_connection_is_closed_when_the_rasa_server_stops(applied):
+    async def stop_then_call_again() -> tuple[bool, bool]:
+        kept = rasa_speedups._shared_session()
+        await rasa_speedups.close_action_session(None, asyncio.get_running_loop())
+        fresh = rasa_speedups._shared_session()
+        await rasa_speedups.close_action_session(None, asyncio.get_running_loop())
+        return kept.closed, fresh is not kept
+
+    assert asyncio.run(stop_then_call_again()) == (True, True)
 
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "relais.tar.gz"
