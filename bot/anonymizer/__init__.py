@@ -44,7 +44,7 @@ from bot.dossiers.pdf import DossierView
 
 from .cues import context_spans, name_alone_spans
 from .employers import brand_without_employer, employer_spans
-from .lexicon import Lexicon, load_lexicon, word_spans, words_pattern
+from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
 from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
@@ -116,7 +116,7 @@ def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:
         folded = fold(match.group())
         if folded in lexicon.keep:
             continue
-        if folded not in lexicon.first_names and is_common_word(match.group()):
+        if not is_first_name(folded, lexicon) and is_common_word(match.group()):
             continue  # "je suis Aide à domicile", "une Assistante Sociale": words, not names
         spans.append(Span(match.start(), match.end(), "person", "capitalised"))
     return spans
@@ -127,9 +127,18 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     mask = [False] * len(text)
     ranges = [m.span() for m in _SITUATION.finditer(text)]
     ranges += [m.span() for m in words_pattern(lexicon.keep_phrases).finditer(folded)]
+    ranges += [m.span("link") for m in _link_before_place(lexicon).finditer(folded)]
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
     return mask
+
+
+@lru_cache(maxsize=2)
+def _link_before_place(lexicon: Lexicon) -> re.Pattern[str]:
+    """"de" before a town: NER reads "Leclerc de Blanc-Mesnil" or "kamala de Kayes" as one
+    name; the employer or the person and the town go, "de" between them stays."""
+    return re.compile(rf"(?<![\w-])(?P<link>de|du|d['’])\s*"
+                      rf"(?=(?:{alternation(lexicon.places)})(?![\w-]))")
 
 
 def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Span]:

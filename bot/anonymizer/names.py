@@ -9,6 +9,15 @@ from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
 from .vocabulary import is_french_word, is_verb_form
+from .word_frequency import zipf
+
+# A first name of the world list that spaCy's tables also list as a French word is read as the
+# name when French text rarely uses the word (Zipf, ``word_frequency.py``): with no cue at all
+# below 2.5, a word met less than once in three million words ("kamala", "fatou"), unless it
+# is a verb form ("raidi"); with a cue of a person ("chez lamine", "sana m'a aidée", "avec
+# issa") below 3.5, where "patience" (4.3), "rose" (4.7) or "prince" (4.8) stay words.
+RARE_WORD_ALONE = 2.5
+RARE_WORD_WITH_CUE = 3.5
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
@@ -48,16 +57,25 @@ def is_common_word(word: str) -> bool:
 
 
 def is_first_name(folded: str, lexicon: Lexicon) -> bool:
-    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"."""
-    return any(part in lexicon.first_names for part in folded.split("-"))
+    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"; or a
+    first name of the world list that is a rare French word: "lamine", "issa"."""
+    return any(part in lexicon.first_names or is_rare_word_name(part, RARE_WORD_WITH_CUE)
+               for part in folded.split("-"))
+
+
+def is_rare_word_name(folded: str, below: float) -> bool:
+    """A first name of the world list that French text rarely uses as a word (Zipf < below)."""
+    return (len(folded) > 3 and folded in world_first_names() and folded not in STOP_WORDS
+            and zipf(folded) < below)
 
 
 def is_name_alone(word: str, lexicon: Lexicon) -> bool:
     """A first name whatever the words around it: "karim", "Sofiane", "fatou".
 
     It must be in the world's first names (``first_names.py``) or the area's, and be no French
-    word ("pierre", "rose" need a cue), no English one ("you", "so"), nothing of the keep-list,
-    no brand and no SMS spelling ("jai")."""
+    word ("pierre", "rose" need a cue) unless French text hardly uses that word ("kamala"),
+    no English one ("you", "so"), nothing of the keep-list, no brand and no SMS spelling
+    ("jai")."""
     folded = fold(word).rstrip("'’")
     if len(folded) < 3 or "-" in folded.strip("-") and not all(
             part in world_first_names() for part in folded.split("-")):
@@ -68,4 +86,5 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
             or folded in lexicon.relations):
         return False
-    return not is_french_word(word.rstrip("'’"))
+    return not is_french_word(word.rstrip("'’")) or (
+        is_rare_word_name(folded, RARE_WORD_ALONE) and not is_verb_form(folded))
