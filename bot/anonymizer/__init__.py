@@ -42,7 +42,7 @@ from typing import Any
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
-from .cues import context_spans, name_alone_spans
+from .cues import NAME_PARTICLES, context_spans, name_alone_spans
 from .employers import brand_without_employer, employer_spans
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
@@ -155,18 +155,49 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
         elif not inside and start is not None:
             pieces.append(replace(span, start=start, end=index))
             start = None
+    if span.by == "ner":
+        pieces = [part for piece in pieces for part in _split_at_words(piece, text, lexicon)]
     trimmed = []
     for piece in pieces:
         words = [m for m in TOKEN.finditer(text, piece.start, piece.end)]
         # context and employer spans hold only the words found as a name
         edges = span.by not in _FOUND_AS_NAMES
-        while edges and words and _ordinary(words[0].group(), lexicon):
+        while edges and words and (_ordinary(words[0].group(), lexicon) or (
+                span.by == "ner" and span.kind != "person"
+                and _common_at_start(words[0], text, lexicon))):
             words.pop(0)
         while edges and words and _ordinary(words[-1].group(), lexicon):
             words.pop()
         if words and not _common_noun(piece, words, text, lexicon):
             trimmed.append(replace(piece, start=words[0].start(), end=words[-1].end()))
     return trimmed
+
+
+def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
+    """NER's span cut at the ordinary lower-case words inside it: the model reads "Merveille
+    est une vraie merveille" or "ana Mohamed men Oujda" as one entity; only the names go."""
+    parts, start, end = [], None, piece.start
+    for word in TOKEN.finditer(text, piece.start, piece.end):
+        folded = fold(word.group()).rstrip("'’")
+        inner = word.group().islower() and folded not in PLACE_LINKS | NAME_PARTICLES and (
+            _ordinary(word.group(), lexicon) or any(c.isdigit() for c in folded))  # "n3ref"
+        if inner:
+            if start is not None:
+                parts.append(replace(piece, start=start, end=end))
+            start = None
+        else:
+            start = word.start() if start is None else start
+            end = word.end()
+    if start is not None:
+        parts.append(replace(piece, start=start, end=end))
+    return parts
+
+
+def _common_at_start(word: re.Match[str], text: str, lexicon: Lexicon) -> bool:
+    """"Locataire 3F à Bobigny": a French word opening a sentence, taken with a place by NER."""
+    folded = fold(word.group()).rstrip("'’")
+    return (sentence_start(text, word.start()) and is_common_word(word.group())
+            and not is_first_name(folded, lexicon) and folded not in lexicon.places)
 
 
 def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lexicon) -> bool:

@@ -97,9 +97,10 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          r"(?:(?:c['’ ]?est|c|(?:qui\s+)?s['’ ]appelle|il\s+s['’ ]appelle|elle\s+s['’ ]appelle)"
          r"\s+)?",
          "person", True, False, "kin", True),
-        # "tonton issa", "tata khady": family words of speech used like a title
-        (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy)\s+", "person", False, False,
-         "kin", True),
+        # "tonton issa", "tata khady": family words of speech used like a title, also in the
+        # languages residents mix in ("khouya karim", "amma Selvi", "yaay Awa")
+        (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy|khouya|khoya|khti|akhi|ukhti|"
+         r"amma|appa|akka|thambi|yaay|baay|abi)\s+", "person", False, False, "kin", True),
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"

@@ -72,7 +72,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         relations=by_length(fold(w) for w in data["relations"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
         | french_first_names_also_words(),
-        not_names=frozenset(fold(w) for w in data["not_names"]),
+        # the everyday words of other languages are no names either ("mwen", "rekk", "ana")
+        not_names=frozenset(fold(w) for w in data["not_names"] + [
+            word for words in data["foreign_everyday_words"].values() for word in words]),
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),

@@ -231,3 +231,38 @@ def test_a_first_name_that_is_a_word_goes_when_the_sentence_makes_it_a_person():
 
 def test_a_capitalised_word_after_two_names_is_part_of_the_name_even_a_month():
     assert anonymize_text("Tran Thi Mai est ma femme") == "[nom] est ma femme"
+
+
+# Round 6: word frequencies and the everyday words of other languages.
+
+def test_a_first_name_that_french_hardly_uses_as_a_word_goes_but_a_common_word_stays():
+    assert anonymize_text("je suis allée avec kamala à la CAF, je dors chez lamine") == (
+        "je suis allée avec [nom] à la CAF, je dors chez [organisme]")
+    text = "avec patience et courage on y arrivera, je suis venue avec plaisir"
+    assert anonymize_text(text) == text
+
+
+def test_words_of_creole_wolof_darija_or_portuguese_stay_and_the_names_in_them_go():
+    assert anonymize_text("Nanga def, mwen soti Jacmel, jërëjëf. Bom dia, sou Ana Ferreira, "
+                          "obrigada. Salam khouya, ana Mohamed men Oujda") == (
+        "Nanga def, mwen soti [nom], jërëjëf. Bom dia, sou [nom], obrigada. "
+        "Salam khouya, ana [nom] men [lieu]")
+
+
+def test_the_everyday_words_of_other_languages_hold_no_place_nationality_or_name_of_the_area():
+    import yaml
+
+    from bot.anonymizer.cues import NAME_PARTICLES
+    from bot.anonymizer.lexicon import LEXICON_PATH, load_lexicon
+    from bot.anonymizer.spans import fold
+
+    lexicon = load_lexicon()
+    words = {fold(word) for words in yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))[
+        "foreign_everyday_words"].values() for word in words}
+    clashes = {word for word in words if word in lexicon.area_names or word in NAME_PARTICLES
+               or word in lexicon.nationalities or word in lexicon.places
+               or word in lexicon.first_names}
+    assert not clashes
+    # first names of the area that are also words of these languages are kept out of the lists
+    assert anonymize_text("ma fille Ana, mon fils Amar et ma voisine Ewa") == (
+        "ma fille [nom], mon fils [nom] et ma voisine [nom]")
