@@ -64,8 +64,9 @@ PLACEHOLDERS = {
 }
 # "je parle mal le français": the language, not a nationality.
 # "je parle arabe et francais, un peu anglais", "en wolof", "cours de chinois": a language.
-_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*)"
-                              r"|\bparl\w*(?:[\s,]+\w+){0,7})\s+$")
+# "I speak Turkish and a little English", "in Portuguese": a language too.
+_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*|in|a little)"
+                              r"|\b(?:parl|speak)\w*(?:[\s,]+\w+){0,7})\s+$")
 # Form labels stay, whatever a detector took around them: "Nom : X Prénom : Y Né le : …".
 _FORM_LABEL = re.compile(r"(?i)\b(?:nom|pr[ée]nom|n[ée]e?(?:\s+le)?|date(?:\s+de\s+naissance)?"
                          r"|lieu(?:\s+de\s+naissance)?|t[ée]l[ée]phone|t[ée]l|portable|adresse"
@@ -177,10 +178,15 @@ def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
     """NER's span cut at the ordinary lower-case words inside it: the model reads "Merveille
     est une vraie merveille" or "ana Mohamed men Oujda" as one entity; only the names go."""
     parts, start, end = [], None, piece.start
+    inner = False
     for word in TOKEN.finditer(text, piece.start, piece.end):
         folded = fold(word.group()).rstrip("'’")
+        # "une vraie merveille": a first name that is a word, after ordinary words, is a word;
+        # "comorienne de Mutsamudu": the nationality goes on its own, "de" with it
         inner = word.group().islower() and folded not in PLACE_LINKS | NAME_PARTICLES and (
-            _ordinary(word.group(), lexicon) or any(c.isdigit() for c in folded))  # "n3ref"
+            _ordinary(word.group(), lexicon) or any(c.isdigit() for c in folded)  # "n3ref"
+            or folded in lexicon.nationalities
+            or inner and folded in lexicon.first_names and is_common_word(word.group()))
         if inner:
             if start is not None:
                 parts.append(replace(piece, start=start, end=end))

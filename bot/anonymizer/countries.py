@@ -37,3 +37,15 @@ def country_names() -> tuple[frozenset[str], frozenset[str]]:
             else:
                 anywhere.add(folded)
     return frozenset(anywhere), frozenset(capitalised)
+
+
+@lru_cache(maxsize=1)
+def english_country_words() -> frozenset[str]:
+    """Each word of the countries' English names, folded: "italy", "brazil", "kingdom". An
+    English word is kept as everyday English (``unknown_words.py``) only if it is none."""
+    from babel import Locale
+
+    return frozenset(word for code, name in Locale("en").territories.items()
+                     if len(code) == 2 and code.isalpha()
+                     for word in fold(name).replace("&", " ").split() if len(word) > 3) | {
+        "england", "scotland", "wales", "britain", "turkey", "europe", "asia", "america"}

@@ -164,7 +164,7 @@ _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+
                            # "Rose est venue", "Grâce ma fille aînée", "Espoir mon petit dernier"
                            r"|\s+(?:est|etait)\s+(?:venue?|partie?|passee?|allee?|arrivee?)\b"
                            r"|\s+(?:m['’ ]aide|me dit|travaille|habite|dort|vient)\b"
-                           rf"|\s+(?:mon|ma)\s+(?:{_APPOSITION})\b")
+                           rf"|\s+(?:mon|ma|son|sa|notre|leur)\s+(?:{_APPOSITION})\b")
 # Words standing for no one or nothing that a person's verb may follow: "Rien m'a été donné".
 _NOBODY = frozenset({"rien", "personne", "chacun", "chacune", "quiconque", "aucun", "aucune"})
 # "avec claire", "j'ai vu pierre": words before a person.

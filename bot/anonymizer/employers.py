@@ -22,7 +22,9 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste|chomage|entrepot|"
          r"usine|chantier|collegue\w*|patron\w*|employeur|livr\w*|vtc|chauffeu\w*|"
          r"(?:auto|micro)[\s-]?entrepreneu\w*|freelance|independante?s?|agent|vigile|"
-         r"auxiliaire|nounou|aide[\s-]soignante?|ouvriere?|technicien\w*|secretaire)")
+         r"auxiliaire|nounou|aide[\s-]soignante?|ouvriere?|technicien\w*|secretaire|"
+         # "ma mutuelle d'entreprise s'arrête, je pars en retraite de chez Monoprix"
+         r"entreprise)")
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
 _AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans)(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
@@ -31,7 +33,9 @@ _SENTENCE = 120  # how far back a work word is looked for, in characters
 # After "chez", words that are people, not an employer: "chez des particuliers".
 _NOT_EMPLOYERS = frozenset({"particulier", "particuliers", "particuliere", "particulieres",
                             "client", "clients", "gens", "personne", "personnes", "famille",
-                            "familles", "dame", "monsieur", "madame", "eux", "elles"})
+                            "familles", "dame", "monsieur", "madame", "eux", "elles",
+                            # "chez Monoprix fin janvier": when, not who
+                            "fin", "debut", "mi", "depuis", "jusqu", "pendant", "cette", "ce"})
 
 
 def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:

@@ -58,7 +58,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
                           for v in (p, p.replace("-", " "), p.replace(" ", "-"),
-                                    p.replace("'", " "), p.replace("'", "’"))]
+                                    p.replace("'", " "), p.replace("'", "’"),
+                                    # glued: "o 4chemins", "a villeevrard"
+                                    re.sub(r"[\s'-]", "", p))]
                          + list(countries)),
         capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
                            r"(?![\w-])",

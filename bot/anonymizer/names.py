@@ -9,7 +9,7 @@ from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
 from .vocabulary import is_french_word, is_verb_form
-from .word_frequency import zipf
+from .word_frequency import is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
 # name when French text rarely uses the word (Zipf, ``word_frequency.py``): with no cue at all
@@ -39,8 +39,9 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
                     and is_common_word(word))
     if after_title:
         return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
-    if folded in ENGLISH_STOP_WORDS:
-        return False  # "karim and me": no French word, no name either
+    if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names()
+                                        and is_everyday_english(folded)):
+        return False  # "karim and me", "Karim work in…": no French word, no name either
     if (world and folded in world_first_names() and folded not in STOP_WORDS
             and len(folded) > 3 and not is_verb_form(word)):
         return True  # "tonton issa": a first name of the world list, even if also a word

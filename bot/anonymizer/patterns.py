@@ -95,9 +95,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b"
                              r"|(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
                              r"|(?<=\bdu )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*[ée]tage)")),
-        # A birth year alone: "née en 1987", "nos enfants Emre (2008)": a year in brackets
-        # right after a name ("demande faite (2019)" stays: no capitalised word before).
-        ("date", re.compile(r"(?i)\bn[ée]e?s? en (?P<id>(?:19|20)\d{2})\b")),
+        # A birth year alone: "née en 1987", "ma mère née en 63", "nos enfants Emre (2008)": a
+        # year in brackets right after a name ("demande faite (2019)" stays: no capitalised
+        # word before).
+        ("date", re.compile(r"(?i)\bn[ée]e?s? en (?P<id>(?:19|20)?\d{2})\b(?!\s*(?:ans|mois))")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]

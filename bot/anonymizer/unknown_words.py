@@ -6,7 +6,9 @@ So the principle is turned round: a word stays only when it is KNOWN not to poin
 or a place: a French word (spaCy's lemmatizer tables, with or without accents), a typo of
 one (one letter off, five letters or more, and no first name), an SMS spelling ("jsui",
 "jcomprend"), a number, a word of the lexicon's lists (institutions, brands, offices, feasts,
-SMS and Creole words), an English stop word, an acronym. Anything else goes: a commission
+SMS words, the everyday words of Creole, Wolof, darija…), an English stop word or a common
+English word that is no name, country nor nationality ("school": ``word_frequency.py``), an
+acronym. Anything else goes: a commission
 examines the situation, and loses little when an odd word reads "[retiré]".
 
 A first name that is also a French word ("Rose", "claire") is no unknown word: the cues find
@@ -21,10 +23,12 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .countries import english_country_words
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold
 from .vocabulary import is_french_word
+from .word_frequency import is_everyday_english
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzéèêàâîïôûùç"
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
@@ -56,6 +60,9 @@ def known_word(word: str, lexicon: Lexicon) -> bool:
         return all(known_word(part, lexicon) for part in word.split("-") if part)
     if folded in world_first_names() or folded in lexicon.area_names or word[:1].isupper():
         return False
+    if is_everyday_english(folded) and folded not in english_country_words() and (
+            folded not in lexicon.nationalities):
+        return True  # "school", "works", "housing": no country, no nationality
     squeezed = re.sub(r"(.)\1+", r"\1", folded)  # "merciii", "ouiii"
     if squeezed != folded and (is_french_word(squeezed) or _listed(squeezed, lexicon)):
         return True

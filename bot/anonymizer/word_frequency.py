@@ -30,13 +30,24 @@ def _data_file(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.msgpack.gz"
 
 
+# French down to the rare words (the "large" list, Zipf 1 and up); the others only their
+# common words (the "small" lists, Zipf 3 and up: smaller, read faster).
+_LISTS = {"fr": "large_fr", "en": "small_en", "de": "small_de", "es": "small_es"}
+# An English word residents mix with French ("school", "week-end", "works"): common in English
+# (Zipf 4.5 and up, the ~2,000 commonest) and at least ten times rarer in French, German and
+# Spanish, so that a name or a place, about as common in all of them, is not one ("smith",
+# "khan", "london", "california" are not).
+EVERYDAY_ENGLISH = 4.5
+ENGLISH_OVER_OTHERS = 1.0
+
+
 @lru_cache(maxsize=4)
 def _table(language: str) -> dict[str, float]:
     """Each word of the language's list, folded (no accents), with its Zipf value.
 
     The file is wordfreq's "cBpack": a header, then lists of words, the n-th list holding the
     words whose frequency is 10^(-n/100)."""
-    with gzip.open(_data_file(f"large_{language}"), "rb") as handle:
+    with gzip.open(_data_file(_LISTS[language]), "rb") as handle:
         header, *buckets = msgpack.load(handle, raw=False)
     if header.get("format") != "cB":
         raise RuntimeError(f"unexpected wordfreq data format: {header}")
@@ -52,3 +63,10 @@ def _table(language: str) -> dict[str, float]:
 def zipf(word: str, language: str = "fr") -> float:
     """How common ``word`` is (folded) in ``language``: 0 when the list lacks it."""
     return _table(language).get(fold(word), 0.0)
+
+
+def is_everyday_english(folded: str) -> bool:
+    """A common English word that French text hardly uses: "school", "works", "near"."""
+    english = zipf(folded, "en")
+    return english >= EVERYDAY_ENGLISH and all(
+        english - zipf(folded, other) >= ENGLISH_OVER_OTHERS for other in ("fr", "de", "es"))
