@@ -5,10 +5,10 @@ fresh text shows as many new ones ("les kowalski", "Tran Thi Mai", a foreign tow
 So the principle is turned round: a word stays only when it is KNOWN not to point to a person
 or a place: a French word (spaCy's lemmatizer tables, with or without accents), a typo of
 one (one letter off, five letters or more, and no first name), an SMS spelling ("jsui",
-"jcomprend"), a number, a word of the lexicon's lists (institutions, brands, offices, feasts,
-SMS words, the everyday words of Creole, Wolof, darija…), an English stop word or a common
-English word that is no name, country nor nationality ("school": ``word_frequency.py``), an
-acronym. Anything else goes: a commission
+"jcomprend"), a French word cut short ("désintox"), a number, a word of the lexicon's lists
+(institutions, brands, offices, feasts, SMS words, the everyday words of Creole, Wolof,
+darija…), an English stop word or a common English word that is no name, country nor
+nationality ("school": ``word_frequency.py``), an acronym. Anything else goes: a commission
 examines the situation, and loses little when an odd word reads "[retiré]".
 
 A first name that is also a French word ("Rose", "claire") is no unknown word: the cues find
@@ -17,6 +17,7 @@ it when the sentence gives it a person's role (``cues.py``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -27,7 +28,7 @@ from .countries import english_country_words
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold
-from .vocabulary import is_french_word
+from .vocabulary import french_words_in_order, is_french_word
 from .word_frequency import is_everyday_english
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzéèêàâîïôûùç"
@@ -69,7 +70,7 @@ def known_word(word: str, lexicon: Lexicon) -> bool:
     if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
-    return len(folded) >= 5 and _one_letter_off(folded)
+    return len(folded) >= 5 and _one_letter_off(folded) or _cut_short(folded)
 
 
 def _listed(folded: str, lexicon: Lexicon) -> bool:
@@ -98,3 +99,13 @@ def _one_letter_off(folded: str) -> bool:
     candidates += [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
     candidates += [a + c + b for a, b in splits for c in _LETTERS]
     return any(len(c) >= 4 and is_french_word(c) for c in candidates)
+
+
+def _cut_short(folded: str) -> bool:
+    """A French word cut short, six letters or more: "désintox", "psycho", "gyneco"."""
+    if len(folded) < 6:
+        return False
+    words = french_words_in_order()
+    index = bisect.bisect_left(words, folded)
+    return index < len(words) and words[index].startswith(folded) and (
+        len(words[index]) >= len(folded) + 2)

@@ -59,9 +59,10 @@ def is_french_word(word: str) -> bool:
     lower = word.lower().strip("'’-")
     if len(lower) < 2 or lower in STOP_WORDS or lower + "'" in STOP_WORDS:
         return True  # a single letter is an elision ("s'", "j'") or a typo, not a name
-    if "-" in lower.strip("-"):  # "auto-entrepreneur", "sans-papiers": made of words
-        return all(is_french_word(part) for part in lower.split("-") if part)
     lookup, lemmas = _tables()
+    if "-" in lower.strip("-"):  # "week-end" is listed; "auto-entrepreneur" made of words
+        return lower in lookup or lower in lemmas or all(
+            is_french_word(part) for part in lower.split("-") if part)
     for form in dict.fromkeys((lower, _unaccented(lower))):
         if form in lookup or form in lemmas:
             return True
@@ -72,6 +73,12 @@ def is_french_word(word: str) -> bool:
                 if stem in lookup or stem in lemmas:
                     return True
     return False
+
+
+@lru_cache(maxsize=1)
+def french_words_in_order() -> tuple[str, ...]:
+    """The lemmas, without accents, in alphabetical order: to find a word cut short."""
+    return tuple(sorted({_unaccented(word.lower()) for word in _tables()[1]}))
 
 
 def is_verb_form(word: str) -> bool:
