@@ -8,7 +8,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
-from .vocabulary import is_french_word, is_verb_form
+from .vocabulary import is_french_word, is_verb_form, one_letter_off
 from .word_frequency import is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
@@ -45,7 +45,13 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     if (world and folded in world_first_names() and folded not in STOP_WORDS
             and len(folded) > 3 and not is_verb_form(word)):
         return True  # "tonton issa": a first name of the world list, even if also a word
-    return is_first_name(folded, lexicon) or not is_french_word(word.rstrip("'’"))
+    if is_first_name(folded, lexicon):
+        return True
+    if is_french_word(word.rstrip("'’")):
+        return False
+    # "je suis enseinte": a typo of a long word, unless a first name of the world or the area
+    return not (len(folded) >= 6 and folded not in world_first_names()
+                and folded not in lexicon.area_names and one_letter_off(folded))
 
 
 def is_common_word(word: str) -> bool:

@@ -28,10 +28,9 @@ from .countries import english_country_words
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold
-from .vocabulary import french_words_in_order, is_french_word
+from .vocabulary import french_words_in_order, is_french_word, one_letter_off
 from .word_frequency import is_everyday_english
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzéèêàâîïôûùç"
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
 _GLUED = ("j", "m", "t", "s", "l", "d", "qu", "ch", "jm", "jte", "jle", "jla", "jsp")
 
@@ -70,7 +69,7 @@ def known_word(word: str, lexicon: Lexicon) -> bool:
     if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
-    return len(folded) >= 5 and _one_letter_off(folded) or _cut_short(folded)
+    return len(folded) >= 5 and one_letter_off(folded) or _cut_short(folded)
 
 
 def _listed(folded: str, lexicon: Lexicon) -> bool:
@@ -89,16 +88,6 @@ def _harmless_words(lexicon: Lexicon) -> frozenset[str]:
         words.update(fold(phrase).replace("'", " ").split())
     return frozenset(words)
 
-
-@lru_cache(maxsize=4096)
-def _one_letter_off(folded: str) -> bool:
-    """A typo of a French word: "enseinte", "apartement", "malade" mistyped."""
-    splits = [(folded[:i], folded[i:]) for i in range(len(folded) + 1)]
-    candidates = [a + b[1:] for a, b in splits if b]
-    candidates += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    candidates += [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-    candidates += [a + c + b for a, b in splits for c in _LETTERS]
-    return any(len(c) >= 4 and is_french_word(c) for c in candidates)
 
 
 def _cut_short(folded: str) -> bool:

