@@ -10,6 +10,10 @@ each in turn. Every block of messages runs once with every speed-up applied and 
 one named in ``--without`` put back to Rasa's own code, alternately, and the CPU time this
 process spent per message is printed for both: a before/after pair in the same process, on
 the same sessions, without the gateway nor the noise of a closed loop on a shared machine.
+``--long`` instead plays the benchmark's long conversations (bench/load.py's
+LONG_CONVERSATION repeated, 300 messages for each of 8 residents, one message of each in turn)
+with every speed-up applied, and prints the CPU per message by tenth of the conversation:
+whether a turn costs the Rasa side more as the conversation grows, without any queue.
 Prints, asserts nothing.
 """
 
@@ -28,7 +32,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.load import CONVERSATIONS
+from bench.load import CONVERSATIONS, LONG_CONVERSATION
 from tests.processes import port_open, relais_env, wait_until
 
 BLOCK = 80  # messages per block; the blocks alternate between the two ways
@@ -101,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=1600, help="per way")
     parser.add_argument("--residents", type=int, default=16)
-    parser.add_argument("--without", choices=SPEEDUPS, required=True,
+    parser.add_argument("--long", action="store_true",
+                        help="the long conversations, CPU per message by tenth")
+    parser.add_argument("--without", choices=SPEEDUPS, default="none",
                         help="the speed-up put back to Rasa's own code in every other block")
     args = parser.parse_args(argv)
 
@@ -139,11 +145,16 @@ async def _measure(args: argparse.Namespace, settings, repo_root: Path) -> int:
 
     configure_logging_and_warnings(logging.INFO)  # as bot/rasa_server.py
     configure_structlog(logging.INFO)
-    owner, attribute, rasa_own, relais = _speedups()[args.without]
+    owner, attribute, rasa_own, relais = (
+        _speedups()[args.without] if not args.long else (_Nothing, "nothing", None, None))
     rasa_speedups.apply()
     rasa_sessions.apply()
     endpoints = AvailableEndpoints.read_endpoints(str(repo_root / "endpoints.yml"))
     agent = await load_agent(model_path=str(settings.model_path), endpoints=endpoints)
+    if args.long:
+        await _long(agent)
+        await rasa_speedups.close_action_session(None, asyncio.get_running_loop())
+        return 0
     messages = _messages(args.residents)
     await _play(agent, messages, 2 * args.residents)  # warm-up: every resident has a session
     spent = {True: 0.0, False: 0.0}
@@ -163,6 +174,19 @@ async def _measure(args: argparse.Namespace, settings, repo_root: Path) -> int:
     print(f"  errors logged: {errors.count}")
     await rasa_speedups.close_action_session(None, asyncio.get_running_loop())
     return 0
+
+
+async def _long(agent, residents: int = 8, length: int = 300) -> None:
+    tenths: list[float] = [0.0] * 10
+    for position in range(length):
+        text = LONG_CONVERSATION[position % len(LONG_CONVERSATION)]
+        for resident in range(residents):
+            spent = await _play(agent, iter([(f"turn-cost-long-{resident}", text)]), 1)
+            tenths[position * 10 // length] += spent
+    per_tenth = residents * length / 10
+    print(f"{residents} conversations of {length} messages, load {os.getloadavg()[0]:.2f}; "
+          "CPU ms per message of this process (Rasa, in-process), by tenth:")
+    print("  " + " ".join(f"{spent / per_tenth * 1000:.1f}" for spent in tenths))
 
 
 if __name__ == "__main__":
