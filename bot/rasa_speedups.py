@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import weakref
 from typing import Any
 
@@ -237,16 +238,113 @@ def _run_graph(self: Any, inputs: dict[str, Any] | None = None,
     return dict(results[target] for target in run_targets)
 
 
+# --- the applied events, kept per tracker ------------------------------------------------------
+
+# Rasa's ``DialogueStateTracker.applied_events`` folds the whole session (reverted messages and
+# actions undone, a loop's repeated runs collapsed) on every call, with an ``isinstance`` on
+# Rasa's abstract ``Event`` for each event: about 15 % of the Rasa server's CPU, called for
+# each prediction, the policies' windows, the session check and every event read. The result
+# depends only on the tracker's events, which Rasa only ever appends to (or replaces the deque
+# of): it is kept with the deque, its length and its last event, and a call after appends
+# folds the new events only, from where the kept fold stopped — unless one of them names a
+# loop the session had not named before (Rasa folds every earlier event knowing the loop
+# names of the whole session), which folds everything again. Each call returns a new list.
+
+def _fold(tracker: Any, events: Any, applied: list[Any], loop_names: set[str]) -> None:
+    """Rasa 3.6's loop of ``applied_events`` over ``events``, continuing ``applied``."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    for happened in events:
+        kind = _applied_kind(type(happened))
+        if kind == "reset":
+            applied.clear()
+        elif kind == "action_reverted":
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif kind == "utterance_reverted":
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (kind == "action" and happened.action_name in loop_names
+              and not tracker._first_loop_execution_or_unhappy_path(happened.action_name, applied)):
+            tracker._undo_till_previous_loop_execution(happened.action_name, applied)
+        else:
+            applied.append(happened)
+
+
+@functools.cache
+def _applied_kind(cls: type) -> str | None:
+    """What ``applied_events`` does with an event of this class, in the order of its tests
+    (``issubclass`` once per class instead of ``isinstance`` on an abstract class per event)."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+
+    if issubclass(cls, (Restarted, SessionStarted)):
+        return "reset"
+    if issubclass(cls, ActionReverted):
+        return "action_reverted"
+    if issubclass(cls, UserUtteranceReverted):
+        return "utterance_reverted"
+    if issubclass(cls, ActionExecuted):
+        return "action"
+    if issubclass(cls, ActiveLoop):
+        return "loop"
+    return None
+
+
+def _loop_names(events: Any) -> set[str]:
+    return {happened.name for happened in events
+            if _applied_kind(type(happened)) == "loop" and happened.name}
+
+
+def _applied_events(self: Any) -> list[Any]:
+    """Rasa's ``DialogueStateTracker.applied_events``, folding only what was appended since
+    the last call on the same events."""
+    events = self.events
+    count = len(events)
+    kept = self.__dict__.get("_relais_applied")
+    if kept is not None and kept[0] is events and _unchanged_before(events, kept[1], kept[2]):
+        _, done, _, loop_names, applied = kept
+        new = list(itertools.islice(events, done, None))
+        if not (_loop_names(new) - loop_names):
+            if new:
+                applied = list(applied)
+                _fold(self, new, applied, loop_names)
+                self._relais_applied = (events, count, (events[0], events[-1]), loop_names,
+                                        applied)
+            return list(applied)
+    loop_names = _loop_names(events)
+    applied = []
+    _fold(self, events, applied, loop_names)
+    self._relais_applied = (events, count, (events[0], events[-1]) if count else None,
+                            loop_names, applied)
+    return list(applied)
+
+
+def _unchanged_before(events: Any, count: int, ends: tuple[Any, Any] | None) -> bool:
+    """The first ``count`` events are still those kept (their first and last objects in
+    place: Rasa appends; a deque bounded by ``max_event_history`` drops its first ones)."""
+    if count == 0:
+        return True
+    return len(events) >= count and events[0] is ends[0] and events[count - 1] is ends[1]
+
+
 def apply() -> None:
     global _original_resolve_by_type
     from rasa.core.actions.action import RemoteAction
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result
     DaskGraphRunner.run = _run_graph
     EndpointConfig.request = _request
+    DialogueStateTracker.applied_events = _applied_events
     if _original_resolve_by_type is None:
         _original_resolve_by_type = Event.resolve_by_type
         Event.resolve_by_type = staticmethod(_resolve_by_type)

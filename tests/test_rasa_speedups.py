@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -20,10 +21,12 @@ from bot import rasa_speedups
 def applied():
     original = RemoteAction._validate_action_result
     original_request = EndpointConfig.request
+    original_fold = DialogueStateTracker.applied_events
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
     EndpointConfig.request = original_request
+    DialogueStateTracker.applied_events = original_fold
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -152,3 +155,105 @@ def test_the_graph_runner_without_dask_parses_and_predicts_as_dask_does():
         DaskGraphRunner.run = original
     assert without_dask == with_dask
     assert any(intent["name"] != "nlu_fallback" for intent, *_ in with_dask)
+
+
+# --- the applied events, kept per tracker ------------------------------------------------------
+
+def _story_events() -> list:
+    """Every test story's events, one after the other: forms (loops run again and again,
+    deactivated), slots, messages."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+
+    root = Path(__file__).resolve().parents[1]
+    domain = Domain.load(str(root / "domain.yml"))
+    reader = YAMLStoryReader(domain)
+    events: list = []
+    for path in sorted((root / "tests" / "stories").glob("*.yml")):
+        for step in reader.read_from_file(str(path)):
+            for happened in step.events:
+                if isinstance(happened, UserUttered):
+                    events.append(ActionExecuted("action_listen"))
+                events.append(happened)
+    return events
+
+
+def _with_surprises(events: list, seed: int) -> list:
+    """The stories with what Rasa's fold undoes put in at random: a message reverted (the
+    fallback's), an action reverted, a loop rejected, a restart, a new session, and a loop's
+    action run before the session had named that loop."""
+    import random
+
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionExecutionRejected,
+        ActionReverted,
+        ActiveLoop,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+
+    rng = random.Random(seed)
+    surprises = [
+        lambda: [UserUtteranceReverted()], lambda: [ActionReverted()],
+        lambda: [ActionExecutionRejected("eligibility_form")],
+        lambda: [ActionExecuted("action_restart"), Restarted()],
+        lambda: [ActionExecuted("action_session_start"), SessionStarted()],
+        lambda: [ActionExecuted("late_form"), ActiveLoop("late_form"),
+                 ActionExecuted("late_form"), ActiveLoop(None)],
+    ]
+    mixed: list = []
+    for happened in events:
+        mixed.append(happened)
+        if rng.random() < 0.04:
+            mixed.extend(rng.choice(surprises)())
+    return mixed
+
+
+@pytest.mark.parametrize("seed", [None, 1, 2, 3])
+def test_the_kept_applied_events_are_rasas_after_every_event(seed):
+    """A tracker updated event by event as Rasa does: after each, the kept fold returns the
+    same event objects, in the same order, as Rasa's fold of the whole session."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_fold = DialogueStateTracker.applied_events
+    assert rasa_fold.__module__ == "rasa.shared.core.trackers"  # Rasa's own, not replaced
+    events = _story_events()
+    if seed is not None:
+        events = _with_surprises(events, seed)
+    tracker = DialogueStateTracker("resident", [])
+    undone = 0
+    for happened in events:
+        tracker.events.append(happened)  # as tracker.update, without applying it to slots
+        expected = rasa_fold(tracker)
+        assert [id(e) for e in rasa_speedups._applied_events(tracker)] == [
+            id(e) for e in expected]
+        undone = max(undone, len(tracker.events) - len(expected))
+    assert len(tracker.events) > 1000 and undone > 0  # the fold did undo events
+
+
+def test_the_kept_applied_events_follow_a_replaced_or_bounded_history():
+    import copy
+    from collections import deque
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_fold = DialogueStateTracker.applied_events
+    events = _with_surprises(_story_events(), 4)
+    tracker = DialogueStateTracker("resident", [])
+    tracker.events.extend(events[:300])
+    rasa_speedups._applied_events(tracker)
+    part = copy.copy(tracker)  # shares the kept fold; its events are another deque
+    part.events = deque(events[100:200])
+    assert rasa_speedups._applied_events(part) == rasa_fold(part)
+    tracker.events = deque(events[:250])  # replaced by a shorter history
+    assert rasa_speedups._applied_events(tracker) == rasa_fold(tracker)
+    bounded = DialogueStateTracker("resident", [], max_event_history=20)
+    for happened in events[:400]:
+        bounded.events.append(happened)  # the first ones drop out, the length stays 20
+        assert rasa_speedups._applied_events(bounded) == rasa_fold(bounded)
+    returned = rasa_speedups._applied_events(tracker)
+    returned.clear()  # a caller's own list: the kept fold is not changed
+    assert rasa_speedups._applied_events(tracker) == rasa_fold(tracker) != []

@@ -166,3 +166,53 @@ def test_a_tracker_changed_after_its_save_is_not_read_again(tmp_path):
     asyncio.run(store.save(tracker))
     tracker.update(UserUttered("jamais enregistré"))  # the same turn goes on, then fails
     assert _said(store, "i" * 32) == ["un"]
+
+
+# --- the session's stamp, read from the session's rows only ------------------------------------
+
+def _rows(store, sender: str, kinds_and_times: list[tuple[str, float | None]]) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(store._insert_event, [
+            {"sender_id": sender, "type_name": kind, "timestamp": at, "intent_name": None,
+             "action_name": None, "data": store._encrypt({"event": kind})}
+            for kind, at in kinds_and_times])
+
+
+def test_the_session_stamp_counts_the_rows_rasa_reads_as_the_session(database_url):
+    """Count and highest id of the rows of Rasa's own query for the current session (its
+    ``_event_query``), whatever the sessions, other conversations and rows without time."""
+    store = EncryptedSQLTrackerStore(domain=DOMAIN, host=database_url, secret_key=SECRET)
+    _rows(store, "no-session", [("user", 1.0), ("bot", None), ("user", 3.0)])
+    _rows(store, "sessions", [("session_started", 1.0), ("user", 2.0), ("bot", None),
+                              ("session_started", 5.0), ("user", 5.0), ("user", 6.0)])
+    _rows(store, "other", [("session_started", 7.0), ("user", 8.0)])
+    _rows(store, "sessions", [("bot", 9.0)])  # after another conversation's rows
+    for sender in ("no-session", "sessions", "other", "nobody"):
+        with store.session_scope() as session:
+            rows = store._event_query(session, sender, fetch_events_from_all_sessions=False).all()
+            expected = (len(rows), max((row.id for row in rows), default=0))
+            assert store._session_stamp(session.connection(), sender) == expected
+    with store.session_scope() as session:
+        assert store._session_stamp(session.connection(), "sessions")[0] == 4
+        assert store._session_stamp(session.connection(), "no-session")[0] == 3
+    store.engine.dispose()
+
+
+def test_the_session_stamp_reads_the_session_not_the_whole_conversation(tmp_path):
+    """SQLite's plan for the stamp: a range of the (sender, time) index from the session's
+    start, not every row of the sender (which made a turn cost more as a conversation grew)."""
+    from sqlalchemy import event
+
+    _store(tmp_path / "rasa-tracker.db").engine.dispose()
+    store = _store(tmp_path / "rasa-tracker.db")  # a second start: the indexes exist
+    sent: list = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda _c, _cursor, sql, parameters, _x, _m: sent.append((sql, parameters)))
+    with store.engine.connect() as connection:
+        store._session_stamp(connection, "x")
+        sql, parameters = sent[-1]
+        plan = " ".join(str(row) for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, parameters).all())
+    assert "ix_events_sender_time (sender_id=? AND timestamp>?)" in plan
+    assert "(sender_id=?)" not in plan  # no part reads every row of the conversation
+    store.engine.dispose()
