@@ -116,10 +116,12 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
          r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
          "place", False, True, "", False),
-        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, "", False),
+        # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
+        (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",
+         False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
-        (r"\b(?:cite|residence)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place", False,
-         False, "any", False),
+        (r"\b(?:cite|residence|res\.?)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place",
+         False, False, "any", False),
     ]
     return [(re.compile(pattern), *how) for pattern, *how in triggers]
 

@@ -272,3 +272,11 @@ def test_a_typo_after_je_suis_a_word_cut_short_and_words_of_the_situation_stay()
     text = ("je suis enseinte de 5 mois, j'ai fait une cure de désintox, un indu de la CAF, le "
             "week-end mon fils va à la school")
     assert anonymize_text(text) == text
+
+
+def test_a_birth_month_and_year_a_fully_dictated_email_and_a_residence_cut_short_go():
+    assert anonymize_text("je suis née en mars 1987, ma fille née 2015") == (
+        "je suis née en [date], ma fille née [date]")
+    assert anonymize_text("mon mail c'est fatou point diallo arobase yahoo point fr") == (
+        "mon mail c'est [e-mail]")
+    assert anonymize_text("j'habite rés. les Pommiers") == "j'habite rés. les [lieu]"
