@@ -104,7 +104,12 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
-         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is)\s+",
+         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is|my name's|"
+         # the same in the languages residents write in (text folded: "mă" reads "ma")
+         r"mwen rele|m rele|non mwen se|me llamo|mi nombre es|me chamo|meu nome e|"
+         r"ma numesc|numele meu (?:e|este)|benim adim|adim|ismim|ana ismi|smiti|esmi|"
+         r"mera naam|mera nam|amar nam|menya zovut|mene zvaty|nazywam sie|wo jiao|"
+         r"ten (?:toi )?la|sama tur|maa ngi tudd|tur wi)\s+",
          "person", True, False, "", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"

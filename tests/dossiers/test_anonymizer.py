@@ -280,3 +280,10 @@ def test_a_birth_month_and_year_a_fully_dictated_email_and_a_residence_cut_short
     assert anonymize_text("mon mail c'est fatou point diallo arobase yahoo point fr") == (
         "mon mail c'est [e-mail]")
     assert anonymize_text("j'habite rés. les Pommiers") == "j'habite rés. les [lieu]"
+
+
+def test_my_name_is_in_other_languages_and_countries_named_in_english_go():
+    assert anonymize_text("mwen rele jean-baptiste, me llamo maria fernanda, soy de colombia") == (
+        "mwen rele [nom], me llamo [nom], soy de [lieu]")
+    assert anonymize_text("I come from india, my wife is from Bangladesh") == (
+        "I come from [lieu], my wife is from [lieu]")
