@@ -270,7 +270,7 @@ def test_the_everyday_words_of_other_languages_hold_no_place_nationality_or_name
 
 def test_a_typo_after_je_suis_a_word_cut_short_and_words_of_the_situation_stay():
     text = ("je suis enseinte de 5 mois, j'ai fait une cure de désintox, un indu de la CAF, le "
-            "week-end mon fils va à la school")
+            "week-end mon fils va à la school ; il faut le rib avec iban, ma cni et la c2s")
     assert anonymize_text(text) == text
 
 
