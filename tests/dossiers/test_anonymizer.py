@@ -287,3 +287,9 @@ def test_my_name_is_in_other_languages_and_countries_named_in_english_go():
         "mwen rele [nom], me llamo [nom], soy de [lieu]")
     assert anonymize_text("I come from india, my wife is from Bangladesh") == (
         "I come from [lieu], my wife is from [lieu]")
+
+
+def test_sms_slang_and_dishes_stay():
+    text = ("wsh tkt c relou, j'ai le seum, mon ptit frère mange du mafé et de l'attiéké, "
+            "la clim marche pas")
+    assert anonymize_text(text) == text
