@@ -82,8 +82,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(
             # "je suis allée voir…": after a form of "être", "allée" is the verb, not a street.
-            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+)?{_NOT_AFTER_ETRE}"
-            rf"(?i:\b(?:{kinds}))\.?\s+"
+            # "au 12 de la rue Cartier-Bresson": the number goes with its street
+            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
+            rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
