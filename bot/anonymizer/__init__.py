@@ -11,16 +11,18 @@ where they come from. So:
   foreigner and housing-request numbers, full dates, streets with or without capitals,
   postcodes, Paris arrondissements, a title and a name), ``lexicon.py`` (``lexicon.yml``:
   Pantin's neighbourhoods, stations, hospitals, the communes around, towns of origin,
-  nationality words; ``countries.py``: every country in French), ``cues.py`` (names known by
-  the words around them: "ma fille ines", "mme diarra", "je m'appelle", "née à oran",
-  "avec claire", "rose a 4 ans"; and first names with no cue: "j'ai vu karim hier", from
-  ``first_names.py``'s world list), ``employers.py`` ("je bosse chez carrefour"; a brand that
-  points to no one stays), spaCy's French NER (``fr_core_news_md``) and capitalised words in
-  the middle of a sentence (names NER misses). ``names.py`` and ``vocabulary.py`` decide
-  whether a word is a name or ordinary French;
+  nationality words; ``countries.py``: every country in French and English), ``cues.py``
+  (names known by the words around them: "ma fille ines", "mme diarra", "je m'appelle",
+  "née à oran", "avec claire", "rose a 4 ans"; and first names with no cue: "j'ai vu karim
+  hier", from ``first_names.py``'s world list, or a word French hardly uses: "avec kamala",
+  ``word_frequency.py``), ``employers.py`` ("je bosse chez carrefour"; a brand that points to
+  no one stays), spaCy's French NER (``fr_core_news_md``) and capitalised words in the middle
+  of a sentence (names NER misses). ``names.py`` and ``vocabulary.py`` decide whether a word
+  is a name or ordinary French;
 - and, whatever the rules above miss, ``unknown_words.py``: a word goes unless it is known
   not to identify anyone (a French word, a typo of one, an SMS spelling, a number, a word of
-  the lexicon's lists): "les kowalski", a town with no cue;
+  the lexicon's lists, an everyday word of the languages residents mix in, a common English
+  word): "les kowalski", a town with no cue;
 - guesses (NER, capitals, cues) never take the words of the situation: institutions (CAF,
   CMP, Restos du cœur), offices, feasts and charities (le Maire, Pâques, Médecins du monde),
   flat types (F3), school years (CM2), floors, "cité" or "collège" before a name, nor a

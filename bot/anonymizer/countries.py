@@ -1,4 +1,4 @@
-"""Every country's French name, from Babel's CLDR data (already installed with Rasa).
+"""Every country's French and English name, from Babel's CLDR data (installed with Rasa).
 
 A country or a territory names where a person comes from ("je viens du mali", "née en
 Algérie"): the commission must not see origin, so each one is removed, in lower case too.
@@ -26,6 +26,8 @@ def country_names() -> tuple[frozenset[str], frozenset[str]]:
     """(names removed in any case, folded; names removed only as written, with capitals)."""
     from babel import Locale
 
+    from .vocabulary import is_french_word
+
     anywhere, capitalised = set(), set()
     for code, name in Locale("fr").territories.items():
         if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
@@ -36,6 +38,20 @@ def country_names() -> tuple[frozenset[str], frozenset[str]]:
                 capitalised.add(spelling)
             else:
                 anywhere.add(folded)
+    # The English names too, said in answers written in English or Spanish ("from india",
+    # "soy de colombia"); those that are also a French or English word ("Chile", "Jersey",
+    # "Turkey") only with their capital.
+    for code, name in Locale("en").territories.items():
+        if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES or not (
+                name.replace(" ", "").isalpha()):
+            continue
+        folded = fold(name)
+        if folded in anywhere:
+            continue
+        if is_french_word(folded) or folded in ("turkey", "chad", "jordan"):
+            capitalised.add(name)
+        else:
+            anywhere.add(folded)
     return frozenset(anywhere), frozenset(capitalised)
 
 

@@ -104,7 +104,12 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
-         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is)\s+",
+         r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is|my name's|"
+         # the same in the languages residents write in (text folded: "mă" reads "ma")
+         r"mwen rele|m rele|non mwen se|me llamo|mi nombre es|me chamo|meu nome e|"
+         r"ma numesc|numele meu (?:e|este)|benim adim|adim|ismim|ana ismi|smiti|esmi|"
+         r"mera naam|mera nam|amar nam|menya zovut|mene zvaty|nazywam sie|wo jiao|"
+         r"ten (?:toi )?la|sama tur|maa ngi tudd|tur wi)\s+",
          "person", True, False, "", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
@@ -116,10 +121,12 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
          r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
          "place", False, True, "", False),
-        (rf"\b(?:{alternation(lexicon.named_places)})\s+", "place", False, True, "", False),
+        # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
+        (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",
+         False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
-        (r"\b(?:cite|residence)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place", False,
-         False, "any", False),
+        (r"\b(?:cite|residence|res\.?)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place",
+         False, False, "any", False),
     ]
     return [(re.compile(pattern), *how) for pattern, *how in triggers]
 

@@ -91,7 +91,7 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
         return False
     if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
-            or folded in lexicon.relations):
-        return False
+            or folded in lexicon.relations or folded in lexicon.named_places):
+        return False  # "rés. les Pommiers": "rés" is no "Res"
     return not is_french_word(word.rstrip("'’")) or (
         is_rare_word_name(folded, RARE_WORD_ALONE) and not is_verb_form(folded))

@@ -57,7 +57,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [
         ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
         # As dictated: "moussa.diallo93 arobase gmail point com".
-        ("email", re.compile(r"(?i)[\w.+-]+\s*(?:@|\barobase\b)\s*[\w-]+"
+        # The part before "arobase" dictated too: "fatou point diallo arobase yahoo point fr".
+        ("email", re.compile(r"(?i)(?:[\w+-]+\s+(?:point|tiret|underscore)\s+)*"
+                             r"[\w.+-]+\s*(?:@|\barobase\b)\s*[\w-]+"
                              r"(?:\s*(?:\.|\bpoint\b)\s*[a-z]{2,4}\b)+")),
         ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33\s?\(?0?\)?[\s.-]?|0)[1-9]"
                              r"(?:[\s.-]?\d{2}){4}(?!\d)")),
@@ -80,8 +82,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(
             # "je suis allée voir…": after a form of "être", "allée" is the verb, not a street.
-            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+)?{_NOT_AFTER_ETRE}"
-            rf"(?i:\b(?:{kinds}))\.?\s+"
+            # "au 12 de la rue Cartier-Bresson": the number goes with its street
+            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
+            rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
@@ -98,7 +101,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A birth year alone: "née en 1987", "ma mère née en 63", "nos enfants Emre (2008)": a
         # year in brackets right after a name ("demande faite (2019)" stays: no capitalised
         # word before).
-        ("date", re.compile(r"(?i)\bn[ée]e?s? en (?P<id>(?:19|20)?\d{2})\b(?!\s*(?:ans|mois))")),
+        ("date", re.compile(r"(?i)\bn[ée]e?s?(?: en)? (?P<id>(?:19|20)?\d{2})\b"
+                            r"(?!\s*(?:ans|mois))")),
+        # A birth month and year: "née en mars 1987", "né en avril 85".
+        ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
+                            r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]

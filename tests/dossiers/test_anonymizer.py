@@ -270,5 +270,26 @@ def test_the_everyday_words_of_other_languages_hold_no_place_nationality_or_name
 
 def test_a_typo_after_je_suis_a_word_cut_short_and_words_of_the_situation_stay():
     text = ("je suis enseinte de 5 mois, j'ai fait une cure de désintox, un indu de la CAF, le "
-            "week-end mon fils va à la school")
+            "week-end mon fils va à la school ; il faut le rib avec iban, ma cni et la c2s")
+    assert anonymize_text(text) == text
+
+
+def test_a_birth_month_and_year_a_fully_dictated_email_and_a_residence_cut_short_go():
+    assert anonymize_text("je suis née en mars 1987, ma fille née 2015") == (
+        "je suis née en [date], ma fille née [date]")
+    assert anonymize_text("mon mail c'est fatou point diallo arobase yahoo point fr") == (
+        "mon mail c'est [e-mail]")
+    assert anonymize_text("j'habite rés. les Pommiers") == "j'habite rés. les [lieu]"
+
+
+def test_my_name_is_in_other_languages_and_countries_named_in_english_go():
+    assert anonymize_text("mwen rele jean-baptiste, me llamo maria fernanda, soy de colombia") == (
+        "mwen rele [nom], me llamo [nom], soy de [lieu]")
+    assert anonymize_text("I come from india, my wife is from Bangladesh") == (
+        "I come from [lieu], my wife is from [lieu]")
+
+
+def test_sms_slang_and_dishes_stay():
+    text = ("wsh tkt c relou, j'ai le seum, mon ptit frère mange du mafé et de l'attiéké, "
+            "la clim marche pas")
     assert anonymize_text(text) == text
