@@ -41,6 +41,9 @@ BLOCK = 80  # messages per block; the blocks alternate between the two ways
 def _speedups() -> dict[str, tuple[object, str, object, object]]:
     """Each speed-up that can be put back: (class, attribute, Rasa's own, Relais's), read
     before ``rasa_speedups.apply()`` replaces it."""
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import rasa_speedups
@@ -50,6 +53,9 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
         "none": (_Nothing, "nothing", None, None),
         "applied_events": (DialogueStateTracker, "applied_events",
                            DialogueStateTracker.applied_events, rasa_speedups._applied_events),
+        "classifier_input": (LogisticRegressionClassifier, "_create_X",
+                             LogisticRegressionClassifier._create_X,
+                             rasa_speedups._classifier_input),
     }
 
 
@@ -57,7 +63,7 @@ class _Nothing:
     nothing = None
 
 
-SPEEDUPS = ("none", "applied_events")
+SPEEDUPS = ("none", "applied_events", "classifier_input")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -333,10 +333,38 @@ def _unchanged_before(events: Any, count: int, ends: tuple[Any, Any] | None) -> 
     return len(events) >= count and events[0] is ends[0] and events[count - 1] is ends[1]
 
 
+# --- the intent classifier's input, from the sentence features only ---------------------------
+
+# Rasa's LogisticRegressionClassifier builds its input from ``get_sparse_features``, which
+# copies and joins the message's sequence features (a row per word, for every word and
+# character n-gram) as well as its sentence features, and keeps only the sentence ones. The same
+# sentence features are joined here, by the same Rasa code, without the sequence ones.
+
+def _classifier_input(self: Any, messages: list[Any]) -> Any:
+    """Rasa 3.6's ``LogisticRegressionClassifier._create_X``, without the unused sequence
+    features."""
+    from rasa.shared.nlu.constants import TEXT
+    from scipy.sparse import csr_matrix, hstack, vstack
+
+    rows = []
+    for message in messages:
+        _, sentence = message._filter_sparse_features(TEXT, [])
+        sparse_feats = message._combine_features(sentence, [])
+        dense_feats = message.get_dense_features(attribute=TEXT)[1]
+        rows.append(hstack([
+            csr_matrix(sparse_feats.features if sparse_feats else []),
+            csr_matrix(dense_feats.features if dense_feats else []),
+        ]))
+    return vstack(rows)
+
+
 def apply() -> None:
     global _original_resolve_by_type
     from rasa.core.actions.action import RemoteAction
     from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
@@ -345,6 +373,7 @@ def apply() -> None:
     DaskGraphRunner.run = _run_graph
     EndpointConfig.request = _request
     DialogueStateTracker.applied_events = _applied_events
+    LogisticRegressionClassifier._create_X = _classifier_input
     if _original_resolve_by_type is None:
         _original_resolve_by_type = Event.resolve_by_type
         Event.resolve_by_type = staticmethod(_resolve_by_type)

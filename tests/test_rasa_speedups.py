@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy import create_engine, event, text
@@ -22,11 +23,13 @@ def applied():
     original = RemoteAction._validate_action_result
     original_request = EndpointConfig.request
     original_fold = DialogueStateTracker.applied_events
+    original_input = LogisticRegressionClassifier._create_X
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
     EndpointConfig.request = original_request
     DialogueStateTracker.applied_events = original_fold
+    LogisticRegressionClassifier._create_X = original_input
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -257,3 +260,38 @@ def test_the_kept_applied_events_follow_a_replaced_or_bounded_history():
     returned = rasa_speedups._applied_events(tracker)
     returned.clear()  # a caller's own list: the kept fold is not changed
     assert rasa_speedups._applied_events(tracker) == rasa_fold(tracker) != []
+
+
+# --- the intent classifier's input ---------------------------------------------------------------
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_classifier_input_from_sentence_features_parses_as_rasa_does():
+    """Every training example and development message of Relais parsed by the trained model
+    with Rasa's classifier input and with the one of rasa_speedups: the same intents, the
+    same confidences to the last bit, the same entities."""
+    import yaml
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    root = Path(__file__).resolve().parents[1]
+    texts = sorted({example.get("text") for example in load_data(str(root / "nlu" / "nlu")
+                                                                  ).intent_examples})
+    dev = yaml.safe_load((root / "tests" / "nlu_eval" / "dev_messages.yml").read_text())
+    texts += [item["text"] for item in dev]
+    assert len(texts) > 1000
+
+    async def parse_all(agent: Agent) -> list:
+        return [await agent.parse_message(text) for text in texts]
+
+    agent = Agent.load(str(MODEL))
+    original = LogisticRegressionClassifier._create_X
+    rasa_input = asyncio.run(parse_all(agent))
+    LogisticRegressionClassifier._create_X = rasa_speedups._classifier_input
+    try:
+        relais_input = asyncio.run(parse_all(agent))
+    finally:
+        LogisticRegressionClassifier._create_X = original
+    for rasa_parse, relais_parse in zip(rasa_input, relais_input, strict=True):
+        for parse in (rasa_parse, relais_parse):
+            parse.pop("message_id", None)
+        assert relais_parse == rasa_parse
