@@ -171,6 +171,18 @@ class ValidateEligibilityForm(FormValidationAction):
             slots.remove("housing_aid_amount")
         return slots
 
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[dict[str, Any]]:
+        """Validates the answer as rasa-sdk does, and forgets what was typed to a question this
+        questionnaire no longer asks: a button of another questionnaire pressed in the middle
+        of this one ("Oui, vérifier" for social housing while the CSS asked the housing aid)
+        changes the right checked, and rasa-sdk would leave the button's text in the slot of
+        the question it interrupted, unread, to be taken for an amount by the calculation."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        asked = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return events + [SlotSet(name, None) for name in tracker.slots_to_validate()
+                         if name in ANSWER_SLOTS and name not in asked]
+
     def validate_household_ages(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         result = _answer(dispatcher, tracker, "household_ages", value, parse_ages)

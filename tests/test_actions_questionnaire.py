@@ -128,3 +128,12 @@ def test_corrections_are_recognised_with_the_answer_they_name(text, question):
                                   "je ne sais pas", "plutôt 900"])
 def test_plain_answers_are_not_corrections(text):
     assert parse_correction(text) is None
+
+
+def test_a_button_of_another_questionnaire_leaves_no_answer_in_the_question_it_interrupted():
+    """The CSS asked the housing aid; the resident pressed "Oui, vérifier" for social housing:
+    the questionnaire goes on for social housing, and the button's text is no housing aid."""
+    slots, _ = answer("/social_housing_check", "logement_social", "housing_aid_amount",
+                      CSS_SO_FAR | {"other_resources": 900.0, "housing_status": "locataire"},
+                      intent="social_housing_check", confidence=0.99)
+    assert slots["housing_aid_amount"] is None
