@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -124,6 +125,18 @@ def test_the_kept_connection_is_closed_when_the_rasa_server_stops(applied):
 MODEL = Path(__file__).resolve().parents[1] / "models" / "relais.tar.gz"
 
 
+def _rasas_then_relais(owner: type, name: str, speedup: Any, run: Any) -> tuple[Any, Any]:
+    """What ``run()`` returns with Rasa's own ``owner.name``, then with the speed-up in its
+    place (Rasa's put back afterwards)."""
+    original = getattr(owner, name)
+    rasas = run()
+    setattr(owner, name, speedup)
+    try:
+        return rasas, run()
+    finally:
+        setattr(owner, name, original)
+
+
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
 def test_the_graph_runner_without_dask_parses_and_predicts_as_dask_does():
     """Relais's trained model, run by Rasa's dask runner and by the one of rasa_speedups."""
@@ -149,13 +162,8 @@ def test_the_graph_runner_without_dask_parses_and_predicts_as_dask_does():
         return out
 
     agent = Agent.load(str(MODEL))
-    original = DaskGraphRunner.run
-    with_dask = asyncio.run(run(agent))
-    DaskGraphRunner.run = rasa_speedups._run_graph
-    try:
-        without_dask = asyncio.run(run(agent))
-    finally:
-        DaskGraphRunner.run = original
+    with_dask, without_dask = _rasas_then_relais(DaskGraphRunner, "run", rasa_speedups._run_graph,
+                                                 lambda: asyncio.run(run(agent)))
     assert without_dask == with_dask
     assert any(intent["name"] != "nlu_fallback" for intent, *_ in with_dask)
 
@@ -284,13 +292,9 @@ def test_the_classifier_input_from_sentence_features_parses_as_rasa_does():
         return [await agent.parse_message(text) for text in texts]
 
     agent = Agent.load(str(MODEL))
-    original = LogisticRegressionClassifier._create_X
-    rasa_input = asyncio.run(parse_all(agent))
-    LogisticRegressionClassifier._create_X = rasa_speedups._classifier_input
-    try:
-        relais_input = asyncio.run(parse_all(agent))
-    finally:
-        LogisticRegressionClassifier._create_X = original
+    rasa_input, relais_input = _rasas_then_relais(
+        LogisticRegressionClassifier, "_create_X", rasa_speedups._classifier_input,
+        lambda: asyncio.run(parse_all(agent)))
     for rasa_parse, relais_parse in zip(rasa_input, relais_input, strict=True):
         for parse in (rasa_parse, relais_parse):
             parse.pop("message_id", None)
