@@ -5,8 +5,8 @@ the appointments (``bot/appointments/``).
 
 ``handoff_team.opening_hours_weekly`` lists, per French day name, ranges ``"HH:MM-HH:MM"`` in
 Paris time. Only a verified value is used: unknown hours are never guessed, the bot then says
-"dès qu'une personne est disponible". Public holidays and closures are not in the file yet, so
-the next opening on a holiday is announced as on any other day.
+"dès qu'une personne est disponible". The team is taken as closed on public holidays
+(``commune/holidays.py``); exceptional closures are not in the file yet.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from commune import verified_value
+from commune.holidays import is_public_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -30,8 +31,9 @@ class WeeklyHours:
 
     ranges: dict[int, tuple[tuple[time, time], ...]]
 
-    def today(self, moment: datetime) -> tuple[tuple[time, time], ...]:
-        return self.ranges.get(moment.weekday(), ())
+    def on(self, day: date) -> tuple[tuple[time, time], ...]:
+        """The ranges of that Paris date: none on a public holiday."""
+        return () if is_public_holiday(day) else self.ranges.get(day.weekday(), ())
 
 
 def _time(text: str) -> time:
@@ -61,7 +63,7 @@ def _paris(moment: datetime) -> datetime:
 def open_until(hours: WeeklyHours, moment: datetime) -> datetime | None:
     """When the current opening ends, or None if the team is not there at ``moment``."""
     here = _paris(moment)
-    for start, end in hours.today(here):
+    for start, end in hours.on(here.date()):
         if start <= here.time() < end:
             return here.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
     return None
@@ -72,9 +74,10 @@ def next_opening(hours: WeeklyHours, moment: datetime) -> datetime:
     here = _paris(moment)
     if open_until(hours, here):
         return here
-    for days_ahead in range(8):
+    # Three weeks: Thursday 1, 8 and 15 May are all holidays when Easter falls on 6 April.
+    for days_ahead in range(22):
         day = here.date() + timedelta(days=days_ahead)
-        for start, _end in hours.ranges.get(day.weekday(), ()):
+        for start, _end in hours.on(day):
             candidate = datetime.combine(day, start, tzinfo=PARIS)
             if candidate > here:
                 return candidate

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from commune import load_commune
+from commune.holidays import easter_sunday, is_public_holiday, public_holidays
 from commune.hours import PARIS, next_opening, open_until, say_moment, weekly_hours
 
 FICTIVE = Path(__file__).parent / "console" / "commune_fictive.yml"
@@ -49,3 +50,24 @@ def test_a_utc_clock_is_read_in_paris_time():
     assert open_until(hours, before_nine) is None
     assert say_moment(next_opening(hours, before_nine), before_nine) == "aujourd'hui à 9 h"
     assert open_until(hours, datetime(2026, 11, 24, 8, 30, tzinfo=timezone.utc)) is not None
+
+
+def test_the_team_is_closed_on_public_holidays():
+    hours = weekly_hours(load_commune(FICTIVE))
+    christmas_eve = _at(24, 17, 30, month=12)  # a Thursday; Christmas is a Friday
+    assert say_moment(next_opening(hours, christmas_eve), christmas_eve) == (
+        "samedi 26 décembre à 9 h")
+    assert open_until(hours, _at(25, 10, month=12)) is None
+    new_years_eve = _at(31, 17, 30, month=12)
+    assert next_opening(hours, new_years_eve).date() == date(2027, 1, 2)
+
+
+def test_the_public_holidays_follow_easter():
+    assert easter_sunday(2026) == date(2026, 4, 5)
+    assert easter_sunday(2027) == date(2027, 3, 28)
+    holidays = public_holidays(2026)
+    assert len(holidays) == 11
+    assert holidays[date(2026, 4, 6)] == "lundi de Pâques"
+    assert holidays[date(2026, 5, 14)] == "Ascension"
+    assert holidays[date(2026, 5, 25)] == "lundi de Pentecôte"
+    assert not is_public_holiday(date(2026, 4, 5))  # Easter itself is a Sunday, not listed

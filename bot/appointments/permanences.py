@@ -4,8 +4,8 @@ Only permanences marked ``verified`` are offered: a resident must never walk to 
 hour the town has not confirmed. Slots are computed per local date, so a permanence at 14:00
 stays at 14:00 on both sides of a change of time; a wall time that does not exist that day
 (02:30 on the last Sunday of March) is skipped, and one that happens twice (02:30 on the last
-Sunday of October) is offered once, at its first occurrence. Times are stored as naive UTC,
-like every timestamp of the store.
+Sunday of October) is offered once, at its first occurrence. No slot on a public holiday
+(``commune/holidays.py``). Times are stored as naive UTC, like every timestamp of the store.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from commune import verified_value
+from commune.holidays import is_public_holiday
 from commune.hours import DAYS, PARIS
 
 # The people a resident can book, and the console speciality that receives them.
@@ -119,7 +120,9 @@ def utc_to_paris(moment: datetime) -> datetime:
 
 
 def slots_on(permanences: Iterable[Permanence], day: date) -> list[Slot]:
-    """Every slot of that Paris date, in time order."""
+    """Every slot of that Paris date, in time order (none on a public holiday)."""
+    if is_public_holiday(day):
+        return []
     slots = []
     for perm in permanences:
         if perm.weekday != day.weekday():

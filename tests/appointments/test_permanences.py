@@ -12,6 +12,7 @@ from bot.appointments.french import when_words
 from bot.appointments.permanences import (
     KINDS,
     bookable_permanences,
+    find_slot,
     free_slots,
     parse_token,
     slots_on,
@@ -94,3 +95,13 @@ def test_the_booking_horizon_is_two_weeks():
     slots = free_slots(WRITER, {}, now)
     assert max(s.start for s in slots) - now < timedelta(days=15)
     assert len({s.start.date() for s in slots}) == 4  # two Tuesdays, two Sundays
+
+
+def test_no_slot_on_a_public_holiday_even_in_an_old_button():
+    assert slots_on(WRITER, date(2026, 7, 14)) == []  # a Tuesday, fête nationale
+    now = datetime(2026, 7, 13, 8, 0)
+    days = {s.start.date() for s in free_slots(WRITER, {}, now, days=8)}
+    assert date(2026, 7, 14) not in days and date(2026, 7, 21) in days
+    # A payload naming that slot, sent before this rule, no longer finds it.
+    assert find_slot(WRITER, "ecrivain_public", datetime(2026, 7, 14, 12, 0)) is None
+    assert find_slot(WRITER, "ecrivain_public", datetime(2026, 7, 21, 12, 0)) is not None
