@@ -109,7 +109,9 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          r"mwen rele|m rele|non mwen se|me llamo|mi nombre es|me chamo|meu nome e|"
          r"ma numesc|numele meu (?:e|este)|benim adim|adim|ismim|ana ismi|smiti|esmi|"
          r"mera naam|mera nam|amar nam|menya zovut|mene zvaty|nazywam sie|wo jiao|"
-         r"ten (?:toi )?la|sama tur|maa ngi tudd|tur wi)\s+",
+         r"ten (?:toi )?la|sama tur|maa ngi tudd|tur wi|"
+         # Polish, Serbo-Croatian, Czech, Turkish, Kurdish, Hungarian (round 7)
+         r"jestem|mam na imie|zovem se|ja sam|jmenuji se|ben|nave min|a nevem)\s+",
          "person", True, False, "", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
@@ -124,6 +126,11 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
         (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",
          False),
+        # "j'habite jean lolive", "on vit à Barbusse": after a verb of living, a name (a first
+        # name of the world list even if also a word) is the street or the place (round 7)
+        (r"\b(?:habite|habites|habitons|habitez|habitent|je vis|on vit|nous vivons|demeurant|"
+         r"domiciliee?s?|reside|residons)\s+(?:(?:a|au|sur|vers|pres de|a cote de)\s+)?",
+         "address", False, False, "kin", False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
         (r"\b(?:cite|residence|res\.?)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place",
          False, False, "any", False),

@@ -63,3 +63,25 @@ def french_first_names_also_words() -> frozenset[str]:
     return frozenset(name for name, frequency in _dictionary().items()
                      if frequency >= COMMON_IN_FRANCE and name not in _MOSTLY_WORDS
                      and is_french_word(name))
+
+
+# Cyrillic to Latin letters, Russian and Ukrainian readings: "Оксана" is "oksana", "Олена"
+# "olena", "Мирослава" "myroslava" (round 7: the world list is in Latin letters).
+_CYRILLIC = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e",
+                           "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi",
+                           "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+                           "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+                           "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ъ": "", "ы": "y",
+                           "э": "e", "ю": "yu", "я": "ya", "ё": "e"})
+_UKRAINIAN = str.maketrans({"и": "y", "г": "h"})
+
+
+def is_world_first_name(folded: str) -> bool:
+    """A first name of the world list, also written in Cyrillic letters ("оксана")."""
+    names = world_first_names()
+    if folded in names:
+        return True
+    if folded.isascii():
+        return False
+    return any(spelling.translate(_CYRILLIC) in names
+               for spelling in (folded, folded.translate(_UKRAINIAN)))

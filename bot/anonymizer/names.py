@@ -9,7 +9,7 @@ from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
 from .vocabulary import is_french_word, is_verb_form, one_letter_off
-from .word_frequency import is_everyday_english, zipf
+from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
 # name when French text rarely uses the word (Zipf, ``word_frequency.py``): with no cue at all
@@ -28,8 +28,9 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     "ma fille Rose" is (a first name that is also a word); ``world``: any first name of the
     world list is a name there ("tonton issa")."""
     folded = fold(word).rstrip("'’")
-    if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
-        return False
+    if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha() or (
+            folded in lexicon.named_places):
+        return False  # "j'habite rés. les Pommiers": "rés" announces the name, is none
     if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
         return False  # "I", "L'", "m'", "qu'": a letter or an elision
     if word.isupper() and len(folded) > 2:
@@ -39,9 +40,9 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
                     and is_common_word(word))
     if after_title:
         return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
-    if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names()
-                                        and is_everyday_english(folded)):
-        return False  # "karim and me", "Karim work in…": no French word, no name either
+    if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (
+            is_everyday_english(folded) or is_everyday_elsewhere(folded))):
+        return False  # "karim and me", "jestem zmęczona": no French word, no name either
     if (world and folded in world_first_names() and folded not in STOP_WORDS
             and len(folded) > 3 and not is_verb_form(word)):
         return True  # "tonton issa": a first name of the world list, even if also a word

@@ -10,7 +10,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .spans import PLACE_LINKS, TOKEN, Span, fold
-from .vocabulary import is_french_word
+from .vocabulary import is_french_word, is_verb_form
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
@@ -107,6 +107,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
                             r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
+        # A cité or a residence named by a number: "la cité des 4000", "cité des 3000".
+        ("place", re.compile(r"(?i)\b(?:cit[ée]|r[ée]sidence|quartier)\s+(?:des\s+|du\s+)?"
+                             r"(?P<id>\d{3,5})\b(?!\s*(?:ans|mois|euros?\b|€|m2|logements))")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
@@ -147,8 +150,35 @@ def _without_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start + tokens[0].start(), start + tokens[-1].end()
 
 
-def regex_spans(text: str) -> list[Span]:
+# A birth year, then the years of the others born after it in the same sentence: "il est né en
+# 2015 et sa soeur en 2018", "nés en 2012, 2015 et 2019", "née en mars 1987 et lui en 90".
+_BIRTH_YEAR = re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?:(?:{_MONTHS})\s+)?"
+                         r"(?:19|20)?\d{2}\b(?!\s*(?:ans|mois))")
+_NEXT_YEAR = re.compile(r"(?i)\s*(?:,|\bet\b|\bpuis\b)\s*"
+                        r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"
+                        rf"(?:en\s+|\(\s*)?(?P<id>(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}})\b"
+                        r"(?!\s*(?:ans|mois))")
+
+
+_PRONOUNS = frozenset({"lui", "elle", "elles", "eux", "moi", "toi", "puis"})  # "lui": "luire"
+
+
+def later_birth_years(text: str) -> list[Span]:
+    """The years after a birth year that say when the others were born ("et sa soeur en
+    2018"), not when something else happened ("et on est arrivés en 2019": a verb between)."""
     spans = []
+    for birth in _BIRTH_YEAR.finditer(text):
+        end = birth.end()
+        while (following := _NEXT_YEAR.match(text, end)) and not any(
+                is_verb_form(word) and fold(word) not in _PRONOUNS
+                for word in TOKEN.findall(following.group("words"))):
+            spans.append(Span(following.start("id"), following.end("id"), "date", "regex"))
+            end = following.end()
+    return spans
+
+
+def regex_spans(text: str) -> list[Span]:
+    spans = later_birth_years(text)
     for kind, pattern in _patterns():
         for match in pattern.finditer(text):
             # A pattern with an "id" group removes only that group (its context stays).

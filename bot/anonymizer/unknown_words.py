@@ -25,11 +25,11 @@ from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .countries import english_country_words
-from .first_names import world_first_names
+from .first_names import is_world_first_name
 from .lexicon import Lexicon
-from .spans import TOKEN, Span, fold
+from .spans import TOKEN, Span, fold, sentence_start
 from .vocabulary import french_words_in_order, is_french_word, one_letter_off
-from .word_frequency import is_everyday_english
+from .word_frequency import is_everyday_elsewhere, is_everyday_english
 
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
 _GLUED = ("j", "m", "t", "s", "l", "d", "qu", "ch", "jm", "jte", "jle", "jla", "jsp")
@@ -40,13 +40,15 @@ def unknown_word_spans(text: str, lexicon: Lexicon) -> list[Span]:
     spans = []
     for match in TOKEN.finditer(text):
         word = match.group().rstrip("'’-")
-        if word and not known_word(word, lexicon):
+        if word and not known_word(word, lexicon,
+                                   opening=sentence_start(text, match.start())):
             spans.append(Span(match.start(), match.start() + len(word), "unknown", "unknown"))
     return spans
 
 
-def known_word(word: str, lexicon: Lexicon) -> bool:
-    """True for a word that identifies no one whatever the text around it."""
+def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
+    """True for a word that identifies no one whatever the text around it. ``opening``: the
+    word opens a sentence, where a capital says nothing ("Dzień dobry")."""
     if any(c.isdigit() for c in word) or len(word) < 3:
         return True  # numbers are the patterns' business; "bb", "L'", "M." are no names
     folded = fold(word)
@@ -58,11 +60,12 @@ def known_word(word: str, lexicon: Lexicon) -> bool:
         return True
     if "-" in folded:
         return all(known_word(part, lexicon) for part in word.split("-") if part)
-    if folded in world_first_names() or folded in lexicon.area_names or word[:1].isupper():
+    if is_world_first_name(folded) or folded in lexicon.area_names:
         return False
-    if is_everyday_english(folded) and folded not in english_country_words() and (
-            folded not in lexicon.nationalities):
-        return True  # "school", "works", "housing": no country, no nationality
+    if is_everyday_abroad(folded, lexicon) and (opening or not word[:1].isupper()):
+        return True  # "school", "jestem", "oturuyorum": no country, no nationality, no place
+    if word[:1].isupper():
+        return False
     squeezed = re.sub(r"(.)\1+", r"\1", folded)  # "merciii", "ouiii"
     if squeezed != folded and (is_french_word(squeezed) or _listed(squeezed, lexicon)):
         return True
@@ -70,6 +73,14 @@ def known_word(word: str, lexicon: Lexicon) -> bool:
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
     return len(folded) >= 5 and one_letter_off(folded) or _cut_short(folded)
+
+
+def is_everyday_abroad(folded: str, lexicon: Lexicon) -> bool:
+    """A common word of English or of another language that is no country, nationality or
+    place of the lexicon (``word_frequency.py``)."""
+    return (is_everyday_english(folded) or is_everyday_elsewhere(folded)) and not (
+        folded in english_country_words() or folded in lexicon.nationalities
+        or folded in lexicon.places)
 
 
 def _listed(folded: str, lexicon: Lexicon) -> bool:

@@ -293,3 +293,38 @@ def test_sms_slang_and_dishes_stay():
     text = ("wsh tkt c relou, j'ai le seum, mon ptit frère mange du mafé et de l'attiéké, "
             "la clim marche pas")
     assert anonymize_text(text) == text
+
+
+# Round 7: capitals, the everyday words of the languages wordfreq knows, later birth years,
+# cités named by a number, a street said after "j'habite".
+
+def test_an_answer_typed_in_capitals_keeps_its_ordinary_words_and_loses_its_names():
+    text = "BONJOUR JE SUIS A LA RUE AVEC MES ENFANTS DEPUIS 2 SEMAINES, PAS DE LOGEMENT"
+    assert anonymize_text(text) == text
+    assert anonymize_text("NOM : TRAORÉ PRÉNOM : MOUSSA") == "NOM : [nom] PRÉNOM : [nom]"
+    assert anonymize_text("JE VOUS ECRIS POUR MON FRERE KARIM HOSPITALISÉ A BOBIGNY") == (
+        "JE VOUS ECRIS POUR MON FRERE [nom] HOSPITALISÉ A [lieu]")
+
+
+def test_everyday_words_of_polish_turkish_or_serbian_stay_and_their_names_and_towns_go():
+    assert anonymize_text("Dzień dobry, jestem Anna, mieszkam z dziećmi w hotelu w Bondy.") == (
+        "Dzień dobry, jestem [nom], mieszkam z dziećmi w hotelu w [lieu].")
+    assert anonymize_text("jestem anna kowalska z krakowa") == (
+        "jestem [nom] z [retiré]")
+    assert anonymize_text("Merhaba, ben Ayşe, burada oturuyorum") == (
+        "Merhaba, ben [nom], burada oturuyorum")
+
+
+def test_the_birth_years_of_brothers_and_sisters_go_but_other_years_stay():
+    assert anonymize_text("il est né en 2015 et sa soeur en 2018, on est arrivés en 2019") == (
+        "il est né en [date] et sa soeur en [date], on est arrivés en 2019")
+    assert anonymize_text("mes enfants sont nés en 2012, 2015 et 2019") == (
+        "mes enfants sont nés en [date], [date] et [date]")
+
+
+def test_a_cite_named_by_a_number_and_a_street_said_after_j_habite_go():
+    assert anonymize_text("on habite la cité des 4000, la résidence a 120 logements") == (
+        "on habite la cité des [lieu], la résidence a 120 logements")
+    assert anonymize_text("j'habite Jean Lolive depuis 3 ans") == "j'habite [adresse] depuis 3 ans"
+    text = "j'habite seule avec mes enfants, je vis en France, j'habite pas loin"
+    assert anonymize_text(text) == text
