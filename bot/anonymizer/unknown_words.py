@@ -24,7 +24,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from .countries import english_country_words
+from .countries import english_country_words, language_self_names
 from .first_names import is_world_first_name
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold, sentence_start
@@ -54,7 +54,8 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
     folded = fold(word)
     if word.isupper() and len(word) <= 5 and folded not in lexicon.area_names:
         return True  # an acronym: MDPH, OQTF, RSA
-    if _listed(folded, lexicon):
+    if _listed(folded, lexicon) or folded in language_self_names() and (
+            folded not in lexicon.nationalities):
         return True
     if is_french_word(word.lower()):
         return True
