@@ -111,16 +111,18 @@ def _as_if_not_shouted(text: str, lexicon: Lexicon) -> str:
     pieces = []
     for piece in re.split(r"(?<=[.!?\n])", text):
         if whole or _shouted(piece):
-            piece = TOKEN.sub(lambda match: _unshouted(match.group(), lexicon), piece)
+            piece = TOKEN.sub(lambda match: _unshouted(
+                match.group(), lexicon, title=match.string[match.end():match.end() + 1] == "."),
+                piece)
         pieces.append(piece)
     return "".join(pieces)
 
 
-def _unshouted(word: str, lexicon: Lexicon) -> str:
+def _unshouted(word: str, lexicon: Lexicon, *, title: bool) -> str:
     folded = fold(word).rstrip("'’")
     lower, titled = word.lower(), word[0] + word[1:].lower()
-    if not word.isupper() or folded == "m":
-        return word  # "M. TRAORE": the title
+    if not word.isupper() or folded == "m" and title:
+        return word  # "M. TRAORE": the title; "LA CAF M A COUPE": "m'a"
     # "JE", "LE", "BON" are also first names somewhere: a French word is a name here only if
     # it is a first name of France's ("ROSE") or one French hardly uses ("KAMALA")
     name = folded not in STOP_WORDS and (
@@ -170,17 +172,27 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     ranges = [m.span() for m in _SITUATION.finditer(text)]
     ranges += [m.span() for m in words_pattern(lexicon.keep_phrases).finditer(folded)]
     ranges += [m.span("link") for m in _link_before_place(lexicon).finditer(folded)]
+    ranges += _saying_my_name(folded, lexicon)  # "wo jiao", "amar nam": no names there
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
     return mask
 
 
+def _saying_my_name(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Where the text says "my name is" in another language ("wo jiao", "amar nam", "ne togo
+    ye"): words there that are also first names or places name no one."""
+    pattern = words_pattern(tuple(fold(phrase) for phrase in lexicon.my_name_is))
+    return [match.span() for match in pattern.finditer(folded)]
+
+
 @lru_cache(maxsize=2)
 def _link_before_place(lexicon: Lexicon) -> re.Pattern[str]:
     """"de" before a town: NER reads "Leclerc de Blanc-Mesnil" or "kamala de Kayes" as one
-    name; the employer or the person and the town go, "de" between them stays."""
+    name; the employer or the person and the town go, "de" between them stays. Not before a
+    country, which names businesses: "Le Jardin de Chine"."""
+    towns = tuple(place for place in lexicon.places if place not in lexicon.countries)
     return re.compile(rf"(?<![\w-])(?P<link>de|du|d['’])\s*"
-                      rf"(?=(?:{alternation(lexicon.places)})(?![\w-]))")
+                      rf"(?=(?:{alternation(towns)})(?![\w-]))")
 
 
 def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Span]:
@@ -303,7 +315,10 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     spans += lower_case_street_spans(text, folded, lexicon)
     spans += numbered_code_spans(text)
     if use_lexicon:
-        spans += word_spans(folded, lexicon.places, "place")
+        # "ne togo ye" (Bambara "my name is"): the words saying it are no place
+        saying = _saying_my_name(folded, lexicon)
+        spans += [span for span in word_spans(folded, lexicon.places, "place")
+                  if not any(a <= span.start and span.end <= b for a, b in saying)]
         spans += [Span(m.start(), m.end(), "place", "lexicon")
                   for m in re.finditer(lexicon.capitalised_places, text)]
         spans += [span for span in word_spans(folded, lexicon.nationalities, "nationality")

@@ -33,6 +33,8 @@ class Lexicon:
     not_names: frozenset[str]
     area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
+    my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in
+    countries: frozenset[str]  # in ``places`` too
 
 
 def _nationality_forms(words: list[str]) -> set[str]:
@@ -80,6 +82,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),
+        my_name_is=tuple(data["my_name_is"]),
+        countries=frozenset(countries),
     )
 
 

@@ -8,7 +8,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
-from .vocabulary import is_french_word, is_verb_form, one_letter_off
+from .vocabulary import glued_elision, is_french_word, is_verb_form, one_letter_off
 from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
@@ -90,6 +90,8 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
         return False
     if folded not in world_first_names() and folded not in lexicon.area_names:
         return False
+    if glued_elision(folded) and folded not in lexicon.area_names:
+        return False  # "besoin dun papier": "d'un"
     if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
             or folded in lexicon.relations or folded in lexicon.named_places):

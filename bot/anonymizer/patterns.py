@@ -47,6 +47,30 @@ _DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|ci
 # "bâtiment B", "escalier 2", acronyms of the keep-list.
 
 
+# Born, in French and in the languages residents write in: "né", "nací", "nascido", "născut".
+_BORN = r"(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scut[ăa]?)"
+# Languages whose month names date a birth in an answer (French is _MONTHS).
+_MONTH_LANGUAGES = ("en", "es", "pt", "it", "ro", "pl", "tr", "de", "nl", "ru", "uk", "sr_Latn",
+                    "hr", "hu", "sq", "ar")
+
+
+@lru_cache(maxsize=1)
+def _foreign_months() -> str:
+    """Month names of those languages, as written and without accents, longest first."""
+    from babel import Locale
+
+    names = set()
+    for code in _MONTH_LANGUAGES:
+        locale = Locale.parse(code)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for name in locale.months[context][width].values():
+                    name = name.strip(".").lower()
+                    if len(name) >= 3 and not name.isdigit():
+                        names.update({name, fold(name)})
+    return alternation(tuple(names))
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lexicon = load_lexicon()
@@ -86,6 +110,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
             rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
+        # "du 5 r. Méhul": "r." for "rue", with a number before and a name after.
+        ("address", re.compile(rf"(?<!\w)\d{{1,4}}\s*(?:bis|ter)?\s*,?\s+[rR]\.\s*{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
         # A postcode typed "93 500", with its town ("93 000 habitants" is no postcode).
@@ -101,8 +127,15 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A birth year alone: "née en 1987", "ma mère née en 63", "nos enfants Emre (2008)": a
         # year in brackets right after a name ("demande faite (2019)" stays: no capitalised
         # word before).
-        ("date", re.compile(r"(?i)\bn[ée]e?s?(?: en)? (?P<id>(?:19|20)?\d{2})\b"
-                            r"(?!\s*(?:ans|mois))")),
+        # "né vers 1975", "nací en 1991", "born in 1990".
+        ("date", re.compile(rf"(?i)\b{_BORN}(?:\s+(?:en|vers|environ|in|em|around|about))?"
+                            r" (?P<id>(?:19|20)?\d{2})\b(?!\s*(?:ans|mois))")),
+        # A full date in the other languages residents write in: "el 3 de marzo de 1991",
+        # "3rd of March 1990", "March 3, 1990", "15 maja 1988" (months from Babel's CLDR).
+        ("date", re.compile(rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th|º|\.)?\s+(?:de\s+|of\s+)?"
+                            rf"(?:{_foreign_months()})\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b"
+                            rf"|\b(?:{_foreign_months()})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
+                            r"(?:19|20)\d{2}\b")),
         # A birth month and year: "née en mars 1987", "né en avril 85".
         ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
                             r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),
@@ -122,6 +155,7 @@ _NUMBER_CUE = re.compile(r"(?i)(?:\bn°|\bno\b\.?|\bnum(?:[ée]ro)?s?\b|\bmatric
                          r"\bnud\b|\br[ée]f[ée]rence|\bref\b)")
 _CODE = re.compile(r"[^\d\n.!?;]{0,40}?(?<![\w-])([A-Z0-9](?:[A-Z0-9]|[\s.-](?=[A-Z0-9])){4,})")
 
+_INCOME = re.compile(r"(?i)\brevenus?\s+(?:fiscal\s+(?:de\s+)?)?$")
 _AMOUNT = re.compile(r"(?i)\s*(?:€|euros?\b|eur\b|e\b)")  # "une demande de 12 000 €"
 
 
@@ -129,6 +163,8 @@ def numbered_code_spans(text: str) -> list[Span]:
     """File numbers after the word that announces them (CAF, tax, foreigner, housing request)."""
     spans = []
     for cue in _NUMBER_CUE.finditer(text):
+        if _INCOME.search(text, max(0, cue.start() - 20), cue.start()):
+            continue  # "revenu fiscal de référence 14 300": an amount
         code = _CODE.match(text, cue.end())
         if (code and sum(c.isdigit() for c in code.group(1)) >= 5
                 and not _AMOUNT.match(text, code.end(1))):
@@ -152,7 +188,7 @@ def _without_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 # A birth year, then the years of the others born after it in the same sentence: "il est né en
 # 2015 et sa soeur en 2018", "nés en 2012, 2015 et 2019", "née en mars 1987 et lui en 90".
-_BIRTH_YEAR = re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?:(?:{_MONTHS})\s+)?"
+_BIRTH_YEAR = re.compile(rf"(?i)\b{_BORN}(?: en| vers| au mois d['’e]\s*)?\s*(?:(?:{_MONTHS})\s+)?"
                          r"(?:19|20)?\d{2}\b(?!\s*(?:ans|mois))")
 _NEXT_YEAR = re.compile(r"(?i)\s*(?:,|\bet\b|\bpuis\b)\s*"
                         r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"

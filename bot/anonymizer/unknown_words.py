@@ -28,10 +28,13 @@ from .countries import english_country_words, language_self_names
 from .first_names import is_world_first_name
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold, sentence_start
-from .vocabulary import french_words_in_order, is_french_word, one_letter_off
-from .word_frequency import is_everyday_elsewhere, is_everyday_english
+from .vocabulary import french_words_in_order, glued_elision, is_french_word, one_letter_off
+from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
 
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
+# A word French text uses once in 30,000 words or more, no first name nor place, is French even
+# when the lemmatizer's tables lack it ("dos", "temps").
+COMMON_IN_FRENCH = 4.5
 _GLUED = ("j", "m", "t", "s", "l", "d", "qu", "ch", "jm", "jte", "jle", "jla", "jsp")
 
 
@@ -61,8 +64,16 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
         return True
     if "-" in folded:
         return all(known_word(part, lexicon) for part in word.split("-") if part)
+    if glued_elision(folded) and folded not in lexicon.area_names and not word[:1].isupper():
+        return True  # an elision typed glued to a small word: "dun", "jen", "sil"
+    if any(_listed(folded[:cut], lexicon) and _listed(folded[cut:], lexicon)
+           for cut in range(3, len(folded) - 2)):
+        return True  # two words typed as one: "assalamualaikum"
     if is_world_first_name(folded) or folded in lexicon.area_names:
         return False
+    if zipf(folded) >= COMMON_IN_FRENCH and folded not in lexicon.places and (
+            folded not in lexicon.nationalities) and (opening or not word[:1].isupper()):
+        return True  # "dos", "temps": common French words the lemmatizer's tables lack
     if is_everyday_abroad(folded, lexicon) and (opening or not word[:1].isupper()):
         return True  # "school", "jestem", "oturuyorum": no country, no nationality, no place
     if word[:1].isupper():

@@ -328,3 +328,24 @@ def test_a_cite_named_by_a_number_and_a_street_said_after_j_habite_go():
     assert anonymize_text("j'habite Jean Lolive depuis 3 ans") == "j'habite [adresse] depuis 3 ans"
     text = "j'habite seule avec mes enfants, je vis en France, j'habite pas loin"
     assert anonymize_text(text) == text
+
+
+def test_dates_in_other_languages_a_birth_year_given_roughly_and_an_abbreviated_street_go():
+    assert anonymize_text("mon mari est né le 3 de marzo de 1991, moi born on March 3, 1990") == (
+        "mon mari est né le [date], moi born on [date]")
+    assert anonymize_text("né vers 1975 à Kayes, il habite au 5 r. Méhul") == (
+        "né vers [date] à [lieu], il habite au [adresse]")
+
+
+def test_an_income_is_no_file_number_and_a_business_named_after_a_country_goes_whole():
+    text = "revenu fiscal de reference 14 300"
+    assert anonymize_text(text) == text
+    assert anonymize_text("je travaille restaurant Le Jardin de Chine, mon bailleur c 3F") == (
+        "je travaille restaurant [lieu], mon bailleur c [lieu]")
+
+
+def test_the_words_saying_my_name_is_stay_and_a_family_name_that_is_a_word_goes():
+    assert anonymize_text("wo jiao Zhang Wei, amar nam Rahim, ne togo ye Seydou") == (
+        "wo jiao [nom], amar nam [nom], ne togo ye [nom]")
+    assert anonymize_text("leur père pierre blanc ne paye plus, j'ai besoin dun papier") == (
+        "leur père [nom] ne paye plus, j'ai besoin dun papier")
