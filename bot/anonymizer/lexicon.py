@@ -11,7 +11,7 @@ import yaml
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .countries import country_names
-from .first_names import french_first_names_also_words
+from .first_names import first_names_also_words
 from .spans import Span, fold
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
@@ -75,7 +75,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         named_places=by_length(fold(w) for w in data["named_places"]),
         relations=by_length(fold(w) for w in data["relations"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
-        | french_first_names_also_words(),
+        | first_names_also_words(),
         # the everyday words of other languages are no names either ("mwen", "rekk", "ana")
         not_names=frozenset(fold(w) for w in data["not_names"] + [
             word for words in data["foreign_everyday_words"].values() for word in words]),

@@ -12,12 +12,10 @@ from .vocabulary import glued_elision, is_french_word, is_verb_form, one_letter_
 from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
-# name when French text rarely uses the word (Zipf, ``word_frequency.py``): with no cue at all
-# below 2.5, a word met less than once in three million words ("kamala", "fatou"), unless it
-# is a verb form ("raidi"); with a cue of a person ("chez lamine", "sana m'a aidée", "avec
-# issa") below 3.5, where "patience" (4.3), "rose" (4.7) or "prince" (4.8) stay words.
+# name with no cue at all when French text hardly uses the word (Zipf, ``word_frequency.py``):
+# below 2.5, less than once in three million words ("kamala", "fatou"), unless it is a verb
+# form ("raidi"); with a cue of a person, below 3.5 (``first_names.py``).
 RARE_WORD_ALONE = 2.5
-RARE_WORD_WITH_CUE = 3.5
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
@@ -65,10 +63,9 @@ def is_common_word(word: str) -> bool:
 
 
 def is_first_name(folded: str, lexicon: Lexicon) -> bool:
-    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"; or a
-    first name of the world list that is a rare French word: "lamine", "issa"."""
-    return any(part in lexicon.first_names or is_rare_word_name(part, RARE_WORD_WITH_CUE)
-               for part in folded.split("-"))
+    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre",
+    "lamine" (a rare French word)."""
+    return any(part in lexicon.first_names for part in folded.split("-"))
 
 
 def is_rare_word_name(folded: str, below: float) -> bool:
