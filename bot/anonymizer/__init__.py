@@ -27,6 +27,8 @@ where they come from. So:
   CMP, Restos du cœur), offices, feasts and charities (le Maire, Pâques, Médecins du monde),
   flat types (F3), school years (CM2), floors, "cité" or "collège" before a name, nor a
   capitalised common word after an article ("au Tribunal");
+- an answer or a sentence typed in capitals is read as if it were not: its ordinary words in
+  lower case, its names capitalised ("MON FRERE KARIM A BOBIGNY");
 - the dossier is named by its code (``D-XXXXXX``), never by the person.
 
 Measured by ``bench/anonymizer_eval.py`` on the development sets and, once, on a held-out set

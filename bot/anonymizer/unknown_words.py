@@ -7,8 +7,9 @@ or a place: a French word (spaCy's lemmatizer tables, with or without accents), 
 one (one letter off, five letters or more, and no first name), an SMS spelling ("jsui",
 "jcomprend"), a French word cut short ("désintox"), a number, a word of the lexicon's lists
 (institutions, brands, offices, feasts, SMS words, the everyday words of Creole, Wolof,
-darija…), an English stop word or a common English word that is no name, country nor
-nationality ("school": ``word_frequency.py``), an acronym. Anything else goes: a commission
+darija…), an English stop word or a common word of English or of another language that is
+no name, country nor nationality ("school", "jestem": ``word_frequency.py``), a language's
+own name ("Kurmancî"), an acronym. Anything else goes: a commission
 examines the situation, and loses little when an odd word reads "[retiré]".
 
 A first name that is also a French word ("Rose", "claire") is no unknown word: the cues find
