@@ -49,6 +49,8 @@ DEV_PATHS = (
     ROOT / "bench" / "anonymizer_dev_2026_11_30e.yml",
     # Sixth blind set (1 Dec), same protocol; first figure in its header (96.8 %).
     ROOT / "bench" / "anonymizer_dev_2026_12_01.yml",
+    # Seventh blind set (1 Dec, second), same protocol; first figure in its header (95.9 %).
+    ROOT / "bench" / "anonymizer_dev_2026_12_01b.yml",
 )
 # The held-out set, written blind: run it with --heldout, never tune on it. The earlier held-out
 # sets (anonymizer_heldout.yml, anonymizer_heldout_2026_11.yml) were read while tuning.

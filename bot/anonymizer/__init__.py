@@ -27,6 +27,8 @@ where they come from. So:
   CMP, Restos du cœur), offices, feasts and charities (le Maire, Pâques, Médecins du monde),
   flat types (F3), school years (CM2), floors, "cité" or "collège" before a name, nor a
   capitalised common word after an article ("au Tribunal");
+- an answer or a sentence typed in capitals is read as if it were not: its ordinary words in
+  lower case, its names capitalised ("MON FRERE KARIM A BOBIGNY");
 - the dossier is named by its code (``D-XXXXXX``), never by the person.
 
 Measured by ``bench/anonymizer_eval.py`` on the development sets and, once, on a held-out set
@@ -41,17 +43,20 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from spacy.lang.fr.stop_words import STOP_WORDS
+
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
 from .cues import NAME_PARTICLES, context_spans, name_alone_spans
 from .employers import brand_without_employer, employer_spans
+from .first_names import is_world_first_name, world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
 from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
-from .unknown_words import unknown_word_spans
-from .vocabulary import is_french_word, mostly_english
+from .unknown_words import is_everyday_abroad, known_word, unknown_word_spans
+from .vocabulary import is_french_word, mostly_english, one_letter_off
 
 __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_text",
            "find_identifiers"]
@@ -92,9 +97,47 @@ def _nlp() -> Any:
 
 
 def _shouted(text: str) -> bool:
-    """An answer typed in capitals: NER reads every word as a name; the rules still run."""
+    """A piece of text typed in capitals (three words or more, seven letters in ten upper)."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    words = [w for w in TOKEN.findall(text) if len(w) > 1]
+    return len(words) >= 3 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _as_if_not_shouted(text: str, lexicon: Lexicon) -> str:
+    """``text`` with each sentence typed in capitals (or the whole answer) rewritten as it
+    would be typed otherwise: an ordinary word in capitals is no name ("AVEC MES ENFANTS DANS
+    LA RUE" reads "avec mes enfants dans la rue"), any other word keeps a capital ("MON FRERE
+    KARIM", "A BOBIGNY", "NOM : TRAORÉ" read "mon frere Karim", "a Bobigny", "nom : Traoré").
+    Same length, so the spans found in it are the original's."""
+    whole = _shouted(text)
+    pieces = []
+    for piece in re.split(r"(?<=[.!?\n])", text):
+        if whole or _shouted(piece):
+            piece = TOKEN.sub(lambda match: _unshouted(
+                match.group(), lexicon, title=match.string[match.end():match.end() + 1] == "."),
+                piece)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _unshouted(word: str, lexicon: Lexicon, *, title: bool) -> str:
+    folded = fold(word).rstrip("'’")
+    lower, titled = word.lower(), word[0] + word[1:].lower()
+    if not word.isupper() or folded == "m" and title:
+        return word  # "M. TRAORE": the title; "LA CAF M A COUPE": "m'a"
+    # "JE", "LE", "BON" are also first names somewhere: a French word is a name here only if
+    # it is a first name of France's ("ROSE") or one French hardly uses ("KAMALA")
+    name = folded not in STOP_WORDS and (
+        is_first_name(folded, lexicon) or folded in lexicon.area_names
+        or folded in world_first_names() and not is_french_word(lower))
+    if len(folded) < 2 or not name and (is_french_word(lower) or known_word(lower, lexicon)
+                                        and not one_letter_off(folded)):
+        chosen = lower  # "A", "J'", "AVEC", "RUE"
+    elif folded in lexicon.keep or not name and len(folded) <= 5:
+        return word  # an acronym: "MDPH", "TCL"
+    else:
+        chosen = titled
+    return chosen if len(chosen) == len(word) else word
 
 
 def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -131,17 +174,27 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     ranges = [m.span() for m in _SITUATION.finditer(text)]
     ranges += [m.span() for m in words_pattern(lexicon.keep_phrases).finditer(folded)]
     ranges += [m.span("link") for m in _link_before_place(lexicon).finditer(folded)]
+    ranges += _saying_my_name(folded, lexicon)  # "wo jiao", "amar nam": no names there
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
     return mask
 
 
+def _saying_my_name(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Where the text says "my name is" in another language ("wo jiao", "amar nam", "ne togo
+    ye"): words there that are also first names or places name no one."""
+    pattern = words_pattern(tuple(fold(phrase) for phrase in lexicon.my_name_is))
+    return [match.span() for match in pattern.finditer(folded)]
+
+
 @lru_cache(maxsize=2)
 def _link_before_place(lexicon: Lexicon) -> re.Pattern[str]:
     """"de" before a town: NER reads "Leclerc de Blanc-Mesnil" or "kamala de Kayes" as one
-    name; the employer or the person and the town go, "de" between them stays."""
+    name; the employer or the person and the town go, "de" between them stays. Not before a
+    country, which names businesses: "Le Jardin de Chine"."""
+    towns = tuple(place for place in lexicon.places if place not in lexicon.countries)
     return re.compile(rf"(?<![\w-])(?P<link>de|du|d['’])\s*"
-                      rf"(?=(?:{alternation(lexicon.places)})(?![\w-]))")
+                      rf"(?=(?:{alternation(towns)})(?![\w-]))")
 
 
 def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Span]:
@@ -166,8 +219,8 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
         # context and employer spans hold only the words found as a name
         edges = span.by not in _FOUND_AS_NAMES
         while edges and words and (_ordinary(words[0].group(), lexicon) or (
-                span.by == "ner" and span.kind != "person"
-                and _common_at_start(words[0], text, lexicon))):
+                span.by == "ner" and _common_at_start(words[0], text, lexicon,
+                                                      person=span.kind == "person"))):
             words.pop(0)
         while edges and words and _ordinary(words[-1].group(), lexicon):
             words.pop()
@@ -201,11 +254,16 @@ def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
     return parts
 
 
-def _common_at_start(word: re.Match[str], text: str, lexicon: Lexicon) -> bool:
-    """"Locataire 3F à Bobigny": a French word opening a sentence, taken with a place by NER."""
+def _common_at_start(word: re.Match[str], text: str, lexicon: Lexicon, *,
+                     person: bool) -> bool:
+    """"Locataire 3F à Bobigny": a French word opening a sentence, taken with a place by NER;
+    "Dzień dobry, jestem Anna": an everyday word of another language, taken with anything."""
     folded = fold(word.group()).rstrip("'’")
-    return (sentence_start(text, word.start()) and is_common_word(word.group())
-            and not is_first_name(folded, lexicon) and folded not in lexicon.places)
+    if not sentence_start(text, word.start()) or is_first_name(folded, lexicon) or (
+            folded in lexicon.places):
+        return False
+    return (not person and is_common_word(word.group())
+            or not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon))
 
 
 def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lexicon) -> bool:
@@ -242,7 +300,8 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
         return True
     if folded in lexicon.relations:
         return True  # "mon ex Dédé": NER took the kinship word with the name
-    return word.islower() and not is_first_name(folded, lexicon) and is_french_word(word)
+    return word.islower() and not is_first_name(folded, lexicon) and (is_french_word(word) or (
+        not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon)))
 
 
 
@@ -252,12 +311,16 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     if not text or not text.strip():
         return []
     lexicon = load_lexicon()
+    text = _as_if_not_shouted(text, lexicon)
     folded = fold(text)
     spans = regex_spans(text)
     spans += lower_case_street_spans(text, folded, lexicon)
     spans += numbered_code_spans(text)
     if use_lexicon:
-        spans += word_spans(folded, lexicon.places, "place")
+        # "ne togo ye" (Bambara "my name is"): the words saying it are no place
+        saying = _saying_my_name(folded, lexicon)
+        spans += [span for span in word_spans(folded, lexicon.places, "place")
+                  if not any(a <= span.start and span.end <= b for a, b in saying)]
         spans += [Span(m.start(), m.end(), "place", "lexicon")
                   for m in re.finditer(lexicon.capitalised_places, text)]
         spans += [span for span in word_spans(folded, lexicon.nationalities, "nationality")
@@ -267,7 +330,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
         guesses += employer_spans(text, lexicon)
-    if use_ner and not mostly_english(text) and not _shouted(text):
+    if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
         guesses += _capitalised_spans(text, lexicon)

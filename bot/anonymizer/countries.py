@@ -65,3 +65,26 @@ def english_country_words() -> frozenset[str]:
                      if len(code) == 2 and code.isalpha()
                      for word in fold(name).replace("&", " ").split() if len(word) > 3) | {
         "england", "scotland", "wales", "britain", "turkey", "europe", "asia", "america"}
+
+
+# Languages residents speak (round 7): each one's own name for itself is a word of the
+# situation, like "wolof" or "lingala" in lexicon.yml ("Kurmancî", "polski", "türkçe", "shqip").
+_SPOKEN = ("ar", "bg", "bn", "bs", "cs", "el", "es", "fa", "ff", "hi", "hr", "hu", "it", "ku",
+           "lt", "mk", "nl", "pl", "ps", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sw",
+           "ta", "ti", "tr", "uk", "ur", "vi", "wo", "yo", "zh", "am", "ln", "bm", "ha", "ig")
+
+
+@lru_cache(maxsize=1)
+def language_self_names() -> frozenset[str]:
+    """Each word of these languages' names in themselves, folded: "kurdi", "kurmanci",
+    "polski", "turkce", "shqip" (CLDR data, from Babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    words = set()
+    for code in _SPOKEN:
+        try:
+            name = Locale.parse(code).get_display_name(code) or ""
+        except (UnknownLocaleError, ValueError):
+            continue
+        words.update(fold(name).replace("(", " ").replace(")", " ").split())
+    return frozenset(word for word in words if len(word) > 3)

@@ -10,7 +10,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold
-from .vocabulary import mostly_english
+from .vocabulary import is_verb_form, mostly_english
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
@@ -53,19 +53,40 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             article = match.start()  # "madame da silva", "mr ben salah": if a name follows
         elif end > start and folded in NAME_PARTICLES:
             following = TOKEN.match(text, match.end() + 1)
-            if following and fold(following.group()) in lexicon.places:
-                break  # "foyer Adoma de Pantin": two names, "de" is neither
+            place = fold(following.group()) if following else ""
+            if place in lexicon.places and place not in lexicon.countries:
+                break  # "foyer Adoma de Pantin": two names, "de" is neither; but a country
+                # names a business: "restaurant Le Jardin de Chine"
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
             expect_name = fresh = True
         elif end > start and not expect_name and is_name_word(word, lexicon):
             end = match.end()  # second word of a name: "rachid benali"
+        elif world and end > start and _family_name_that_is_a_word(text, start, end, match,
+                                                                    lexicon):
+            end = match.end()  # "leur père pierre blanc ne paye plus"
         else:
             break
         if gap.strip() == ",":
             expect_name = fresh = True
         cursor = match.end()
     return start, end
+
+
+def _family_name_that_is_a_word(text: str, start: int, end: int, match: re.Match[str],
+                                lexicon: Lexicon) -> bool:
+    """After a family word and a first name typed in lower case, a French word and then a
+    verb: the family name ("mon père pierre blanc ne paye plus", "ma mère awa petit est")."""
+    word, folded = match.group(), fold(match.group())
+    if not (word.islower() and text[start:end].islower() and " " not in text[start:end]):
+        return False
+    if (folded in STOP_WORDS or folded in lexicon.not_names or folded in lexicon.keep
+            or folded in lexicon.relations or len(folded) < 4 or is_verb_form(word)):
+        return False
+    following = TOKEN.match(text, match.end() + 1) if text[match.end():match.end() + 1] == " " \
+        else None
+    after = fold(following.group()).rstrip("'’") if following else ""
+    return after in ("ne", "n", "qui", "a", "est", "etait", "m", "nous", "me", "vit", "habite")
 
 
 def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
@@ -105,11 +126,8 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
          r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is|my name's|"
-         # the same in the languages residents write in (text folded: "mă" reads "ma")
-         r"mwen rele|m rele|non mwen se|me llamo|mi nombre es|me chamo|meu nome e|"
-         r"ma numesc|numele meu (?:e|este)|benim adim|adim|ismim|ana ismi|smiti|esmi|"
-         r"mera naam|mera nam|amar nam|menya zovut|mene zvaty|nazywam sie|wo jiao|"
-         r"ten (?:toi )?la|sama tur|maa ngi tudd|tur wi)\s+",
+         # the same in the languages residents write in (lexicon.yml's my_name_is)
+         rf"{alternation(tuple(fold(phrase) for phrase in lexicon.my_name_is))})\s+",
          "person", True, False, "", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
@@ -124,6 +142,11 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
         (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",
          False),
+        # "j'habite jean lolive", "on vit à Barbusse": after a verb of living, a name (a first
+        # name of the world list even if also a word) is the street or the place (round 7)
+        (r"\b(?:habite|habites|habitons|habitez|habitent|je vis|on vit|nous vivons|demeurant|"
+         r"domiciliee?s?|reside|residons)\s+(?:(?:a|au|sur|vers|pres de|a cote de)\s+)?",
+         "address", False, False, "kin", False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
         (r"\b(?:cite|residence|res\.?)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place",
          False, False, "any", False),

@@ -17,8 +17,11 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 
+from spacy.lang.fr.stop_words import STOP_WORDS
+
 from .spans import fold
 from .vocabulary import is_french_word
+from .word_frequency import zipf
 
 _HEX = "0123456789ABCDEF"
 _FRANCE = 7  # the France column in nam_dict.txt's frequency columns
@@ -27,6 +30,10 @@ _FRANCE = 7  # the France column in nam_dict.txt's frequency columns
 COMMON_IN_FRANCE = 3
 # First names common in France that are more often an ordinary word even with a capital or
 # after "avec" ("la Marine", "avec Aime", "le Manuel"): left to NER.
+# A first name of the world list is read as a name after a cue of a person ("chez lamine",
+# "sana m'a aidée", "avec issa") when French text uses it as a word less than once in 300,000
+# words; "patience" (4.3), "rose" (4.7) or "prince" (4.8) need a stronger cue.
+RARE_AS_A_WORD = 3.5
 _MOSTLY_WORDS = frozenset({"line", "eve", "aime", "martial", "manuel", "marine", "maxime",
                            "robin", "noel", "france", "major", "morgan", "flora", "leone"})
 
@@ -58,8 +65,33 @@ def world_first_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def french_first_names_also_words() -> frozenset[str]:
-    """First names common in France that are also French words: "pierre", "claire", "rose"."""
+def first_names_also_words() -> frozenset[str]:
+    """First names that are also French words, which the cues know as names: those common in
+    France ("pierre", "claire", "rose") and those French text hardly uses as words ("lamine",
+    "issa", "imane": Zipf below 3.5, ``word_frequency.py``; "patience", 4.3, stays a word)."""
     return frozenset(name for name, frequency in _dictionary().items()
-                     if frequency >= COMMON_IN_FRANCE and name not in _MOSTLY_WORDS
-                     and is_french_word(name))
+                     if name not in _MOSTLY_WORDS and is_french_word(name) and (
+                         frequency >= COMMON_IN_FRANCE or len(name) > 3
+                         and name not in STOP_WORDS and zipf(name) < RARE_AS_A_WORD))
+
+
+# Cyrillic to Latin letters, Russian and Ukrainian readings: "Оксана" is "oksana", "Олена"
+# "olena", "Мирослава" "myroslava" (round 7: the world list is in Latin letters).
+_CYRILLIC = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e",
+                           "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi",
+                           "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+                           "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+                           "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ъ": "", "ы": "y",
+                           "э": "e", "ю": "yu", "я": "ya", "ё": "e"})
+_UKRAINIAN = str.maketrans({"и": "y", "г": "h"})
+
+
+def is_world_first_name(folded: str) -> bool:
+    """A first name of the world list, also written in Cyrillic letters ("оксана")."""
+    names = world_first_names()
+    if folded in names:
+        return True
+    if folded.isascii():
+        return False
+    return any(spelling.translate(_CYRILLIC) in names
+               for spelling in (folded, folded.translate(_UKRAINIAN)))

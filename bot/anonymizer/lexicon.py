@@ -11,7 +11,7 @@ import yaml
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .countries import country_names
-from .first_names import french_first_names_also_words
+from .first_names import first_names_also_words
 from .spans import Span, fold
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
@@ -33,6 +33,8 @@ class Lexicon:
     not_names: frozenset[str]
     area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
+    my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in
+    countries: frozenset[str]  # in ``places`` too
 
 
 def _nationality_forms(words: list[str]) -> set[str]:
@@ -73,13 +75,15 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         named_places=by_length(fold(w) for w in data["named_places"]),
         relations=by_length(fold(w) for w in data["relations"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
-        | french_first_names_also_words(),
+        | first_names_also_words(),
         # the everyday words of other languages are no names either ("mwen", "rekk", "ana")
         not_names=frozenset(fold(w) for w in data["not_names"] + [
             word for words in data["foreign_everyday_words"].values() for word in words]),
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),
+        my_name_is=tuple(data["my_name_is"]),
+        countries=frozenset(countries),
     )
 
 

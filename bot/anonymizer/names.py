@@ -8,16 +8,14 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
-from .vocabulary import is_french_word, is_verb_form, one_letter_off
-from .word_frequency import is_everyday_english, zipf
+from .vocabulary import glued_elision, is_french_word, is_verb_form, one_letter_off
+from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
-# name when French text rarely uses the word (Zipf, ``word_frequency.py``): with no cue at all
-# below 2.5, a word met less than once in three million words ("kamala", "fatou"), unless it
-# is a verb form ("raidi"); with a cue of a person ("chez lamine", "sana m'a aidée", "avec
-# issa") below 3.5, where "patience" (4.3), "rose" (4.7) or "prince" (4.8) stay words.
+# name with no cue at all when French text hardly uses the word (Zipf, ``word_frequency.py``):
+# below 2.5, less than once in three million words ("kamala", "fatou"), unless it is a verb
+# form ("raidi"); with a cue of a person, below 3.5 (``first_names.py``).
 RARE_WORD_ALONE = 2.5
-RARE_WORD_WITH_CUE = 3.5
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
@@ -28,8 +26,9 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     "ma fille Rose" is (a first name that is also a word); ``world``: any first name of the
     world list is a name there ("tonton issa")."""
     folded = fold(word).rstrip("'’")
-    if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha():
-        return False
+    if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha() or (
+            folded in lexicon.named_places):
+        return False  # "j'habite rés. les Pommiers": "rés" announces the name, is none
     if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
         return False  # "I", "L'", "m'", "qu'": a letter or an elision
     if word.isupper() and len(folded) > 2:
@@ -39,9 +38,9 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
                     and is_common_word(word))
     if after_title:
         return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
-    if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names()
-                                        and is_everyday_english(folded)):
-        return False  # "karim and me", "Karim work in…": no French word, no name either
+    if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (
+            is_everyday_english(folded) or is_everyday_elsewhere(folded))):
+        return False  # "karim and me", "jestem zmęczona": no French word, no name either
     if (world and folded in world_first_names() and folded not in STOP_WORDS
             and len(folded) > 3 and not is_verb_form(word)):
         return True  # "tonton issa": a first name of the world list, even if also a word
@@ -64,10 +63,9 @@ def is_common_word(word: str) -> bool:
 
 
 def is_first_name(folded: str, lexicon: Lexicon) -> bool:
-    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre"; or a
-    first name of the world list that is a rare French word: "lamine", "issa"."""
-    return any(part in lexicon.first_names or is_rare_word_name(part, RARE_WORD_WITH_CUE)
-               for part in folded.split("-"))
+    """A first name that is also a word, alone or in a compound: "rose", "jean-pierre",
+    "lamine" (a rare French word)."""
+    return any(part in lexicon.first_names for part in folded.split("-"))
 
 
 def is_rare_word_name(folded: str, below: float) -> bool:
@@ -89,6 +87,8 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
         return False
     if folded not in world_first_names() and folded not in lexicon.area_names:
         return False
+    if glued_elision(folded) and folded not in lexicon.area_names:
+        return False  # "besoin dun papier": "d'un"
     if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
             or folded in lexicon.relations or folded in lexicon.named_places):

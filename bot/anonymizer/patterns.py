@@ -10,7 +10,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .spans import PLACE_LINKS, TOKEN, Span, fold
-from .vocabulary import is_french_word
+from .vocabulary import is_french_word, is_verb_form
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
@@ -45,6 +45,30 @@ _DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|ci
               r"quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|trente)")
 # Words of the situation that look like names or codes: "F3", "T2", "CM2", "CE1", "6e",
 # "bâtiment B", "escalier 2", acronyms of the keep-list.
+
+
+# Born, in French and in the languages residents write in: "né", "nací", "nascido", "născut".
+_BORN = r"(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scut[ăa]?)"
+# Languages whose month names date a birth in an answer (French is _MONTHS).
+_MONTH_LANGUAGES = ("en", "es", "pt", "it", "ro", "pl", "tr", "de", "nl", "ru", "uk", "sr_Latn",
+                    "hr", "hu", "sq", "ar")
+
+
+@lru_cache(maxsize=1)
+def _foreign_months() -> str:
+    """Month names of those languages, as written and without accents, longest first."""
+    from babel import Locale
+
+    names = set()
+    for code in _MONTH_LANGUAGES:
+        locale = Locale.parse(code)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for name in locale.months[context][width].values():
+                    name = name.strip(".").lower()
+                    if len(name) >= 3 and not name.isdigit():
+                        names.update({name, fold(name)})
+    return alternation(tuple(names))
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +110,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
             rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
+        # "du 5 r. Méhul": "r." for "rue", with a number before and a name after.
+        ("address", re.compile(rf"(?<!\w)\d{{1,4}}\s*(?:bis|ter)?\s*,?\s+[rR]\.\s*{street_name}")),
         ("address", re.compile(r"(?<!\d)(?:75|77|78|91|92|93|94|95)\d{3}(?!\d)"
                                rf"(?:\s+{_NAME}(?:[\s-]+{_NAME})*)?")),
         # A postcode typed "93 500", with its town ("93 000 habitants" is no postcode).
@@ -101,12 +127,22 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A birth year alone: "née en 1987", "ma mère née en 63", "nos enfants Emre (2008)": a
         # year in brackets right after a name ("demande faite (2019)" stays: no capitalised
         # word before).
-        ("date", re.compile(r"(?i)\bn[ée]e?s?(?: en)? (?P<id>(?:19|20)?\d{2})\b"
-                            r"(?!\s*(?:ans|mois))")),
+        # "né vers 1975", "nací en 1991", "born in 1990".
+        ("date", re.compile(rf"(?i)\b{_BORN}(?:\s+(?:en|vers|environ|in|em|around|about))?"
+                            r" (?P<id>(?:19|20)?\d{2})\b(?!\s*(?:ans|mois))")),
+        # A full date in the other languages residents write in: "el 3 de marzo de 1991",
+        # "3rd of March 1990", "March 3, 1990", "15 maja 1988" (months from Babel's CLDR).
+        ("date", re.compile(rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th|º|\.)?\s+(?:de\s+|of\s+)?"
+                            rf"(?:{_foreign_months()})\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b"
+                            rf"|\b(?:{_foreign_months()})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
+                            r"(?:19|20)\d{2}\b")),
         # A birth month and year: "née en mars 1987", "né en avril 85".
         ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
                             r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
+        # A cité or a residence named by a number: "la cité des 4000", "cité des 3000".
+        ("place", re.compile(r"(?i)\b(?:cit[ée]|r[ée]sidence|quartier)\s+(?:des\s+|du\s+)?"
+                             r"(?P<id>\d{3,5})\b(?!\s*(?:ans|mois|euros?\b|€|m2|logements))")),
         ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
@@ -119,6 +155,7 @@ _NUMBER_CUE = re.compile(r"(?i)(?:\bn°|\bno\b\.?|\bnum(?:[ée]ro)?s?\b|\bmatric
                          r"\bnud\b|\br[ée]f[ée]rence|\bref\b)")
 _CODE = re.compile(r"[^\d\n.!?;]{0,40}?(?<![\w-])([A-Z0-9](?:[A-Z0-9]|[\s.-](?=[A-Z0-9])){4,})")
 
+_INCOME = re.compile(r"(?i)\brevenus?\s+(?:fiscal\s+(?:de\s+)?)?$")
 _AMOUNT = re.compile(r"(?i)\s*(?:€|euros?\b|eur\b|e\b)")  # "une demande de 12 000 €"
 
 
@@ -126,6 +163,8 @@ def numbered_code_spans(text: str) -> list[Span]:
     """File numbers after the word that announces them (CAF, tax, foreigner, housing request)."""
     spans = []
     for cue in _NUMBER_CUE.finditer(text):
+        if _INCOME.search(text, max(0, cue.start() - 20), cue.start()):
+            continue  # "revenu fiscal de référence 14 300": an amount
         code = _CODE.match(text, cue.end())
         if (code and sum(c.isdigit() for c in code.group(1)) >= 5
                 and not _AMOUNT.match(text, code.end(1))):
@@ -147,8 +186,35 @@ def _without_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start + tokens[0].start(), start + tokens[-1].end()
 
 
-def regex_spans(text: str) -> list[Span]:
+# A birth year, then the years of the others born after it in the same sentence: "il est né en
+# 2015 et sa soeur en 2018", "nés en 2012, 2015 et 2019", "née en mars 1987 et lui en 90".
+_BIRTH_YEAR = re.compile(rf"(?i)\b{_BORN}(?: en| vers| au mois d['’e]\s*)?\s*(?:(?:{_MONTHS})\s+)?"
+                         r"(?:19|20)?\d{2}\b(?!\s*(?:ans|mois))")
+_NEXT_YEAR = re.compile(r"(?i)\s*(?:,|\bet\b|\bpuis\b)\s*"
+                        r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"
+                        rf"(?:en\s+|\(\s*)?(?P<id>(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}})\b"
+                        r"(?!\s*(?:ans|mois))")
+
+
+_PRONOUNS = frozenset({"lui", "elle", "elles", "eux", "moi", "toi", "puis"})  # "lui": "luire"
+
+
+def later_birth_years(text: str) -> list[Span]:
+    """The years after a birth year that say when the others were born ("et sa soeur en
+    2018"), not when something else happened ("et on est arrivés en 2019": a verb between)."""
     spans = []
+    for birth in _BIRTH_YEAR.finditer(text):
+        end = birth.end()
+        while (following := _NEXT_YEAR.match(text, end)) and not any(
+                is_verb_form(word) and fold(word) not in _PRONOUNS
+                for word in TOKEN.findall(following.group("words"))):
+            spans.append(Span(following.start("id"), following.end("id"), "date", "regex"))
+            end = following.end()
+    return spans
+
+
+def regex_spans(text: str) -> list[Span]:
+    spans = later_birth_years(text)
     for kind, pattern in _patterns():
         for match in pattern.finditer(text):
             # A pattern with an "id" group removes only that group (its context stays).

@@ -7,8 +7,9 @@ or a place: a French word (spaCy's lemmatizer tables, with or without accents), 
 one (one letter off, five letters or more, and no first name), an SMS spelling ("jsui",
 "jcomprend"), a French word cut short ("désintox"), a number, a word of the lexicon's lists
 (institutions, brands, offices, feasts, SMS words, the everyday words of Creole, Wolof,
-darija…), an English stop word or a common English word that is no name, country nor
-nationality ("school": ``word_frequency.py``), an acronym. Anything else goes: a commission
+darija…), an English stop word or a common word of English or of another language that is
+no name, country nor nationality ("school", "jestem": ``word_frequency.py``), a language's
+own name ("Kurmancî"), an acronym. Anything else goes: a commission
 examines the situation, and loses little when an odd word reads "[retiré]".
 
 A first name that is also a French word ("Rose", "claire") is no unknown word: the cues find
@@ -24,14 +25,17 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from .countries import english_country_words
-from .first_names import world_first_names
+from .countries import english_country_words, language_self_names
+from .first_names import is_world_first_name
 from .lexicon import Lexicon
-from .spans import TOKEN, Span, fold
-from .vocabulary import french_words_in_order, is_french_word, one_letter_off
-from .word_frequency import is_everyday_english
+from .spans import TOKEN, Span, fold, sentence_start
+from .vocabulary import french_words_in_order, glued_elision, is_french_word, one_letter_off
+from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
 
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
+# A word French text uses once in 30,000 words or more, no first name nor place, is French even
+# when the lemmatizer's tables lack it ("dos", "temps").
+COMMON_IN_FRENCH = 4.5
 _GLUED = ("j", "m", "t", "s", "l", "d", "qu", "ch", "jm", "jte", "jle", "jla", "jsp")
 
 
@@ -40,29 +44,41 @@ def unknown_word_spans(text: str, lexicon: Lexicon) -> list[Span]:
     spans = []
     for match in TOKEN.finditer(text):
         word = match.group().rstrip("'’-")
-        if word and not known_word(word, lexicon):
+        if word and not known_word(word, lexicon,
+                                   opening=sentence_start(text, match.start())):
             spans.append(Span(match.start(), match.start() + len(word), "unknown", "unknown"))
     return spans
 
 
-def known_word(word: str, lexicon: Lexicon) -> bool:
-    """True for a word that identifies no one whatever the text around it."""
+def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
+    """True for a word that identifies no one whatever the text around it. ``opening``: the
+    word opens a sentence, where a capital says nothing ("Dzień dobry")."""
     if any(c.isdigit() for c in word) or len(word) < 3:
         return True  # numbers are the patterns' business; "bb", "L'", "M." are no names
     folded = fold(word)
     if word.isupper() and len(word) <= 5 and folded not in lexicon.area_names:
         return True  # an acronym: MDPH, OQTF, RSA
-    if _listed(folded, lexicon):
+    if _listed(folded, lexicon) or folded in language_self_names() and (
+            folded not in lexicon.nationalities):
         return True
     if is_french_word(word.lower()):
         return True
     if "-" in folded:
         return all(known_word(part, lexicon) for part in word.split("-") if part)
-    if folded in world_first_names() or folded in lexicon.area_names or word[:1].isupper():
+    if glued_elision(folded) and folded not in lexicon.area_names and not word[:1].isupper():
+        return True  # an elision typed glued to a small word: "dun", "jen", "sil"
+    if any(_listed(folded[:cut], lexicon) and _listed(folded[cut:], lexicon)
+           for cut in range(3, len(folded) - 2)):
+        return True  # two words typed as one: "assalamualaikum"
+    if is_world_first_name(folded) or folded in lexicon.area_names:
         return False
-    if is_everyday_english(folded) and folded not in english_country_words() and (
-            folded not in lexicon.nationalities):
-        return True  # "school", "works", "housing": no country, no nationality
+    if zipf(folded) >= COMMON_IN_FRENCH and folded not in lexicon.places and (
+            folded not in lexicon.nationalities) and (opening or not word[:1].isupper()):
+        return True  # "dos", "temps": common French words the lemmatizer's tables lack
+    if is_everyday_abroad(folded, lexicon) and (opening or not word[:1].isupper()):
+        return True  # "school", "jestem", "oturuyorum": no country, no nationality, no place
+    if word[:1].isupper():
+        return False
     squeezed = re.sub(r"(.)\1+", r"\1", folded)  # "merciii", "ouiii"
     if squeezed != folded and (is_french_word(squeezed) or _listed(squeezed, lexicon)):
         return True
@@ -70,6 +86,14 @@ def known_word(word: str, lexicon: Lexicon) -> bool:
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
     return len(folded) >= 5 and one_letter_off(folded) or _cut_short(folded)
+
+
+def is_everyday_abroad(folded: str, lexicon: Lexicon) -> bool:
+    """A common word of English or of another language that is no country, nationality or
+    place of the lexicon (``word_frequency.py``)."""
+    return (is_everyday_english(folded) or is_everyday_elsewhere(folded)) and not (
+        folded in english_country_words() or folded in lexicon.nationalities
+        or folded in lexicon.places)
 
 
 def _listed(folded: str, lexicon: Lexicon) -> bool:

@@ -108,3 +108,12 @@ def one_letter_off(folded: str) -> bool:
     candidates += [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
     candidates += [a + c + b for a, b in splits for c in _LETTERS]
     return any(len(c) >= 4 and is_french_word(c) for c in candidates)
+
+
+def glued_elision(folded: str) -> bool:
+    """An elision typed glued to a small word: "dun", "jen", "sil", "quil" ("d'un"...)."""
+    for glue in ("qu", "d", "j", "l", "m", "n", "s", "t"):
+        rest = folded[len(glue):]
+        if folded.startswith(glue) and len(rest) >= 2 and rest in STOP_WORDS:
+            return True
+    return False

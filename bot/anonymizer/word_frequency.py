@@ -13,6 +13,7 @@ once in a million words, 0 for a word the list lacks.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import importlib.util
 from functools import lru_cache
@@ -21,6 +22,7 @@ from pathlib import Path
 import msgpack
 
 from .spans import fold
+from .vocabulary import is_french_word
 
 
 def _data_file(name: str) -> Path:
@@ -33,6 +35,24 @@ def _data_file(name: str) -> Path:
 # French down to the rare words (the "large" list, Zipf 1 and up); the others only their
 # common words (the "small" lists, Zipf 3 and up: smaller, read faster).
 _LISTS = {"fr": "large_fr", "en": "small_en", "de": "small_de", "es": "small_es"}
+# The other languages wordfreq knows that residents of the area write in or mix with French
+# (Arabic, Bengali, Farsi, Hindi, Urdu, Tamil, Vietnamese, Tagalog; the languages of Eastern and
+# Southern Europe, Turkish, Portuguese, Spanish, Italian, German, Dutch): their small lists.
+_OTHER_LANGUAGES = ("ar", "bg", "bn", "cs", "de", "el", "es", "fa", "fil", "hi", "hu", "it",
+                    "lt", "mk", "nl", "pl", "pt", "ro", "ru", "sh", "sk", "sl", "ta", "tr", "uk",
+                    "ur", "vi")
+# A word of another language is everyday there from Zipf 4 (once in 100,000 words: "jestem"
+# 6.2, "dzieci" 5.8, "molim" 4.7, "oturuyorum" 4.1) …
+EVERYDAY_ELSEWHERE = 4.0
+# … and stays there: names and places travel into French text ("kowalski" 2.6, "konya" 2.0,
+# "szabo" 2.3, "beograd" 1.8), everyday words hardly do ("jestem" 1.1, "dzień" 1.1, "dobry" 1.5).
+TRAVELS = 1.6
+# Endings that make family names in those languages, whatever their frequency: Serbo-Croatian
+# "-ić", Polish "-ski/-cka", Romanian "-escu/-eanu", Ukrainian "-enko/-chuk", Turkish "-oğlu",
+# Russian and Bulgarian "-ov/-eva".
+_FAMILY_NAME_ENDINGS = ("ic", "vic", "ski", "ska", "cki", "cka", "dzki", "dzka", "escu", "eanu",
+                        "enko", "chuk", "czuk", "oglu", "ov", "ova", "ev", "eva", "ovic", "evic",
+                        "owski", "owska", "ewski", "ewska", "yan", "ian", "dze", "shvili")
 # An English word residents mix with French ("school", "week-end", "works"): common in English
 # (Zipf 4.5 and up, the ~2,000 commonest) and at least ten times rarer in French, German and
 # Spanish, so that a name or a place, about as common in all of them, is not one ("smith",
@@ -43,16 +63,20 @@ ENGLISH_OVER_OTHERS = 1.0
 
 @lru_cache(maxsize=4)
 def _table(language: str) -> dict[str, float]:
+    return _read(_LISTS[language])
+
+
+def _read(name: str, down_to: float = 0.0) -> dict[str, float]:
     """Each word of the language's list, folded (no accents), with its Zipf value.
 
     The file is wordfreq's "cBpack": a header, then lists of words, the n-th list holding the
     words whose frequency is 10^(-n/100)."""
-    with gzip.open(_data_file(_LISTS[language]), "rb") as handle:
+    with gzip.open(_data_file(name), "rb") as handle:
         header, *buckets = msgpack.load(handle, raw=False)
     if header.get("format") != "cB":
         raise RuntimeError(f"unexpected wordfreq data format: {header}")
     table: dict[str, float] = {}
-    for index, words in enumerate(buckets):
+    for index, words in enumerate(buckets[:round((9 - down_to) * 100) + 1]):
         zipf = round(9 - index / 100, 2)
         for word in words:
             folded = word if word.isascii() else fold(word)
@@ -70,3 +94,41 @@ def is_everyday_english(folded: str) -> bool:
     english = zipf(folded, "en")
     return english >= EVERYDAY_ENGLISH and all(
         english - zipf(folded, other) >= ENGLISH_OVER_OTHERS for other in ("fr", "de", "es"))
+
+
+@lru_cache(maxsize=1)
+def _elsewhere() -> tuple[dict[str, float], tuple[str, ...]]:
+    """The words of the other languages down to Zipf 3.5, each with its highest Zipf in any of
+    them, and the same words in alphabetical order (to find the base form of an inflected
+    one)."""
+    table: dict[str, float] = {}
+    for language in _OTHER_LANGUAGES:
+        for word, value in _read(f"small_{language}", down_to=3.5).items():
+            if value > table.get(word, 0.0):
+                table[word] = value
+    return table, tuple(sorted(table))
+
+
+def _travels(folded: str) -> bool:
+    return zipf(folded, "fr") >= TRAVELS or zipf(folded, "en") > 0
+
+
+def is_everyday_elsewhere(folded: str) -> bool:
+    """An everyday word of another language that is no name nor place: "jestem", "dzieci",
+    "oturuyorum", "molim". Not a word French or English text also uses ("kowalski", "konya",
+    "szabo": names and places travel), nor an inflected form of one ("warszawy", "krakowa",
+    "beogradu", "budapesten"), nor a word with a family name's ending ("kovacevic")."""
+    table, ordered = _elsewhere()
+    if table.get(folded, 0.0) < EVERYDAY_ELSEWHERE or _travels(folded) or folded.endswith(
+            _FAMILY_NAME_ENDINGS):
+        return False
+    for length in range(max(5, len(folded) - 3), len(folded)):
+        stem = folded[:length]
+        index = bisect.bisect_left(ordered, stem)
+        while index < len(ordered) and ordered[index].startswith(stem):
+            base = ordered[index]
+            if (base != folded and len(base) <= length + 2 and _travels(base)
+                    and not is_french_word(base) and zipf(base, "en") < EVERYDAY_ENGLISH):
+                return False  # "warszawy" is Warszawa's, "krakowa" Kraków's
+            index += 1
+    return True
