@@ -44,6 +44,7 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import rasa_speedups
@@ -55,7 +56,11 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
                            DialogueStateTracker.applied_events, rasa_speedups._applied_events),
         "classifier_input": (LogisticRegressionClassifier, "_create_X",
                              LogisticRegressionClassifier._create_X,
-                             rasa_speedups._classifier_input),
+                             rasa_speedups._direct_classifier_input),
+        "classifier_probabilities": (LogisticRegressionClassifier, "process",
+                                     LogisticRegressionClassifier.process,
+                                     rasa_speedups._classify),
+        "empty_domain": (Domain, "is_empty", Domain.is_empty, rasa_speedups._domain_is_empty),
     }
 
 
@@ -63,7 +68,8 @@ class _Nothing:
     nothing = None
 
 
-SPEEDUPS = ("none", "applied_events", "classifier_input")
+SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
+            "empty_domain")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

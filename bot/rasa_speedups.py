@@ -358,6 +358,116 @@ def _classifier_input(self: Any, messages: list[Any]) -> Any:
     return vstack(rows)
 
 
+# --- the intent classifier's input built directly, its probabilities without a copy -----------
+
+# What remained of a parse's plumbing (in-process, 7.2 ms a parse; docs/performance.md):
+# - the classifier's input: for each message, Rasa deep-copies the first featuriser's sentence
+#   features, joins the second's with ``scipy.sparse.hstack`` (a COO matrix), converts it to CSR,
+#   joins an empty dense part with ``hstack`` again and stacks the rows with ``vstack``: about a
+#   dozen scipy constructions for a row of a hundred counts. The same CSR row is built here from
+#   the sentence features' column indices and counts, in the same order and type; with dense
+#   features (none in Relais's pipeline) Rasa's own construction is used.
+# - the probabilities: scikit-learn multiplies the input by ``coef_.T``, a transposed view that
+#   scipy copies into a C-ordered array (classes × features, about 7 MB) on every call before
+#   the product. The same product is taken here with that array copied once per model: the same
+#   additions in the same order, the same softmax, so the same probabilities to the last bit.
+# - ``Domain.is_empty``, asked on every parse, builds a whole empty domain to compare with:
+#   that empty domain is built once.
+
+def _sentence_row(message: Any) -> tuple[Any, Any, int] | None:
+    """(columns, counts, width) of a message's sparse sentence features joined in Rasa's
+    order, or None when Rasa's own construction must be used."""
+    import numpy as np
+    from rasa.shared.nlu.constants import TEXT
+
+    _, sentence = message._filter_sparse_features(TEXT, [])
+    if message.get_dense_features(attribute=TEXT)[1] is not None:
+        return None
+    columns, counts, width = [], [], 0
+    for features in sentence:
+        matrix = features.features
+        if matrix.format != "coo" or matrix.shape[0] != 1:
+            return None
+        columns.append(matrix.col.astype(np.int64) + width)
+        counts.append(matrix.data)
+        width += matrix.shape[1]
+    if not sentence:
+        return None
+    return np.concatenate(columns), np.concatenate(counts), width
+
+
+def _direct_classifier_input(self: Any, messages: list[Any]) -> Any:
+    """``_classifier_input`` (Rasa's ``_create_X`` on sentence features) for messages of one
+    row of sentence features each, the CSR arrays written directly."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    rows = [_sentence_row(message) for message in messages]
+    if not rows or any(row is None for row in rows) or len({row[2] for row in rows}) != 1:
+        return _classifier_input(self, messages)
+    indices = np.concatenate([columns for columns, _, _ in rows])
+    if any(np.any(np.diff(columns) <= 0) for columns, _, _ in rows):
+        return _classifier_input(self, messages)  # Rasa's CSR would sort or sum them
+    data = np.concatenate([counts for _, counts, _ in rows]).astype(np.float64)
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(columns) for columns, _, _ in rows], out=indptr[1:])
+    return csr_matrix((data, indices.astype(np.int32), indptr), shape=(len(rows), rows[0][2]))
+
+
+_contiguous_coefs: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _probabilities(clf: Any, X: Any) -> Any:
+    """``clf.predict_proba(X)`` for a multinomial logistic regression, the transposed
+    coefficients kept C-ordered (scikit-learn 1.1's ``decision_function`` and softmax)."""
+    import numpy as np
+    from sklearn.utils.extmath import safe_sparse_dot, softmax
+
+    ovr = clf.multi_class in ["ovr", "warn"] or (
+        clf.multi_class == "auto" and (clf.classes_.size <= 2 or clf.solver == "liblinear"))
+    if ovr or clf.coef_.shape[0] == 1:
+        return clf.predict_proba(X)
+    kept = _contiguous_coefs.get(clf)
+    if kept is None or kept[0] is not clf.coef_:
+        kept = (clf.coef_, np.ascontiguousarray(clf.coef_.T))
+        _contiguous_coefs[clf] = kept
+    X = clf._validate_data(X, accept_sparse="csr", reset=False)
+    scores = safe_sparse_dot(X, kept[1], dense_output=True) + clf.intercept_
+    return softmax(scores, copy=False)
+
+
+def _classify(self: Any, messages: list[Any]) -> list[Any]:
+    """Rasa 3.6's ``LogisticRegressionClassifier.process``, with ``_probabilities``."""
+    from rasa.utils.tensorflow.constants import RANKING_LENGTH
+
+    X = self._create_X(messages)
+    probas = _probabilities(self.clf, X)
+    for idx, message in enumerate(messages):
+        intents = self.clf.classes_
+        intent_ranking = [
+            {"name": k, "confidence": v} for k, v in zip(intents, probas[idx], strict=True)
+        ]
+        sorted_ranking = sorted(intent_ranking, key=lambda e: -e["confidence"])
+        intent = sorted_ranking[0]
+        if self.config[RANKING_LENGTH] > 0:
+            sorted_ranking = sorted_ranking[: self.config[RANKING_LENGTH]]
+        message.set("intent", intent, add_to_output=True)
+        message.set("intent_ranking", sorted_ranking, add_to_output=True)
+    return messages
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_domain_data() -> Any:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.empty().as_dict()
+
+
+def _domain_is_empty(self: Any) -> bool:
+    """Rasa's ``Domain.is_empty``, against an empty domain built once."""
+    return self.as_dict() == _empty_domain_data()
+
+
 def apply() -> None:
     global _original_resolve_by_type
     from rasa.core.actions.action import RemoteAction
@@ -365,6 +475,7 @@ def apply() -> None:
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
@@ -373,7 +484,9 @@ def apply() -> None:
     DaskGraphRunner.run = _run_graph
     EndpointConfig.request = _request
     DialogueStateTracker.applied_events = _applied_events
-    LogisticRegressionClassifier._create_X = _classifier_input
+    LogisticRegressionClassifier._create_X = _direct_classifier_input
+    LogisticRegressionClassifier.process = _classify
+    Domain.is_empty = _domain_is_empty
     if _original_resolve_by_type is None:
         _original_resolve_by_type = Event.resolve_by_type
         Event.resolve_by_type = staticmethod(_resolve_by_type)

@@ -11,6 +11,7 @@ from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy import create_engine, event, text
@@ -25,12 +26,16 @@ def applied():
     original_request = EndpointConfig.request
     original_fold = DialogueStateTracker.applied_events
     original_input = LogisticRegressionClassifier._create_X
+    original_classify = LogisticRegressionClassifier.process
+    original_is_empty = Domain.is_empty
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
     EndpointConfig.request = original_request
     DialogueStateTracker.applied_events = original_fold
     LogisticRegressionClassifier._create_X = original_input
+    LogisticRegressionClassifier.process = original_classify
+    Domain.is_empty = original_is_empty
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -299,3 +304,78 @@ def test_the_classifier_input_from_sentence_features_parses_as_rasa_does():
         for parse in (rasa_parse, relais_parse):
             parse.pop("message_id", None)
         assert relais_parse == rasa_parse
+
+
+# --- the classifier's input built directly, its probabilities, the empty domain -----------------
+
+def _nlu_texts() -> list[str]:
+    import yaml
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    root = Path(__file__).resolve().parents[1]
+    texts = sorted({example.get("text") for example in load_data(str(root / "nlu" / "nlu")
+                                                                  ).intent_examples})
+    dev = yaml.safe_load((root / "tests" / "nlu_eval" / "dev_messages.yml").read_text())
+    return texts + [item["text"] for item in dev]
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_direct_classifier_input_and_probabilities_parse_as_rasa_does():
+    """Every training example and development message of Relais parsed with Rasa's own
+    classifier input, probabilities and domain check, then with rasa_speedups': the same
+    intents, the same rankings to the last bit, the same entities."""
+    from rasa.core.agent import Agent
+
+    texts = _nlu_texts()
+    assert len(texts) > 1000
+
+    async def parse_all(agent: Agent) -> list:
+        return [await agent.parse_message(text) for text in texts]
+
+    agent = Agent.load(str(MODEL))
+    originals = [(LogisticRegressionClassifier, "_create_X"),
+                 (LogisticRegressionClassifier, "process"), (Domain, "is_empty")]
+    kept = [getattr(owner, name) for owner, name in originals]
+    assert all(f.__module__.startswith("rasa.") for f in kept)  # Rasa's own
+    rasas = asyncio.run(parse_all(agent))
+    speedups = [rasa_speedups._direct_classifier_input, rasa_speedups._classify,
+                rasa_speedups._domain_is_empty]
+    try:
+        for (owner, name), speedup in zip(originals, speedups, strict=True):
+            setattr(owner, name, speedup)
+        relais = asyncio.run(parse_all(agent))
+    finally:
+        for (owner, name), original in zip(originals, kept, strict=True):
+            setattr(owner, name, original)
+    for rasa_parse, relais_parse in zip(rasas, relais, strict=True):
+        for parse in (rasa_parse, relais_parse):
+            parse.pop("message_id", None)
+        assert relais_parse == rasa_parse
+    assert len({parse["intent"]["name"] for parse in relais}) > 20
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_direct_classifier_input_is_rasas_matrix_row_for_row():
+    """Many messages at once (as in training): the same CSR arrays, types and shape as Rasa's
+    ``_create_X`` on the sentence features."""
+    import numpy as np
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+
+    agent = Agent.load(str(MODEL))
+    runner = agent.processor.graph_runner
+    featurizer = [name for name in runner._graph_schema.nodes
+                  if name.startswith("run_CountVectorsFeaturizer")][-1]
+    classifier = next(node._component for name, node in runner._instantiated_nodes.items()
+                      if name.startswith("run_LogisticRegressionClassifier"))
+    messages = [runner.run(inputs={"__message__": [UserMessage(text)]},
+                           targets=[featurizer])[featurizer][0] for text in _nlu_texts()[::7]]
+    assert LogisticRegressionClassifier._create_X.__module__.startswith("rasa.")  # Rasa's own
+    rasas = LogisticRegressionClassifier._create_X(classifier, messages)
+    relais = rasa_speedups._direct_classifier_input(classifier, messages)
+    assert relais.shape == rasas.shape and relais.shape[0] == len(messages)
+    for part in ("data", "indices", "indptr"):
+        assert getattr(relais, part).dtype == getattr(rasas, part).dtype
+        assert np.array_equal(getattr(relais, part), getattr(rasas, part))
+    assert np.array_equal(rasa_speedups._probabilities(classifier.clf, relais),
+                          classifier.clf.predict_proba(rasas))
