@@ -41,6 +41,7 @@ BLOCK = 80  # messages per block; the blocks alternate between the two ways
 def _speedups() -> dict[str, tuple[object, str, object, object]]:
     """Each speed-up that can be put back: (class, attribute, Rasa's own, Relais's), read
     before ``rasa_speedups.apply()`` replaces it."""
+    from rasa.core.actions.action import RemoteAction
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
@@ -61,6 +62,9 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
                                      LogisticRegressionClassifier.process,
                                      rasa_speedups._classify),
         "empty_domain": (Domain, "is_empty", Domain.is_empty, rasa_speedups._domain_is_empty),
+        "action_answer_check": (RemoteAction, "_validate_action_result",
+                                RemoteAction._validate_action_result,
+                                rasa_speedups._validate_action_result),
     }
 
 
@@ -69,7 +73,7 @@ class _Nothing:
 
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
-            "empty_domain")
+            "empty_domain", "action_answer_check")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
