@@ -49,6 +49,7 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import rasa_speedups
+    from bot.rasa_policies import WindowedMemoizationPolicy
 
     return {
         # both ways the same: the difference printed is the measurement's noise
@@ -65,6 +66,7 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
         "action_answer_check": (RemoteAction, "_validate_action_result",
                                 RemoteAction._validate_action_result,
                                 rasa_speedups._validate_action_result),
+        "memoization_skip": (WindowedMemoizationPolicy, "skip_when_rules_win", False, True),
     }
 
 
@@ -73,7 +75,7 @@ class _Nothing:
 
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
-            "empty_domain", "action_answer_check")
+            "empty_domain", "action_answer_check", "memoization_skip")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -160,12 +160,29 @@ class WindowedRulePolicy(_Windowed, RulePolicy):
         # the window's first state is not the session's; the ones after it are
         return longest + 1
 
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
+                                     *args: Any, **kwargs: Any) -> PolicyPrediction:
+        prediction = super().predict_action_probabilities(tracker, domain, *args, **kwargs)
+        tracker.__dict__[_RULES_PREDICTION] = (_tracker_key(tracker), self.priority, prediction)
+        return prediction
+
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
     """``MemoizationPolicy`` on the session's last actions holding ``max_history`` story turns
     and a margin: the actions rules alone predicted (hidden) do not count."""
+
+    # Skip the prediction when the rule policy's wins whatever this one predicts (below).
+    skip_when_rules_win = True
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
+                                     *args: Any, **kwargs: Any) -> PolicyPrediction:
+        if (self.skip_when_rules_win and not self.config["use_nlu_confidence_as_score"]
+                and os.environ.get(CHECK_ENV) != "1"  # the check compares every window
+                and rules_win(tracker, domain, self.priority)):
+            return self._prediction(self._default_predictions(domain))  # recalls nothing
+        return super().predict_action_probabilities(tracker, domain, *args, **kwargs)
 
     def _window_actions(self, tracker: DialogueStateTracker) -> int:
         if self.config[POLICY_MAX_HISTORY] is None:  # memoises whole stories: no window
@@ -179,3 +196,50 @@ class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
                 if story_turns > wanted:
                     return actions
         return actions + 1
+
+
+# --- memoization skipped when the rules' prediction wins anyway ---------------------------------
+# Rasa's ensemble (DefaultPolicyPredictionEnsemble) keeps the events of every prediction and the
+# best prediction otherwise: a "no user" prediction (a form's happy path) or an end-to-end one
+# beats every prediction without that flag; then the highest confidence, then the higher
+# priority. Memoization's prediction never has events nor either flag, and its confidence is
+# at most 1.0 (without ``use_nlu_confidence_as_score``). So when the rule policy, of higher
+# priority, predicted with one of those flags or with a confidence of 1.0 that the ensemble's
+# zeroing of a rejected action leaves, the ensemble's result is the rules' prediction whatever
+# memoization predicts: its window, featurisation and look-up (a third of the policies' cost)
+# are skipped, and it answers "nothing recalled". The rules' prediction is the one made on
+# the same tracker, with nothing appended since (the graph runs the rule policy first).
+
+_RULES_PREDICTION = "_relais_rules_prediction"
+
+
+def _tracker_key(tracker: DialogueStateTracker) -> tuple[Any, int, Any]:
+    events = tracker.events
+    return events, len(events), events[-1] if events else None
+
+
+def rules_win(tracker: DialogueStateTracker, domain: Any, priority: int) -> bool:
+    """Whether the rules' prediction on this tracker beats any of a policy of ``priority``
+    without events nor flags, whose confidences are at most 1.0."""
+    from rasa.shared.core.events import ActionExecutionRejected
+
+    kept = tracker.__dict__.get(_RULES_PREDICTION)
+    if kept is None:
+        return False
+    key, rules_priority, prediction = kept
+    if (key[0] is not tracker.events or key[1] != len(tracker.events)
+            or key[2] is not (tracker.events[-1] if tracker.events else None)):
+        return False  # made on another state of the tracker
+    if rules_priority <= priority:
+        return False
+    if prediction.is_no_user_prediction or prediction.is_end_to_end_prediction:
+        return True
+    probabilities = list(prediction.probabilities)
+    last_action = next((e for e in reversed(tracker.events)
+                        if isinstance(e, (ActionExecutionRejected, ActionExecuted))), None)
+    if isinstance(last_action, ActionExecutionRejected) and last_action.action_name:
+        try:
+            probabilities[domain.index_for_action(last_action.action_name)] = 0.0
+        except Exception:  # noqa: BLE001 - the ensemble will raise it, as before
+            return False
+    return max(probabilities, default=0.0) >= 1.0

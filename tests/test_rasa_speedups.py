@@ -438,3 +438,99 @@ def test_the_action_answer_check_by_event_name_passes_and_refuses_as_rasa(seed):
     assert 100 < passed < len(answers) - 100  # both kinds, many of each
     fast = sum(rasa_speedups._action_result_is_valid(answer) for answer in answers)
     assert fast == passed  # every valid answer passed by the branch check alone
+
+
+# --- memoization skipped when the rules' prediction wins anyway ---------------------------------
+
+def _final(prediction: Any) -> tuple:
+    return (prediction.probabilities, prediction.policy_name, prediction.policy_priority,
+            [{k: v for k, v in e.as_dict().items() if k != "timestamp"}  # made at each call
+             for e in prediction.events], prediction.is_end_to_end_prediction,
+            prediction.is_no_user_prediction, prediction.hide_rule_turn)
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+@pytest.mark.parametrize("seed", [None, 5])
+def test_the_ensemble_predicts_the_same_when_memoization_is_skipped(seed):
+    """Before every action of every test story in one long session (with forms' actions
+    rejected and messages reverted at random), the ensemble's prediction from the rule and
+    memoization policies, memoization always run, then skipped where the rules win: the same
+    prediction, events and flags."""
+    import random
+
+    from rasa.core.agent import Agent
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionExecutionRejected,
+        UserUtteranceReverted,
+    )
+
+    from bot.rasa_policies import WindowedMemoizationPolicy, WindowedRulePolicy
+
+    agent = Agent.load(str(MODEL))
+    found = {type(node._component): node._component
+             for node in agent.processor.graph_runner._instantiated_nodes.values()}
+    rule, memo = found[WindowedRulePolicy], found[WindowedMemoizationPolicy]
+    ensemble, domain = found[DefaultPolicyPredictionEnsemble], agent.domain
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    skipped = memo_won = rejected = 0
+
+    def predict(skip: bool) -> tuple:
+        memo.skip_when_rules_win = skip
+        only = rule._get_rule_only_data()
+        by_rules = rule.predict_action_probabilities(tracker, domain, rule_only_data=only)
+        by_stories = memo.predict_action_probabilities(tracker, domain, rule_only_data=only)
+        best = ensemble.combine_predictions([by_rules, by_stories], tracker, domain)
+        return _final(best), max(by_stories.probabilities)
+
+    try:
+        for happened in _story_events():
+            if isinstance(happened, ActionExecuted):
+                if seed is not None and tracker.active_loop_name and rng.random() < 0.3:
+                    tracker.update(ActionExecutionRejected(tracker.active_loop_name), domain)
+                    rejected += 1
+                (always, memo_max), (skipping, skipped_max) = predict(False), predict(True)
+                assert skipping == always
+                skipped += skipped_max < memo_max
+                memo_won += always[1] == type(memo).__name__
+                hide = always[-1]
+                happened = ActionExecuted(happened.action_name, hide_rule_turn=hide)
+            tracker.update(happened, domain)
+            if seed is not None and type(happened).__name__ == "UserUttered" \
+                    and rng.random() < 0.05:
+                tracker.update(UserUtteranceReverted(), domain)
+    finally:
+        memo.skip_when_rules_win = True
+    # memoization's recall was skipped many times, and won where it was not
+    assert skipped > 50 and memo_won > 0 and (seed is None or rejected > 5)
+
+
+def test_memoization_is_not_skipped_when_the_rules_predicted_the_rejected_action():
+    """The ensemble sets a rejected action's confidence to 0 in every prediction: a rules'
+    prediction of 1.0 for it no longer wins, another action's does."""
+    from rasa.core.policies.policy import PolicyPrediction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
+
+    from bot import rasa_policies
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    tracker = DialogueStateTracker("resident", domain.slots)
+    tracker.update(ActionExecuted("action_listen"), domain)
+    tracker.update(ActionExecutionRejected("utter_greet"), domain)
+
+    def rules_predicted(action: str, **flags: bool) -> bool:
+        probabilities = [0.0] * domain.num_actions
+        probabilities[domain.index_for_action(action)] = 1.0
+        tracker.__dict__[rasa_policies._RULES_PREDICTION] = (
+            rasa_policies._tracker_key(tracker), 6,
+            PolicyPrediction(probabilities, "WindowedRulePolicy", 6, **flags))
+        return rasa_policies.rules_win(tracker, domain, 3)
+
+    assert not rules_predicted("utter_greet")
+    assert rules_predicted("utter_goodbye")
+    assert rules_predicted("utter_greet", is_no_user_prediction=True)
+    tracker.update(ActionExecuted("utter_goodbye"), domain)  # the tracker moved on
+    assert not rasa_policies.rules_win(tracker, domain, 3)
