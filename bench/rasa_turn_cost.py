@@ -42,6 +42,7 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
     """Each speed-up that can be put back: (class, attribute, Rasa's own, Relais's), read
     before ``rasa_speedups.apply()`` replaces it."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
@@ -49,7 +50,7 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import rasa_speedups
-    from bot.rasa_policies import WindowedMemoizationPolicy
+    from bot.rasa_policies import WindowedMemoizationPolicy, WindowedRulePolicy
 
     return {
         # both ways the same: the difference printed is the measurement's noise
@@ -67,6 +68,8 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
                                 RemoteAction._validate_action_result,
                                 rasa_speedups._validate_action_result),
         "memoization_skip": (WindowedMemoizationPolicy, "skip_when_rules_win", False, True),
+        "decoded_rules": (WindowedRulePolicy, "_get_possible_keys",
+                          RulePolicy._get_possible_keys, WindowedRulePolicy._get_possible_keys),
     }
 
 
@@ -75,7 +78,7 @@ class _Nothing:
 
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
-            "empty_domain", "action_answer_check", "memoization_skip")
+            "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

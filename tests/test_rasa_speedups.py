@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -534,3 +535,64 @@ def test_memoization_is_not_skipped_when_the_rules_predicted_the_rejected_action
     assert rules_predicted("utter_greet", is_no_user_prediction=True)
     tracker.update(ActionExecuted("utter_goodbye"), domain)  # the tracker moved on
     assert not rasa_policies.rules_win(tracker, domain, 3)
+
+
+# --- the rule policy's states computed once, its rules decoded once -------------------------------
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+@pytest.mark.parametrize("seed", [None, 6])
+def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
+    """Before every action of every test story in one long session: the states each policy
+    featurises (text, then intent for the rules) are those of Rasa's featuriser on the window,
+    computed once for the rules; the rules that match them, in the same set order, and the
+    rule policy's prediction are those of Rasa's own ``_get_possible_keys``."""
+    import random
+
+    from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
+
+    from bot.rasa_policies import WindowedMemoizationPolicy, WindowedRulePolicy, window
+
+    agent = Agent.load(str(MODEL))
+    found = {type(node._component): node._component
+             for node in agent.processor.graph_runner._instantiated_nodes.values()}
+    rule, memo, domain = found[WindowedRulePolicy], found[WindowedMemoizationPolicy], agent.domain
+    only = rule._get_rule_only_data()
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    matched = 0
+
+    def rasas_states(policy: Any, use_text: bool) -> list:
+        from rasa.core.policies.policy import Policy
+
+        return Policy._prediction_states(
+            policy, window(tracker, policy._window_actions(tracker)), domain, use_text,
+            rule_only_data=only)
+
+    for happened in _story_events():
+        if isinstance(happened, ActionExecuted):
+            for use_text in (True, False):
+                states = rule._prediction_states(tracker, domain, use_text, rule_only_data=only)
+                assert states == rasas_states(rule, use_text)
+                for lookup in (rule.lookup[RULES], rule.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                    relais = rule._get_possible_keys(lookup, states)
+                    rasas = RulePolicy._get_possible_keys(rule, lookup, states)
+                    assert list(relais) == list(rasas)
+                    matched += bool(relais)
+            assert len(rule._relais_past_states._states) == 1  # text and intent: once
+            assert memo._prediction_states(tracker, domain, rule_only_data=only) == \
+                rasas_states(memo, False)
+            relais_prediction = rule.predict_action_probabilities(tracker, domain, only)
+            rule._get_possible_keys = functools.partial(RulePolicy._get_possible_keys, rule)
+            try:
+                rasas_prediction = rule.predict_action_probabilities(tracker, domain, only)
+            finally:
+                del rule._get_possible_keys
+            assert _final(relais_prediction) == _final(rasas_prediction)
+            happened = ActionExecuted(happened.action_name,
+                                      hide_rule_turn=relais_prediction.hide_rule_turn)
+        tracker.update(happened, domain)
+        if seed is not None and type(happened).__name__ == "UserUttered" and rng.random() < 0.05:
+            tracker.update(UserUtteranceReverted(), domain)
+    assert matched > 300
