@@ -68,6 +68,8 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
                                 RemoteAction._validate_action_result,
                                 rasa_speedups._validate_action_result),
         "memoization_skip": (WindowedMemoizationPolicy, "skip_when_rules_win", False, True),
+        "tracker_copy": (DialogueStateTracker, "copy", DialogueStateTracker.copy,
+                         rasa_speedups._copy_tracker),
         "decoded_rules": (WindowedRulePolicy, "_get_possible_keys",
                           RulePolicy._get_possible_keys, WindowedRulePolicy._get_possible_keys),
     }
@@ -78,7 +80,8 @@ class _Nothing:
 
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
-            "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules")
+            "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules",
+            "tracker_copy")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -26,6 +26,7 @@ def applied():
     original = RemoteAction._validate_action_result
     original_request = EndpointConfig.request
     original_fold = DialogueStateTracker.applied_events
+    original_copy = DialogueStateTracker.copy
     original_input = LogisticRegressionClassifier._create_X
     original_classify = LogisticRegressionClassifier.process
     original_is_empty = Domain.is_empty
@@ -34,6 +35,7 @@ def applied():
     RemoteAction._validate_action_result = original
     EndpointConfig.request = original_request
     DialogueStateTracker.applied_events = original_fold
+    DialogueStateTracker.copy = original_copy
     LogisticRegressionClassifier._create_X = original_input
     LogisticRegressionClassifier.process = original_classify
     Domain.is_empty = original_is_empty
@@ -596,3 +598,68 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
         if seed is not None and type(happened).__name__ == "UserUttered" and rng.random() < 0.05:
             tracker.update(UserUtteranceReverted(), domain)
     assert matched > 300
+
+
+# --- the tracker copied without replaying the session ---------------------------------------------
+
+def _tracker_state(tracker: Any) -> dict:
+    """Everything a tracker holds: its events as objects, each slot's attributes, the latest
+    message and bot utterance (the event itself, or an empty one compared by content)."""
+    events = {id(e) for e in tracker.events}
+
+    def latest(event: Any) -> Any:
+        if id(event) in events:
+            return id(event)
+        return {k: v for k, v in event.as_dict().items() if k != "timestamp"}
+
+    state = {name: value for name, value in vars(tracker).items()
+             if name not in ("events", "slots", "latest_message", "latest_bot_utterance")
+             and not name.startswith("_relais")}
+    state.update(type=type(tracker), events=[id(e) for e in tracker.events],
+                 slots={name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()},
+                 latest_message=latest(tracker.latest_message),
+                 latest_bot_utterance=latest(tracker.latest_bot_utterance))
+    return state
+
+
+@pytest.mark.parametrize("seed", [None, 7, 8])
+def test_the_tracker_copied_without_replay_is_rasas_copy(seed):
+    """After every event of every test story in one session (with reverted messages and
+    actions, rejected loops, restarts, new sessions put in at random), the copy holds what
+    Rasa's replayed copy holds, and shares nothing that changes with the original."""
+    from rasa.shared.core.domain import Domain
+
+    assert DialogueStateTracker.copy.__module__ == "rasa.shared.core.trackers"  # Rasa's own
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    events = _story_events() if seed is None else _with_surprises(_story_events(), seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    tracker.model_id, tracker.assistant_id = "model", "relais"
+    compared = 0
+    for number, happened in enumerate(events):
+        tracker.update(happened, domain)
+        if number % 3:
+            continue
+        rasas, relais = tracker.copy(), rasa_speedups._copy_tracker(tracker)
+        assert _tracker_state(relais) == _tracker_state(rasas)
+        assert relais.events is not tracker.events
+        assert all(relais.slots[name] is not slot for name, slot in tracker.slots.items())
+        assert relais.active_loop is None or relais.active_loop is not tracker.active_loop
+        compared += relais.active_loop is not None and any(
+            slot._has_been_set for slot in relais.slots.values())
+    assert compared > 10  # copies made inside forms, with slots set
+
+
+def test_a_tracker_rasa_must_replay_is_copied_by_rasa():
+    from collections import deque
+
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    bounded = DialogueStateTracker("resident", [], max_event_history=3)
+    free = DialogueStateTracker("resident", None)  # any slot: Rasa's copy has none of them
+    for tracker in (bounded, free):
+        for happened in (ActionExecuted("action_listen"), SlotSet("couple", True),
+                         ActionExecuted("utter_greet"), SlotSet("couple", False)):
+            tracker.update(happened)
+        assert _tracker_state(rasa_speedups._copy_tracker(tracker)) == _tracker_state(
+            tracker.copy())
+    assert isinstance(bounded.events, deque) and len(bounded.events) == 3
