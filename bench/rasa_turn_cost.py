@@ -41,12 +41,16 @@ BLOCK = 80  # messages per block; the blocks alternate between the two ways
 def _speedups() -> dict[str, tuple[object, str, object, object]]:
     """Each speed-up that can be put back: (class, attribute, Rasa's own, Relais's), read
     before ``rasa_speedups.apply()`` replaces it."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import rasa_speedups
+    from bot.rasa_policies import WindowedMemoizationPolicy, WindowedRulePolicy
 
     return {
         # both ways the same: the difference printed is the measurement's noise
@@ -55,7 +59,19 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
                            DialogueStateTracker.applied_events, rasa_speedups._applied_events),
         "classifier_input": (LogisticRegressionClassifier, "_create_X",
                              LogisticRegressionClassifier._create_X,
-                             rasa_speedups._classifier_input),
+                             rasa_speedups._direct_classifier_input),
+        "classifier_probabilities": (LogisticRegressionClassifier, "process",
+                                     LogisticRegressionClassifier.process,
+                                     rasa_speedups._classify),
+        "empty_domain": (Domain, "is_empty", Domain.is_empty, rasa_speedups._domain_is_empty),
+        "action_answer_check": (RemoteAction, "_validate_action_result",
+                                RemoteAction._validate_action_result,
+                                rasa_speedups._validate_action_result),
+        "memoization_skip": (WindowedMemoizationPolicy, "skip_when_rules_win", False, True),
+        "tracker_copy": (DialogueStateTracker, "copy", DialogueStateTracker.copy,
+                         rasa_speedups._copy_tracker),
+        "decoded_rules": (WindowedRulePolicy, "_get_possible_keys",
+                          RulePolicy._get_possible_keys, WindowedRulePolicy._get_possible_keys),
     }
 
 
@@ -63,7 +79,9 @@ class _Nothing:
     nothing = None
 
 
-SPEEDUPS = ("none", "applied_events", "classifier_input")
+SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
+            "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules",
+            "tracker_copy")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -47,6 +47,7 @@ from rasa.core.policies.memoization import MemoizationPolicy
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
@@ -122,7 +123,7 @@ class _Windowed:
     def _prediction_states(self, tracker: DialogueStateTracker, *args: Any, **kwargs: Any
                            ) -> Any:
         if not self._whole_session:
-            tracker = window(tracker, self._window_actions(tracker))
+            tracker = _KnownPastStates.of(self, tracker, self._window_actions(tracker))
         return super()._prediction_states(tracker, *args, **kwargs)  # type: ignore[misc]
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
@@ -160,12 +161,57 @@ class WindowedRulePolicy(_Windowed, RulePolicy):
         # the window's first state is not the session's; the ones after it are
         return longest + 1
 
+    def _get_possible_keys(self, lookup: dict[str, str], states: list[dict[str, Any]]
+                           ) -> set[str]:
+        """Rasa's ``RulePolicy._get_possible_keys`` (the rules that match the states, read from
+        the last state back), with each rule's states decoded and reversed once instead of at
+        each test. The sets are built in the same order, one per state, as Rasa builds them:
+        the longest rule is picked from the last one with ``max``, whose ties go to the first
+        in the set's order."""
+        rules = self.__dict__.setdefault("_relais_reversed_rules", {})
+        possible_keys = set(lookup.keys())
+        for turn, state in enumerate(reversed(states)):
+            previous_action = state.get(PREVIOUS_ACTION)
+            kept = []
+            for key in possible_keys:
+                reversed_rule = rules.get(key)
+                if reversed_rule is None:
+                    reversed_rule = rules[key] = _reversed_rule(key)
+                if turn >= len(reversed_rule):
+                    kept.append(key)
+                    continue
+                rule_previous_action, rule_state = reversed_rule[turn]
+                if not rule_previous_action and not previous_action:
+                    kept.append(key)
+                elif (rule_previous_action and previous_action
+                      and _rule_state_matches(rule_state, state)):
+                    kept.append(key)
+            possible_keys = set(kept)
+        return possible_keys
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
+                                     *args: Any, **kwargs: Any) -> PolicyPrediction:
+        prediction = super().predict_action_probabilities(tracker, domain, *args, **kwargs)
+        tracker.__dict__[_RULES_PREDICTION] = (_tracker_key(tracker), self.priority, prediction)
+        return prediction
+
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
     """``MemoizationPolicy`` on the session's last actions holding ``max_history`` story turns
     and a margin: the actions rules alone predicted (hidden) do not count."""
+
+    # Skip the prediction when the rule policy's wins whatever this one predicts (below).
+    skip_when_rules_win = True
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
+                                     *args: Any, **kwargs: Any) -> PolicyPrediction:
+        if (self.skip_when_rules_win and not self.config["use_nlu_confidence_as_score"]
+                and os.environ.get(CHECK_ENV) != "1"  # the check compares every window
+                and rules_win(tracker, domain, self.priority)):
+            return self._prediction(self._default_predictions(domain))  # recalls nothing
+        return super().predict_action_probabilities(tracker, domain, *args, **kwargs)
 
     def _window_actions(self, tracker: DialogueStateTracker) -> int:
         if self.config[POLICY_MAX_HISTORY] is None:  # memoises whole stories: no window
@@ -179,3 +225,128 @@ class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
                 if story_turns > wanted:
                     return actions
         return actions + 1
+
+
+# --- memoization skipped when the rules' prediction wins anyway ---------------------------------
+# Rasa's ensemble (DefaultPolicyPredictionEnsemble) keeps the events of every prediction and the
+# best prediction otherwise: a "no user" prediction (a form's happy path) or an end-to-end one
+# beats every prediction without that flag; then the highest confidence, then the higher
+# priority. Memoization's prediction never has events nor either flag, and its confidence is
+# at most 1.0 (without ``use_nlu_confidence_as_score``). So when the rule policy, of higher
+# priority, predicted with one of those flags or with a confidence of 1.0 that the ensemble's
+# zeroing of a rejected action leaves, the ensemble's result is the rules' prediction whatever
+# memoization predicts: its window, featurisation and look-up (a third of the policies' cost)
+# are skipped, and it answers "nothing recalled". The rules' prediction is the one made on
+# the same tracker, with nothing appended since (the graph runs the rule policy first).
+
+_RULES_PREDICTION = "_relais_rules_prediction"
+
+
+def _tracker_key(tracker: DialogueStateTracker) -> tuple[Any, int, Any]:
+    events = tracker.events
+    return events, len(events), events[-1] if events else None
+
+
+def rules_win(tracker: DialogueStateTracker, domain: Any, priority: int) -> bool:
+    """Whether the rules' prediction on this tracker beats any of a policy of ``priority``
+    without events nor flags, whose confidences are at most 1.0."""
+    from rasa.shared.core.events import ActionExecutionRejected
+
+    kept = tracker.__dict__.get(_RULES_PREDICTION)
+    if kept is None:
+        return False
+    key, rules_priority, prediction = kept
+    if (key[0] is not tracker.events or key[1] != len(tracker.events)
+            or key[2] is not (tracker.events[-1] if tracker.events else None)):
+        return False  # made on another state of the tracker
+    if rules_priority <= priority:
+        return False
+    if prediction.is_no_user_prediction or prediction.is_end_to_end_prediction:
+        return True
+    probabilities = list(prediction.probabilities)
+    last_action = next((e for e in reversed(tracker.events)
+                        if isinstance(e, (ActionExecutionRejected, ActionExecuted))), None)
+    if isinstance(last_action, ActionExecutionRejected) and last_action.action_name:
+        try:
+            probabilities[domain.index_for_action(last_action.action_name)] = 0.0
+        except Exception:  # noqa: BLE001 - the ensemble will raise it, as before
+            return False
+    return max(probabilities, default=0.0) >= 1.0
+
+
+# --- the window's past states computed once per tracker state -----------------------------------
+# The rule policy featurises the same window twice for the first prediction after a message
+# (the message's text, then its intent: ``_find_action_from_rules`` twice), each time replaying
+# the window event by event and featurising every slot at each action. The featuriser only reads
+# the window through ``past_states``; what it returns depends on the window's events and the
+# arguments alone, so it is kept for the tracker's state and handed out as copies (the featuriser
+# deletes the last message's text or intent from its copy).
+
+class _KnownPastStates:
+    """A window whose ``past_states`` are computed once per tracker state and arguments."""
+
+    def __init__(self, window_tracker: DialogueStateTracker, key: tuple[Any, ...]) -> None:
+        self._window = window_tracker
+        self._key = key
+        self._states: list[tuple[Any, bool, bool, Any, list[dict[str, Any]]]] = []
+
+    @classmethod
+    def of(cls, policy: Any, tracker: DialogueStateTracker, actions: int) -> _KnownPastStates:
+        """The window of ``actions`` actions of the tracker, kept by the policy while the
+        tracker's events stay the same (Rasa only appends to them)."""
+        events, count, last = _tracker_key(tracker)
+        kept = policy.__dict__.get("_relais_past_states")
+        if kept is not None:
+            kept_events, kept_count, kept_last, kept_actions = kept._key
+            if (kept_events is events and kept_count == count and kept_last is last
+                    and kept_actions == actions):
+                return kept
+        kept = cls(window(tracker, actions), (events, count, last, actions))
+        policy._relais_past_states = kept
+        return kept
+
+    def past_states(self, domain: Any, omit_unset_slots: bool = False,
+                    ignore_rule_only_turns: bool = False,
+                    rule_only_data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        arguments = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        states = next((kept[-1] for kept in self._states
+                       if kept[0] is domain and kept[1:-1] == arguments), None)
+        if states is None:
+            states = self._window.past_states(
+                domain, omit_unset_slots=omit_unset_slots,
+                ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
+            self._states.append((domain, omit_unset_slots, ignore_rule_only_turns,
+                                 copy.deepcopy(rule_only_data), states))
+        return [{name: dict(sub) for name, sub in state.items()} for state in states]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._window, name)
+
+
+# --- the rules' states decoded once ---------------------------------------------------------------
+
+def _reversed_rule(key: str) -> list[tuple[Any, list[tuple[str, list[tuple[str, Any]]]]]]:
+    """A rule's states, last first, each as its previous action and its values to compare
+    (lists made tuples, as ``RulePolicy._does_rule_match_state`` does at each test)."""
+    reversed_rule = []
+    for rule_state in reversed(json.loads(key)):
+        values = [(state_type, [(name, tuple(value) if isinstance(value, list) else value)
+                                for name, value in sub_state.items()])
+                  for state_type, sub_state in rule_state.items()]
+        reversed_rule.append((rule_state.get(PREVIOUS_ACTION), values))
+    return reversed_rule
+
+
+def _rule_state_matches(rule_state: list[tuple[str, list[tuple[str, Any]]]],
+                        conversation_state: dict[str, Any]) -> bool:
+    """``RulePolicy._does_rule_match_state`` on a rule state decoded by ``_reversed_rule``."""
+    for state_type, values in rule_state:
+        conversation_sub_state = conversation_state.get(state_type, {})
+        for name, value_from_rules in values:
+            value_from_conversation = conversation_sub_state.get(name)
+            if (value_from_rules and value_from_rules != SHOULD_NOT_BE_SET
+                    and value_from_conversation != value_from_rules) or (
+                    value_from_rules == SHOULD_NOT_BE_SET and value_from_conversation
+                    and value_from_conversation != SHOULD_NOT_BE_SET):
+                return False
+    return True

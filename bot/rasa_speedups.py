@@ -5,7 +5,9 @@ spent:
 - 12 % of its time checking the action server's answers with ``jsonschema.validate``, which
   re-checks the (constant) schema against the JSON-Schema meta-schema on every call before
   checking the answer. A validator built once for that schema checks the answer the same way
-  and raises the same ``ValidationError``.
+  and raises the same ``ValidationError`` (``best_match`` of its errors, as ``validate``).
+  Then still 2-5 %: each event was checked against all 23 branches of the schema's ``oneOf``;
+  it is checked against the one its event name selects, the whole check deciding otherwise.
 - a commit with a full disk sync of the SQLite tracker store on every message. SQLite in
   write-ahead-log mode with ``synchronous=NORMAL`` stays consistent after a crash of the
   process or the machine (it may lose the last transactions on a power cut, which a resident
@@ -31,6 +33,7 @@ spent:
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import itertools
 import weakref
@@ -53,13 +56,60 @@ def _action_result_validator() -> Any:
     return cls(schema)
 
 
+@functools.lru_cache(maxsize=1)
+def _event_validators() -> tuple[Any, dict[str, Any]] | None:
+    """The check of one event, split: what every event must be, and for each event name the
+    one branch of the schema's ``oneOf`` that names it. None if the schema is not of that
+    shape (every branch names its event with a ``const`` of its own)."""
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    event = schema["properties"]["events"]["items"]
+    branches = event.get("oneOf", [])
+    names = [b.get("properties", {}).get("event", {}).get("const") for b in branches]
+    if (event.get("required") != ["event"] or not branches
+            or not all(isinstance(n, str) for n in names) or len(set(names)) != len(names)):
+        return None
+    common = {key: value for key, value in event.items() if key != "oneOf"}
+    cls = validator_for(schema)
+    return cls(common), {name: cls(branch) for name, branch in zip(names, branches, strict=True)}
+
+
+def _action_result_is_valid(result: Any) -> bool:
+    """True only if ``validate`` would pass ``result``: each event is checked against what
+    every event must be and against the one branch of ``oneOf`` its name selects (the others
+    fail on their ``const``, so "exactly one" holds), instead of against all 23 branches.
+    False means "not known": the whole validator decides."""
+    split = _event_validators()
+    if split is None or type(result) is not dict:
+        return False
+    events = result.get("events", [])
+    if type(events) is not list:
+        return False
+    common, branches = split
+    for happened in events:
+        name = happened.get("event") if type(happened) is dict else None
+        branch = branches.get(name) if type(name) is str else None
+        if branch is None or not common.is_valid(happened) or not branch.is_valid(happened):
+            return False
+    rest = {key: value for key, value in result.items() if key != "events"}
+    return _action_result_validator().is_valid(rest)
+
+
 def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
-    """Rasa's RemoteAction._validate_action_result, with the validator built once."""
+    """Rasa's RemoteAction._validate_action_result, with the validator built once, and each
+    event checked against the branch of the schema its name selects."""
     from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
     from rasa.shared.constants import DOCS_BASE_URL
 
+    if _action_result_is_valid(result):
+        return True
     try:
-        _action_result_validator().validate(result)
+        error = best_match(_action_result_validator().iter_errors(result))
+        if error is not None:
+            raise error  # the error jsonschema.validate raises: the best match, not the first
         return True
     except ValidationError as e:
         e.message += (
@@ -358,6 +408,150 @@ def _classifier_input(self: Any, messages: list[Any]) -> Any:
     return vstack(rows)
 
 
+# --- the intent classifier's input built directly, its probabilities without a copy -----------
+
+# What remained of a parse's plumbing (in-process, 7.2 ms a parse; docs/performance.md):
+# - the classifier's input: for each message, Rasa deep-copies the first featuriser's sentence
+#   features, joins the second's with ``scipy.sparse.hstack`` (a COO matrix), converts it to CSR,
+#   joins an empty dense part with ``hstack`` again and stacks the rows with ``vstack``: about a
+#   dozen scipy constructions for a row of a hundred counts. The same CSR row is built here from
+#   the sentence features' column indices and counts, in the same order and type; with dense
+#   features (none in Relais's pipeline) Rasa's own construction is used.
+# - the probabilities: scikit-learn multiplies the input by ``coef_.T``, a transposed view that
+#   scipy copies into a C-ordered array (classes × features, about 7 MB) on every call before
+#   the product. The same product is taken here with that array copied once per model: the same
+#   additions in the same order, the same softmax, so the same probabilities to the last bit.
+# - ``Domain.is_empty``, asked on every parse, builds a whole empty domain to compare with:
+#   that empty domain is built once.
+
+def _sentence_row(message: Any) -> tuple[Any, Any, int] | None:
+    """(columns, counts, width) of a message's sparse sentence features joined in Rasa's
+    order, or None when Rasa's own construction must be used."""
+    import numpy as np
+    from rasa.shared.nlu.constants import TEXT
+
+    _, sentence = message._filter_sparse_features(TEXT, [])
+    if message.get_dense_features(attribute=TEXT)[1] is not None:
+        return None
+    columns, counts, width = [], [], 0
+    for features in sentence:
+        matrix = features.features
+        if matrix.format != "coo" or matrix.shape[0] != 1:
+            return None
+        columns.append(matrix.col.astype(np.int64) + width)
+        counts.append(matrix.data)
+        width += matrix.shape[1]
+    if not sentence:
+        return None
+    return np.concatenate(columns), np.concatenate(counts), width
+
+
+def _direct_classifier_input(self: Any, messages: list[Any]) -> Any:
+    """``_classifier_input`` (Rasa's ``_create_X`` on sentence features) for messages of one
+    row of sentence features each, the CSR arrays written directly."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    rows = [_sentence_row(message) for message in messages]
+    if not rows or any(row is None for row in rows) or len({row[2] for row in rows}) != 1:
+        return _classifier_input(self, messages)
+    indices = np.concatenate([columns for columns, _, _ in rows])
+    if any(np.any(np.diff(columns) <= 0) for columns, _, _ in rows):
+        return _classifier_input(self, messages)  # Rasa's CSR would sort or sum them
+    data = np.concatenate([counts for _, counts, _ in rows]).astype(np.float64)
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(columns) for columns, _, _ in rows], out=indptr[1:])
+    return csr_matrix((data, indices.astype(np.int32), indptr), shape=(len(rows), rows[0][2]))
+
+
+_contiguous_coefs: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _probabilities(clf: Any, X: Any) -> Any:
+    """``clf.predict_proba(X)`` for a multinomial logistic regression, the transposed
+    coefficients kept C-ordered (scikit-learn 1.1's ``decision_function`` and softmax)."""
+    import numpy as np
+    from sklearn.utils.extmath import safe_sparse_dot, softmax
+
+    ovr = clf.multi_class in ["ovr", "warn"] or (
+        clf.multi_class == "auto" and (clf.classes_.size <= 2 or clf.solver == "liblinear"))
+    if ovr or clf.coef_.shape[0] == 1:
+        return clf.predict_proba(X)
+    kept = _contiguous_coefs.get(clf)
+    if kept is None or kept[0] is not clf.coef_:
+        kept = (clf.coef_, np.ascontiguousarray(clf.coef_.T))
+        _contiguous_coefs[clf] = kept
+    X = clf._validate_data(X, accept_sparse="csr", reset=False)
+    scores = safe_sparse_dot(X, kept[1], dense_output=True) + clf.intercept_
+    return softmax(scores, copy=False)
+
+
+def _classify(self: Any, messages: list[Any]) -> list[Any]:
+    """Rasa 3.6's ``LogisticRegressionClassifier.process``, with ``_probabilities``."""
+    from rasa.utils.tensorflow.constants import RANKING_LENGTH
+
+    X = self._create_X(messages)
+    probas = _probabilities(self.clf, X)
+    for idx, message in enumerate(messages):
+        intents = self.clf.classes_
+        intent_ranking = [
+            {"name": k, "confidence": v} for k, v in zip(intents, probas[idx], strict=True)
+        ]
+        sorted_ranking = sorted(intent_ranking, key=lambda e: -e["confidence"])
+        intent = sorted_ranking[0]
+        if self.config[RANKING_LENGTH] > 0:
+            sorted_ranking = sorted_ranking[: self.config[RANKING_LENGTH]]
+        message.set("intent", intent, add_to_output=True)
+        message.set("intent_ranking", sorted_ranking, add_to_output=True)
+    return messages
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_domain_data() -> Any:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.empty().as_dict()
+
+
+def _domain_is_empty(self: Any) -> bool:
+    """Rasa's ``Domain.is_empty``, against an empty domain built once."""
+    return self.as_dict() == _empty_domain_data()
+
+
+# --- the tracker copied without replaying the session -----------------------------------------
+
+# Before every action Rasa's processor copies the tracker (``DialogueStateTracker.copy``, a new
+# tracker replaying every event of the session: 7 % of the Rasa server's CPU per message) to
+# add the prediction's events to the copy only. A tracker's state is what the replay of its
+# events from its initial slots gives (Rasa changes it only through ``update``), so the copy is
+# made of that state directly: the same events in a new deque, each slot copied with its value,
+# the latest action, message and bot utterance, the active loop copied, and, as the replay
+# leaves them, no model or assistant id nor sender source. A tracker of a bounded history
+# (``max_event_history``: its first events are gone, the replay would differ), of a subclass,
+# without a domain's slots, or with an event the replay would stop at (a timestamp not
+# ``<= inf``) is copied by Rasa.
+
+def _copy_tracker(self: Any) -> Any:
+    """Rasa's ``DialogueStateTracker.copy`` without the replay."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    infinity = float("inf")
+    if (type(self) is not DialogueStateTracker or self._max_event_history is not None
+            or type(self.slots) is not dict  # Rasa's AnySlotDict: the replay's is a dict
+            or not all(happened.timestamp <= infinity for happened in self.events)):
+        return self.travel_back_in_time(infinity)
+    copied = self.init_copy()
+    copied.events.extend(self.events)
+    copied.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    copied._paused = self._paused
+    copied.followup_action = self.followup_action
+    copied.latest_action = dict(self.latest_action) if self.latest_action is not None else None
+    copied.latest_message = self.latest_message
+    copied.latest_bot_utterance = self.latest_bot_utterance
+    copied.active_loop = copy.copy(self.active_loop)
+    return copied
+
+
 def apply() -> None:
     global _original_resolve_by_type
     from rasa.core.actions.action import RemoteAction
@@ -365,6 +559,7 @@ def apply() -> None:
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
@@ -373,7 +568,10 @@ def apply() -> None:
     DaskGraphRunner.run = _run_graph
     EndpointConfig.request = _request
     DialogueStateTracker.applied_events = _applied_events
-    LogisticRegressionClassifier._create_X = _classifier_input
+    DialogueStateTracker.copy = _copy_tracker
+    LogisticRegressionClassifier._create_X = _direct_classifier_input
+    LogisticRegressionClassifier.process = _classify
+    Domain.is_empty = _domain_is_empty
     if _original_resolve_by_type is None:
         _original_resolve_by_type = Event.resolve_by_type
         Event.resolve_by_type = staticmethod(_resolve_by_type)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy import create_engine, event, text
@@ -24,13 +26,19 @@ def applied():
     original = RemoteAction._validate_action_result
     original_request = EndpointConfig.request
     original_fold = DialogueStateTracker.applied_events
+    original_copy = DialogueStateTracker.copy
     original_input = LogisticRegressionClassifier._create_X
+    original_classify = LogisticRegressionClassifier.process
+    original_is_empty = Domain.is_empty
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
     EndpointConfig.request = original_request
     DialogueStateTracker.applied_events = original_fold
+    DialogueStateTracker.copy = original_copy
     LogisticRegressionClassifier._create_X = original_input
+    LogisticRegressionClassifier.process = original_classify
+    Domain.is_empty = original_is_empty
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -299,3 +307,359 @@ def test_the_classifier_input_from_sentence_features_parses_as_rasa_does():
         for parse in (rasa_parse, relais_parse):
             parse.pop("message_id", None)
         assert relais_parse == rasa_parse
+
+
+# --- the classifier's input built directly, its probabilities, the empty domain -----------------
+
+def _nlu_texts() -> list[str]:
+    import yaml
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    root = Path(__file__).resolve().parents[1]
+    texts = sorted({example.get("text") for example in load_data(str(root / "nlu" / "nlu")
+                                                                  ).intent_examples})
+    dev = yaml.safe_load((root / "tests" / "nlu_eval" / "dev_messages.yml").read_text())
+    return texts + [item["text"] for item in dev]
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_direct_classifier_input_and_probabilities_parse_as_rasa_does():
+    """Every training example and development message of Relais parsed with Rasa's own
+    classifier input, probabilities and domain check, then with rasa_speedups': the same
+    intents, the same rankings to the last bit, the same entities."""
+    from rasa.core.agent import Agent
+
+    texts = _nlu_texts()
+    assert len(texts) > 1000
+
+    async def parse_all(agent: Agent) -> list:
+        return [await agent.parse_message(text) for text in texts]
+
+    agent = Agent.load(str(MODEL))
+    originals = [(LogisticRegressionClassifier, "_create_X"),
+                 (LogisticRegressionClassifier, "process"), (Domain, "is_empty")]
+    kept = [getattr(owner, name) for owner, name in originals]
+    assert all(f.__module__.startswith("rasa.") for f in kept)  # Rasa's own
+    rasas = asyncio.run(parse_all(agent))
+    speedups = [rasa_speedups._direct_classifier_input, rasa_speedups._classify,
+                rasa_speedups._domain_is_empty]
+    try:
+        for (owner, name), speedup in zip(originals, speedups, strict=True):
+            setattr(owner, name, speedup)
+        relais = asyncio.run(parse_all(agent))
+    finally:
+        for (owner, name), original in zip(originals, kept, strict=True):
+            setattr(owner, name, original)
+    for rasa_parse, relais_parse in zip(rasas, relais, strict=True):
+        for parse in (rasa_parse, relais_parse):
+            parse.pop("message_id", None)
+        assert relais_parse == rasa_parse
+    assert len({parse["intent"]["name"] for parse in relais}) > 20
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_direct_classifier_input_is_rasas_matrix_row_for_row():
+    """Many messages at once (as in training): the same CSR arrays, types and shape as Rasa's
+    ``_create_X`` on the sentence features."""
+    import numpy as np
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+
+    agent = Agent.load(str(MODEL))
+    runner = agent.processor.graph_runner
+    featurizer = [name for name in runner._graph_schema.nodes
+                  if name.startswith("run_CountVectorsFeaturizer")][-1]
+    classifier = next(node._component for name, node in runner._instantiated_nodes.items()
+                      if name.startswith("run_LogisticRegressionClassifier"))
+    messages = [runner.run(inputs={"__message__": [UserMessage(text)]},
+                           targets=[featurizer])[featurizer][0] for text in _nlu_texts()[::7]]
+    assert LogisticRegressionClassifier._create_X.__module__.startswith("rasa.")  # Rasa's own
+    rasas = LogisticRegressionClassifier._create_X(classifier, messages)
+    relais = rasa_speedups._direct_classifier_input(classifier, messages)
+    assert relais.shape == rasas.shape and relais.shape[0] == len(messages)
+    for part in ("data", "indices", "indptr"):
+        assert getattr(relais, part).dtype == getattr(rasas, part).dtype
+        assert np.array_equal(getattr(relais, part), getattr(rasas, part))
+    assert np.array_equal(rasa_speedups._probabilities(classifier.clf, relais),
+                          classifier.clf.predict_proba(rasas))
+
+
+# --- each event checked against the branch of the schema its name selects -----------------------
+
+def _action_answers(seed: int) -> list:
+    """Action server answers made of the test stories' events (as the SDK sends them), as is
+    and broken at random: a key removed, a value of the wrong type, an unknown or another
+    event's name, an event that is not an object, no list of events."""
+    import random
+
+    rng = random.Random(seed)
+    events = [happened.as_dict() for happened in _with_surprises(_story_events(), seed)]
+    names = sorted({e["event"] for e in events}) + ["no_such_event", "", "USER"]
+    oddities = [None, 3, 2.5, True, "x", [], {}, ["a"], {"a": 1}]
+    answers: list = []
+    while events:
+        size = rng.randint(0, 6)
+        chosen, events = [dict(e) for e in events[:size]], events[size:] if size else events[1:]
+        answer: Any = {"events": chosen, "responses": [{"response": "utter_greet"}]}
+        if rng.random() < 0.5 and chosen:
+            target = rng.choice(chosen)
+            key = rng.choice(sorted(target))
+            change = rng.randrange(4)
+            if change == 0:
+                del target[key]
+            elif change == 1:
+                target[key] = rng.choice(oddities)
+            elif change == 2:
+                target["event"] = rng.choice(names)
+            else:
+                chosen[chosen.index(target)] = rng.choice(oddities)
+        elif rng.random() < 0.05:
+            answer = rng.choice([{"events": rng.choice(oddities)}, {"responses": "utter_x"},
+                                 rng.choice(oddities), {}])
+        answers.append(answer)
+    return answers
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_action_answer_check_by_event_name_passes_and_refuses_as_rasa(seed):
+    """Rasa's own check (``jsonschema.validate``) and the speed-up on the same answers: the
+    same pass, the same ``ValidationError`` message otherwise."""
+    original = RemoteAction._validate_action_result
+    assert original.__module__ == "rasa.core.actions.action"  # Rasa's own
+
+    def outcome(check: Any, answer: Any) -> Any:
+        try:
+            return check(RemoteAction("action_x", None), answer)
+        except ValidationError as error:
+            return error.message, list(error.path)
+
+    answers = _action_answers(seed)
+    rasas = [outcome(original, answer) for answer in answers]
+    relais = [outcome(rasa_speedups._validate_action_result, answer) for answer in answers]
+    assert relais == rasas
+    passed = sum(outcome is True for outcome in rasas)
+    assert 100 < passed < len(answers) - 100  # both kinds, many of each
+    fast = sum(rasa_speedups._action_result_is_valid(answer) for answer in answers)
+    assert fast == passed  # every valid answer passed by the branch check alone
+
+
+# --- memoization skipped when the rules' prediction wins anyway ---------------------------------
+
+def _final(prediction: Any) -> tuple:
+    return (prediction.probabilities, prediction.policy_name, prediction.policy_priority,
+            [{k: v for k, v in e.as_dict().items() if k != "timestamp"}  # made at each call
+             for e in prediction.events], prediction.is_end_to_end_prediction,
+            prediction.is_no_user_prediction, prediction.hide_rule_turn)
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+@pytest.mark.parametrize("seed", [None, 5])
+def test_the_ensemble_predicts_the_same_when_memoization_is_skipped(seed):
+    """Before every action of every test story in one long session (with forms' actions
+    rejected and messages reverted at random), the ensemble's prediction from the rule and
+    memoization policies, memoization always run, then skipped where the rules win: the same
+    prediction, events and flags."""
+    import random
+
+    from rasa.core.agent import Agent
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionExecutionRejected,
+        UserUtteranceReverted,
+    )
+
+    from bot.rasa_policies import WindowedMemoizationPolicy, WindowedRulePolicy
+
+    agent = Agent.load(str(MODEL))
+    found = {type(node._component): node._component
+             for node in agent.processor.graph_runner._instantiated_nodes.values()}
+    rule, memo = found[WindowedRulePolicy], found[WindowedMemoizationPolicy]
+    ensemble, domain = found[DefaultPolicyPredictionEnsemble], agent.domain
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    skipped = memo_won = rejected = 0
+
+    def predict(skip: bool) -> tuple:
+        memo.skip_when_rules_win = skip
+        only = rule._get_rule_only_data()
+        by_rules = rule.predict_action_probabilities(tracker, domain, rule_only_data=only)
+        by_stories = memo.predict_action_probabilities(tracker, domain, rule_only_data=only)
+        best = ensemble.combine_predictions([by_rules, by_stories], tracker, domain)
+        return _final(best), max(by_stories.probabilities)
+
+    try:
+        for happened in _story_events():
+            if isinstance(happened, ActionExecuted):
+                if seed is not None and tracker.active_loop_name and rng.random() < 0.3:
+                    tracker.update(ActionExecutionRejected(tracker.active_loop_name), domain)
+                    rejected += 1
+                (always, memo_max), (skipping, skipped_max) = predict(False), predict(True)
+                assert skipping == always
+                skipped += skipped_max < memo_max
+                memo_won += always[1] == type(memo).__name__
+                hide = always[-1]
+                happened = ActionExecuted(happened.action_name, hide_rule_turn=hide)
+            tracker.update(happened, domain)
+            if seed is not None and type(happened).__name__ == "UserUttered" \
+                    and rng.random() < 0.05:
+                tracker.update(UserUtteranceReverted(), domain)
+    finally:
+        memo.skip_when_rules_win = True
+    # memoization's recall was skipped many times, and won where it was not
+    assert skipped > 50 and memo_won > 0 and (seed is None or rejected > 5)
+
+
+def test_memoization_is_not_skipped_when_the_rules_predicted_the_rejected_action():
+    """The ensemble sets a rejected action's confidence to 0 in every prediction: a rules'
+    prediction of 1.0 for it no longer wins, another action's does."""
+    from rasa.core.policies.policy import PolicyPrediction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
+
+    from bot import rasa_policies
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    tracker = DialogueStateTracker("resident", domain.slots)
+    tracker.update(ActionExecuted("action_listen"), domain)
+    tracker.update(ActionExecutionRejected("utter_greet"), domain)
+
+    def rules_predicted(action: str, **flags: bool) -> bool:
+        probabilities = [0.0] * domain.num_actions
+        probabilities[domain.index_for_action(action)] = 1.0
+        tracker.__dict__[rasa_policies._RULES_PREDICTION] = (
+            rasa_policies._tracker_key(tracker), 6,
+            PolicyPrediction(probabilities, "WindowedRulePolicy", 6, **flags))
+        return rasa_policies.rules_win(tracker, domain, 3)
+
+    assert not rules_predicted("utter_greet")
+    assert rules_predicted("utter_goodbye")
+    assert rules_predicted("utter_greet", is_no_user_prediction=True)
+    tracker.update(ActionExecuted("utter_goodbye"), domain)  # the tracker moved on
+    assert not rasa_policies.rules_win(tracker, domain, 3)
+
+
+# --- the rule policy's states computed once, its rules decoded once -------------------------------
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+@pytest.mark.parametrize("seed", [None, 6])
+def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
+    """Before every action of every test story in one long session: the states each policy
+    featurises (text, then intent for the rules) are those of Rasa's featuriser on the window,
+    computed once for the rules; the rules that match them, in the same set order, and the
+    rule policy's prediction are those of Rasa's own ``_get_possible_keys``."""
+    import random
+
+    from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
+
+    from bot.rasa_policies import WindowedMemoizationPolicy, WindowedRulePolicy, window
+
+    agent = Agent.load(str(MODEL))
+    found = {type(node._component): node._component
+             for node in agent.processor.graph_runner._instantiated_nodes.values()}
+    rule, memo, domain = found[WindowedRulePolicy], found[WindowedMemoizationPolicy], agent.domain
+    only = rule._get_rule_only_data()
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    matched = 0
+
+    def rasas_states(policy: Any, use_text: bool) -> list:
+        from rasa.core.policies.policy import Policy
+
+        return Policy._prediction_states(
+            policy, window(tracker, policy._window_actions(tracker)), domain, use_text,
+            rule_only_data=only)
+
+    for happened in _story_events():
+        if isinstance(happened, ActionExecuted):
+            for use_text in (True, False):
+                states = rule._prediction_states(tracker, domain, use_text, rule_only_data=only)
+                assert states == rasas_states(rule, use_text)
+                for lookup in (rule.lookup[RULES], rule.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                    relais = rule._get_possible_keys(lookup, states)
+                    rasas = RulePolicy._get_possible_keys(rule, lookup, states)
+                    assert list(relais) == list(rasas)
+                    matched += bool(relais)
+            assert len(rule._relais_past_states._states) == 1  # text and intent: once
+            assert memo._prediction_states(tracker, domain, rule_only_data=only) == \
+                rasas_states(memo, False)
+            relais_prediction = rule.predict_action_probabilities(tracker, domain, only)
+            rule._get_possible_keys = functools.partial(RulePolicy._get_possible_keys, rule)
+            try:
+                rasas_prediction = rule.predict_action_probabilities(tracker, domain, only)
+            finally:
+                del rule._get_possible_keys
+            assert _final(relais_prediction) == _final(rasas_prediction)
+            happened = ActionExecuted(happened.action_name,
+                                      hide_rule_turn=relais_prediction.hide_rule_turn)
+        tracker.update(happened, domain)
+        if seed is not None and type(happened).__name__ == "UserUttered" and rng.random() < 0.05:
+            tracker.update(UserUtteranceReverted(), domain)
+    assert matched > 300
+
+
+# --- the tracker copied without replaying the session ---------------------------------------------
+
+def _tracker_state(tracker: Any) -> dict:
+    """Everything a tracker holds: its events as objects, each slot's attributes, the latest
+    message and bot utterance (the event itself, or an empty one compared by content)."""
+    events = {id(e) for e in tracker.events}
+
+    def latest(event: Any) -> Any:
+        if id(event) in events:
+            return id(event)
+        return {k: v for k, v in event.as_dict().items() if k != "timestamp"}
+
+    state = {name: value for name, value in vars(tracker).items()
+             if name not in ("events", "slots", "latest_message", "latest_bot_utterance")
+             and not name.startswith("_relais")}
+    state.update(type=type(tracker), events=[id(e) for e in tracker.events],
+                 slots={name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()},
+                 latest_message=latest(tracker.latest_message),
+                 latest_bot_utterance=latest(tracker.latest_bot_utterance))
+    return state
+
+
+@pytest.mark.parametrize("seed", [None, 7, 8])
+def test_the_tracker_copied_without_replay_is_rasas_copy(seed):
+    """After every event of every test story in one session (with reverted messages and
+    actions, rejected loops, restarts, new sessions put in at random), the copy holds what
+    Rasa's replayed copy holds, and shares nothing that changes with the original."""
+    from rasa.shared.core.domain import Domain
+
+    assert DialogueStateTracker.copy.__module__ == "rasa.shared.core.trackers"  # Rasa's own
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    events = _story_events() if seed is None else _with_surprises(_story_events(), seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    tracker.model_id, tracker.assistant_id = "model", "relais"
+    compared = 0
+    for number, happened in enumerate(events):
+        tracker.update(happened, domain)
+        if number % 3:
+            continue
+        rasas, relais = tracker.copy(), rasa_speedups._copy_tracker(tracker)
+        assert _tracker_state(relais) == _tracker_state(rasas)
+        assert relais.events is not tracker.events
+        assert all(relais.slots[name] is not slot for name, slot in tracker.slots.items())
+        assert relais.active_loop is None or relais.active_loop is not tracker.active_loop
+        compared += relais.active_loop is not None and any(
+            slot._has_been_set for slot in relais.slots.values())
+    assert compared > 10  # copies made inside forms, with slots set
+
+
+def test_a_tracker_rasa_must_replay_is_copied_by_rasa():
+    from collections import deque
+
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    bounded = DialogueStateTracker("resident", [], max_event_history=3)
+    free = DialogueStateTracker("resident", None)  # any slot: Rasa's copy has none of them
+    for tracker in (bounded, free):
+        for happened in (ActionExecuted("action_listen"), SlotSet("couple", True),
+                         ActionExecuted("utter_greet"), SlotSet("couple", False)):
+            tracker.update(happened)
+        assert _tracker_state(rasa_speedups._copy_tracker(tracker)) == _tracker_state(
+            tracker.copy())
+    assert isinstance(bounded.events, deque) and len(bounded.events) == 3
