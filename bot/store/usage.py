@@ -94,11 +94,17 @@ class Statistics:
                     row.last_id = mark
             session.commit()
 
-    def record_eligibility(self, right: str, status: str) -> None:
-        counts = {(month(self.clock()), "right_checked", right): 1}
-        if status in FOUND_STATUSES:
-            counts[(month(self.clock()), "right_found", right)] = 1
-        self._add_many(counts)
+    def record_eligibility(self, results: list[tuple[str, str]]) -> None:
+        """Counts each (right, status) of one calculation, in one transaction."""
+        counts: dict[tuple[str, str, str], int] = {}
+        period = month(self.clock())
+        for right, status in results:
+            kinds = ("right_checked", "right_found") if status in FOUND_STATUSES else (
+                "right_checked",)
+            for kind in kinds:
+                counts[(period, kind, right)] = counts.get((period, kind, right), 0) + 1
+        if counts:
+            self._add_many(counts)
 
     # --- topics, from Rasa's tracker store --------------------------------------------------
 
