@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -155,8 +155,10 @@ class Repository:
             if row is None:
                 row = self._create_identity(session, channel, lookup, address, at)
             row.last_inbound_at = at
-            resident = session.get(Resident, row.resident_id)
-            resident.last_activity_at = at
+            # An UPDATE rather than loading the resident: no SELECT, no ORM object.
+            session.execute(update(Resident).where(Resident.id == row.resident_id)
+                            .values(last_activity_at=at)
+                            .execution_options(synchronize_session=False))
             try:
                 session.commit()
             except IntegrityError:  # created at the same instant by another process
