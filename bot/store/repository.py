@@ -93,6 +93,13 @@ def _address_kind(channel: str) -> str:
     return "phone" if channel in PHONE_CHANNELS else channel
 
 
+# What a ChannelIdentity is made of, read without the ORM (the frequent calls).
+_KNOWN_IDENTITY = select(
+    ChannelIdentityRow.id, ChannelIdentityRow.resident_id, ChannelIdentityRow.channel,
+    ChannelIdentityRow.last_inbound_at, ChannelIdentityRow.opted_out_at,
+    ChannelIdentityRow.messages_out, ChannelIdentityRow.segments_out)
+
+
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'relais.db'}"
 
@@ -150,15 +157,15 @@ class Repository:
         """
         at = at or utcnow()
         lookup = self.keys.lookup_hash(_address_kind(channel), address)
+        known = self._heard_from_known(channel, lookup, at)
+        if known is not None:
+            return known
         with self._sessions() as session:
             row = self._find(session, channel, lookup)
             if row is None:
                 row = self._create_identity(session, channel, lookup, address, at)
             row.last_inbound_at = at
-            # An UPDATE rather than loading the resident: no SELECT, no ORM object.
-            session.execute(update(Resident).where(Resident.id == row.resident_id)
-                            .values(last_activity_at=at)
-                            .execution_options(synchronize_session=False))
+            session.get(Resident, row.resident_id).last_activity_at = at
             try:
                 session.commit()
             except IntegrityError:  # created at the same instant by another process
@@ -167,6 +174,26 @@ class Repository:
                 row.last_inbound_at = at
                 session.commit()
             return _identity(row)
+
+    def _heard_from_known(self, channel: str, lookup: str, at: datetime
+                          ) -> ChannelIdentity | None:
+        """A known identity marked as just heard, with SQL statements rather than ORM objects
+        (every message of a phone channel comes here); None for a first contact."""
+        with self._engine.begin() as connection:
+            found = connection.execute(_KNOWN_IDENTITY.where(
+                ChannelIdentityRow.channel == channel,
+                ChannelIdentityRow.lookup_hash == lookup)).first()
+            if found is None:
+                return None
+            connection.execute(update(ChannelIdentityRow)
+                               .where(ChannelIdentityRow.id == found.id)
+                               .values(last_inbound_at=at))
+            connection.execute(update(Resident).where(Resident.id == found.resident_id)
+                               .values(last_activity_at=at))
+        return ChannelIdentity(
+            id=found.id, resident_id=found.resident_id, channel=found.channel,
+            last_inbound_at=at, opted_out=found.opted_out_at is not None,
+            messages_out=found.messages_out or 0, segments_out=found.segments_out or 0)
 
     def find_identity(self, channel: str, address: str) -> ChannelIdentity | None:
         lookup = self.keys.lookup_hash(_address_kind(channel), address)
@@ -206,14 +233,21 @@ class Repository:
 
         None when the identity is gone: the resident was erased in the turn just answered.
         """
-        with self._sessions() as session:
-            row = session.get(ChannelIdentityRow, identity_id)
-            if row is None:
-                return None
-            row.messages_out = (row.messages_out or 0) + messages
-            row.segments_out = (row.segments_out or 0) + segments
-            session.commit()
-            return _identity(row)
+        with self._engine.begin() as connection:  # SQL statements: once per reply sent
+            connection.execute(update(ChannelIdentityRow)
+                               .where(ChannelIdentityRow.id == identity_id)
+                               .values(messages_out=func.coalesce(
+                                           ChannelIdentityRow.messages_out, 0) + messages,
+                                       segments_out=func.coalesce(
+                                           ChannelIdentityRow.segments_out, 0) + segments))
+            found = connection.execute(_KNOWN_IDENTITY.where(
+                ChannelIdentityRow.id == identity_id)).first()
+        if found is None:
+            return None
+        return ChannelIdentity(
+            id=found.id, resident_id=found.resident_id, channel=found.channel,
+            last_inbound_at=found.last_inbound_at, opted_out=found.opted_out_at is not None,
+            messages_out=found.messages_out or 0, segments_out=found.segments_out or 0)
 
     @staticmethod
     def _find(session: Session, channel: str, lookup: str) -> ChannelIdentityRow | None:

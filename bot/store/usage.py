@@ -17,7 +17,17 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, String, column, create_engine, inspect, select, table
+from sqlalchemy import (
+    Column,
+    Integer,
+    String,
+    column,
+    create_engine,
+    inspect,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -81,11 +91,15 @@ class Statistics:
         """Adds the counts, and moves the tracker mark with them (one transaction)."""
         with self._sessions() as session:
             for (period, kind, key), amount in counts.items():
-                row = session.get(UsageCountRow, (period, kind, key))
-                if row is None:
+                # An UPDATE in SQL (no ORM object per count), an INSERT for a new count.
+                added = session.execute(
+                    update(UsageCountRow)
+                    .where(UsageCountRow.period == period, UsageCountRow.kind == kind,
+                           UsageCountRow.key == key)
+                    .values(count=UsageCountRow.count + amount)
+                    .execution_options(synchronize_session=False))
+                if added.rowcount == 0:
                     session.add(UsageCountRow(period=period, kind=kind, key=key, count=amount))
-                else:
-                    row.count += amount
             if mark is not None:
                 row = session.get(UsageMarkRow, "tracker_events")
                 if row is None:
