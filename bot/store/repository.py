@@ -19,13 +19,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.store.claims import insert_once
 from bot.store.crypto import StoreKeys
 from bot.store.dossiers import attach_to_open_dossier, move_resident_records
 from bot.store.migrations import migrate
@@ -93,11 +92,27 @@ def _address_kind(channel: str) -> str:
     return "phone" if channel in PHONE_CHANNELS else channel
 
 
-# What a ChannelIdentity is made of, read without the ORM (the frequent calls).
-_KNOWN_IDENTITY = select(
+# The statements of every phone message, built once: building a statement and its cache key
+# cost more than running it on SQLite. What a ChannelIdentity is made of, by address or id:
+_IDENTITY = select(
     ChannelIdentityRow.id, ChannelIdentityRow.resident_id, ChannelIdentityRow.channel,
     ChannelIdentityRow.last_inbound_at, ChannelIdentityRow.opted_out_at,
     ChannelIdentityRow.messages_out, ChannelIdentityRow.segments_out)
+_IDENTITY_BY_ADDRESS = _IDENTITY.where(ChannelIdentityRow.channel == bindparam("channel_"),
+                                       ChannelIdentityRow.lookup_hash == bindparam("lookup"))
+_IDENTITY_BY_ID = _IDENTITY.where(ChannelIdentityRow.id == bindparam("identity_id"))
+_HEARD = (update(ChannelIdentityRow).where(ChannelIdentityRow.id == bindparam("identity_id"))
+          .values(last_inbound_at=bindparam("at")))
+_RESIDENT_ACTIVE = (update(Resident).where(Resident.id == bindparam("resident"))
+                    .values(last_activity_at=bindparam("at")))
+_SENT = (update(ChannelIdentityRow).where(ChannelIdentityRow.id == bindparam("identity_id"))
+         .values(messages_out=func.coalesce(ChannelIdentityRow.messages_out, 0)
+                 + bindparam("messages"),
+                 segments_out=func.coalesce(ChannelIdentityRow.segments_out, 0)
+                 + bindparam("segments")))
+_CLAIM = insert(ProcessedInbound).values(channel=bindparam("channel_"),
+                                         provider_id=bindparam("provider_id_"),
+                                         received_at=bindparam("at"))
 
 
 def default_database_url(data_dir: Path) -> str:
@@ -136,8 +151,13 @@ class Repository:
 
     def claim_inbound(self, channel: str, provider_id: str) -> bool:
         """True the first time a provider message id is seen, False on every retry."""
-        return insert_once(self._sessions, ProcessedInbound(
-            channel=channel, provider_id=provider_id[:64], received_at=utcnow()))
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(_CLAIM, {"channel_": channel,
+                                            "provider_id_": provider_id[:64], "at": utcnow()})
+        except IntegrityError:
+            return False
+        return True
 
     def forget_inbound_before(self, moment: datetime) -> int:
         """Providers retry for hours, not weeks: old ids can go (returns how many)."""
@@ -180,16 +200,12 @@ class Repository:
         """A known identity marked as just heard, with SQL statements rather than ORM objects
         (every message of a phone channel comes here); None for a first contact."""
         with self._engine.begin() as connection:
-            found = connection.execute(_KNOWN_IDENTITY.where(
-                ChannelIdentityRow.channel == channel,
-                ChannelIdentityRow.lookup_hash == lookup)).first()
+            found = connection.execute(_IDENTITY_BY_ADDRESS,
+                                       {"channel_": channel, "lookup": lookup}).first()
             if found is None:
                 return None
-            connection.execute(update(ChannelIdentityRow)
-                               .where(ChannelIdentityRow.id == found.id)
-                               .values(last_inbound_at=at))
-            connection.execute(update(Resident).where(Resident.id == found.resident_id)
-                               .values(last_activity_at=at))
+            connection.execute(_HEARD, {"identity_id": found.id, "at": at})
+            connection.execute(_RESIDENT_ACTIVE, {"resident": found.resident_id, "at": at})
         return ChannelIdentity(
             id=found.id, resident_id=found.resident_id, channel=found.channel,
             last_inbound_at=at, opted_out=found.opted_out_at is not None,
@@ -234,14 +250,9 @@ class Repository:
         None when the identity is gone: the resident was erased in the turn just answered.
         """
         with self._engine.begin() as connection:  # SQL statements: once per reply sent
-            connection.execute(update(ChannelIdentityRow)
-                               .where(ChannelIdentityRow.id == identity_id)
-                               .values(messages_out=func.coalesce(
-                                           ChannelIdentityRow.messages_out, 0) + messages,
-                                       segments_out=func.coalesce(
-                                           ChannelIdentityRow.segments_out, 0) + segments))
-            found = connection.execute(_KNOWN_IDENTITY.where(
-                ChannelIdentityRow.id == identity_id)).first()
+            connection.execute(_SENT, {"identity_id": identity_id, "messages": messages,
+                                       "segments": segments})
+            found = connection.execute(_IDENTITY_BY_ID, {"identity_id": identity_id}).first()
         if found is None:
             return None
         return ChannelIdentity(
