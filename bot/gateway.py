@@ -32,6 +32,7 @@ from bot.console.views import setup_console
 from bot.dossiers.routes import setup_dossier_routes
 from bot.health import RecentStates, overall_status
 from bot.http_errors import dumps, json_error
+from bot.http_writes import one_write
 from bot.metrics import GatewayMetrics
 from bot.observability import (
     AccessLogger,
@@ -94,7 +95,7 @@ async def _http_session(app: web.Application):
 def create_app(settings: Settings, clock: Callable[[], datetime] | None = None
                ) -> web.Application:
     """The gateway; ``clock`` (naive UTC) is for tests that need time to pass without sleeping."""
-    app = web.Application(middlewares=[observe_requests, json_errors],
+    app = web.Application(middlewares=[one_write, observe_requests, json_errors],
                           client_max_size=MAX_BODY_BYTES)
     app["settings"] = settings
     app["metrics"] = GatewayMetrics()

@@ -168,9 +168,9 @@ async def get_messages(request: web.Request) -> web.Response:
     app = request.app
     conversation = conversation_id(app["settings"].secret_key, "web", sender)
     handoffs = app["handoffs"]
-    entries = await app["store"].run(
-        lambda _r: handoffs.transcript(conversation, after_id=after, author="agent"))
-    mode = await app["store"].run(lambda _r: handoffs.mode_of(conversation))
+    entries, mode = await app["store"].run(lambda _r: (
+        handoffs.transcript(conversation, after_id=after, author="agent"),
+        handoffs.mode_of(conversation)))
     messages = [{"id": e.id, "text": e.text, "from": "agent"} for e in entries]
     if "jobs" in app:  # an appointment reminder that had no channel to go out on
         messages += [{"from": "bot", **m.as_json()}

@@ -173,13 +173,16 @@ class TwilioChannel:
             return json_error(422, "invalid_request")
         if not self.enabled(inbound.channel):
             return json_error(503, "channel_disabled")
-        if await self._store.run(lambda r: r.claim_inbound("twilio", inbound.sid)):
-            self._conversations.spawn(self._turn(inbound), f"twilio {inbound.channel} turn")
+        # One trip to the store's thread: the claim, then (first time only) who wrote.
+        identity = await self._store.run(
+            lambda r: r.record_inbound(inbound.channel, inbound.address)
+            if r.claim_inbound("twilio", inbound.sid) else None)
+        if identity is not None:
+            self._conversations.spawn(self._turn(inbound, identity),
+                                      f"twilio {inbound.channel} turn")
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
-    async def _turn(self, inbound: Inbound) -> None:
-        identity = await self._store.run(
-            lambda r: r.record_inbound(inbound.channel, inbound.address))
+    async def _turn(self, inbound: Inbound, identity: ChannelIdentity) -> None:
         async with self._conversations.lock(identity.resident_id):
             if is_stop(inbound.text) and not inbound.media:
                 await self._store.run(lambda r: r.set_opted_out(identity.id, True))

@@ -110,7 +110,7 @@ async def record_eligibility(request: web.Request) -> web.Response:
     statistics = request.app["statistics"]
     for result in results:
         metrics.eligibility_calls.inc(right=result["right"], outcome=result["status"])
-        if result["status"] != "unavailable":
-            await request.app["store"].run(lambda _r, r=result: statistics.record_eligibility(
-                r["right"], r["status"]))
+    computed = [(r["right"], r["status"]) for r in results if r["status"] != "unavailable"]
+    if computed:  # one trip to the store's thread for the whole calculation
+        await request.app["store"].run(lambda _r: statistics.record_eligibility(computed))
     return web.json_response({"recorded": len(results)}, dumps=dumps)

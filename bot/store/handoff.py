@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -229,6 +232,55 @@ def check_password(password: str, stored: str) -> bool:
 DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
+class WithoutHandoff:
+    """Conversations known to have no open handoff: their messages go to Rasa without a store
+    read, one thread hop and one query less per message (docs/performance.md).
+
+    Only ``Handoffs.escalate`` opens a handoff, and it forgets the conversation before its
+    commit and again after it. A read remembers a conversation only if no escalation began
+    since the read took its ``stamp`` (before its query): a read that raced an escalation
+    never brings bot mode back. ``take`` and ``transfer`` forget too. Each process has its own
+    memory, exact for the handoffs opened through it — all of them with one gateway per town
+    (the action server's RELAIS_GATEWAY_URL); a handoff written to the store by any other
+    process is seen at the latest ``max_age_s`` later. Bounded in size, thread-safe (the
+    event loop reads, the store's thread forgets).
+    """
+
+    def __init__(self, capacity: int = 50_000, max_age_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self._capacity = capacity
+        self._max_age_s = max_age_s
+        self._clock = clock
+        self._known: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+        self._stamp = 0
+
+    @property
+    def stamp(self) -> int:
+        """Take it before reading the store; give it back to ``remember``."""
+        return self._stamp
+
+    def knows(self, conversation_id: str) -> bool:
+        """True when the conversation surely has no open handoff (no store read needed)."""
+        remembered = self._known.get(conversation_id)
+        return remembered is not None and self._clock() - remembered < self._max_age_s
+
+    def remember(self, conversation_id: str, stamp: int) -> None:
+        """A read that began at ``stamp`` found no open handoff."""
+        with self._lock:
+            if stamp != self._stamp:  # an escalation began since: the read may be stale
+                return
+            self._known[conversation_id] = self._clock()
+            self._known.move_to_end(conversation_id)
+            while len(self._known) > self._capacity:
+                self._known.popitem(last=False)
+
+    def forget(self, conversation_id: str) -> None:
+        with self._lock:
+            self._stamp += 1
+            self._known.pop(conversation_id, None)
+
+
 class Handoffs:
     """Synchronous operations on the handoff tables; run them on the store's thread."""
 
@@ -236,6 +288,7 @@ class Handoffs:
         self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
         self._keys = keys
         self.clock = clock
+        self.without_handoff = WithoutHandoff()
 
     # --- mode and queue ----------------------------------------------------------------
 
@@ -263,6 +316,8 @@ class Handoffs:
         if need is not None and (reason != "flow" or need not in NEEDS):
             raise ValueError(f"need {need!r} does not go with reason {reason!r}")
         priority = PRIORITY_OF_REASON[reason]
+        # Before and after the commit: a read in between is not remembered (WithoutHandoff).
+        self.without_handoff.forget(conversation_id)
         with self._sessions() as session:
             row = session.execute(
                 select(HandoffRow).where(HandoffRow.conversation_id == conversation_id,
@@ -278,7 +333,9 @@ class Handoffs:
             elif need is not None and row.need is None:
                 row.need = need
             session.commit()
-            return _handoff(row), created
+            handoff = _handoff(row)
+        self.without_handoff.forget(conversation_id)
+        return handoff, created
 
     def queue(self) -> list[Handoff]:
         """Open handoffs: crisis first, then the longest wait first."""
@@ -313,7 +370,7 @@ class Handoffs:
             row.status, row.agent = "taken", agent
             row.taken_at = row.taken_at or self.clock()
             return True
-        return self._update(handoff_id, change)
+        return self._forgotten(self._update(handoff_id, change))
 
     def transfer(self, handoff_id: int, to_agent: str) -> Handoff | None:
         def change(row: HandoffRow) -> bool:
@@ -321,7 +378,13 @@ class Handoffs:
                 return False
             row.status, row.agent, row.taken_at = "taken", to_agent, self.clock()
             return True
-        return self._update(handoff_id, change)
+        return self._forgotten(self._update(handoff_id, change))
+
+    def _forgotten(self, handoff: Handoff | None) -> Handoff | None:
+        """A person holds this conversation: whatever was remembered of it goes."""
+        if handoff is not None:
+            self.without_handoff.forget(handoff.conversation_id)
+        return handoff
 
     def close(self, handoff_id: int, outcome: str) -> Handoff | None:
         """Ends the handoff: the conversation goes back to bot mode."""

@@ -19,13 +19,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.store.claims import insert_once
 from bot.store.crypto import StoreKeys
 from bot.store.dossiers import attach_to_open_dossier, move_resident_records
 from bot.store.migrations import migrate
@@ -93,6 +92,29 @@ def _address_kind(channel: str) -> str:
     return "phone" if channel in PHONE_CHANNELS else channel
 
 
+# The statements of every phone message, built once: building a statement and its cache key
+# cost more than running it on SQLite. What a ChannelIdentity is made of, by address or id:
+_IDENTITY = select(
+    ChannelIdentityRow.id, ChannelIdentityRow.resident_id, ChannelIdentityRow.channel,
+    ChannelIdentityRow.last_inbound_at, ChannelIdentityRow.opted_out_at,
+    ChannelIdentityRow.messages_out, ChannelIdentityRow.segments_out)
+_IDENTITY_BY_ADDRESS = _IDENTITY.where(ChannelIdentityRow.channel == bindparam("channel_"),
+                                       ChannelIdentityRow.lookup_hash == bindparam("lookup"))
+_IDENTITY_BY_ID = _IDENTITY.where(ChannelIdentityRow.id == bindparam("identity_id"))
+_HEARD = (update(ChannelIdentityRow).where(ChannelIdentityRow.id == bindparam("identity_id"))
+          .values(last_inbound_at=bindparam("at")))
+_RESIDENT_ACTIVE = (update(Resident).where(Resident.id == bindparam("resident"))
+                    .values(last_activity_at=bindparam("at")))
+_SENT = (update(ChannelIdentityRow).where(ChannelIdentityRow.id == bindparam("identity_id"))
+         .values(messages_out=func.coalesce(ChannelIdentityRow.messages_out, 0)
+                 + bindparam("messages"),
+                 segments_out=func.coalesce(ChannelIdentityRow.segments_out, 0)
+                 + bindparam("segments")))
+_CLAIM = insert(ProcessedInbound).values(channel=bindparam("channel_"),
+                                         provider_id=bindparam("provider_id_"),
+                                         received_at=bindparam("at"))
+
+
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'relais.db'}"
 
@@ -129,8 +151,13 @@ class Repository:
 
     def claim_inbound(self, channel: str, provider_id: str) -> bool:
         """True the first time a provider message id is seen, False on every retry."""
-        return insert_once(self._sessions, ProcessedInbound(
-            channel=channel, provider_id=provider_id[:64], received_at=utcnow()))
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(_CLAIM, {"channel_": channel,
+                                            "provider_id_": provider_id[:64], "at": utcnow()})
+        except IntegrityError:
+            return False
+        return True
 
     def forget_inbound_before(self, moment: datetime) -> int:
         """Providers retry for hours, not weeks: old ids can go (returns how many)."""
@@ -150,13 +177,15 @@ class Repository:
         """
         at = at or utcnow()
         lookup = self.keys.lookup_hash(_address_kind(channel), address)
+        known = self._heard_from_known(channel, lookup, at)
+        if known is not None:
+            return known
         with self._sessions() as session:
             row = self._find(session, channel, lookup)
             if row is None:
                 row = self._create_identity(session, channel, lookup, address, at)
             row.last_inbound_at = at
-            resident = session.get(Resident, row.resident_id)
-            resident.last_activity_at = at
+            session.get(Resident, row.resident_id).last_activity_at = at
             try:
                 session.commit()
             except IntegrityError:  # created at the same instant by another process
@@ -165,6 +194,22 @@ class Repository:
                 row.last_inbound_at = at
                 session.commit()
             return _identity(row)
+
+    def _heard_from_known(self, channel: str, lookup: str, at: datetime
+                          ) -> ChannelIdentity | None:
+        """A known identity marked as just heard, with SQL statements rather than ORM objects
+        (every message of a phone channel comes here); None for a first contact."""
+        with self._engine.begin() as connection:
+            found = connection.execute(_IDENTITY_BY_ADDRESS,
+                                       {"channel_": channel, "lookup": lookup}).first()
+            if found is None:
+                return None
+            connection.execute(_HEARD, {"identity_id": found.id, "at": at})
+            connection.execute(_RESIDENT_ACTIVE, {"resident": found.resident_id, "at": at})
+        return ChannelIdentity(
+            id=found.id, resident_id=found.resident_id, channel=found.channel,
+            last_inbound_at=at, opted_out=found.opted_out_at is not None,
+            messages_out=found.messages_out or 0, segments_out=found.segments_out or 0)
 
     def find_identity(self, channel: str, address: str) -> ChannelIdentity | None:
         lookup = self.keys.lookup_hash(_address_kind(channel), address)
@@ -204,14 +249,16 @@ class Repository:
 
         None when the identity is gone: the resident was erased in the turn just answered.
         """
-        with self._sessions() as session:
-            row = session.get(ChannelIdentityRow, identity_id)
-            if row is None:
-                return None
-            row.messages_out = (row.messages_out or 0) + messages
-            row.segments_out = (row.segments_out or 0) + segments
-            session.commit()
-            return _identity(row)
+        with self._engine.begin() as connection:  # SQL statements: once per reply sent
+            connection.execute(_SENT, {"identity_id": identity_id, "messages": messages,
+                                       "segments": segments})
+            found = connection.execute(_IDENTITY_BY_ID, {"identity_id": identity_id}).first()
+        if found is None:
+            return None
+        return ChannelIdentity(
+            id=found.id, resident_id=found.resident_id, channel=found.channel,
+            last_inbound_at=found.last_inbound_at, opted_out=found.opted_out_at is not None,
+            messages_out=found.messages_out or 0, segments_out=found.segments_out or 0)
 
     @staticmethod
     def _find(session: Session, channel: str, lookup: str) -> ChannelIdentityRow | None:

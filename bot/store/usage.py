@@ -17,7 +17,17 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, String, column, create_engine, inspect, select, table
+from sqlalchemy import (
+    Column,
+    Integer,
+    String,
+    column,
+    create_engine,
+    inspect,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -81,11 +91,15 @@ class Statistics:
         """Adds the counts, and moves the tracker mark with them (one transaction)."""
         with self._sessions() as session:
             for (period, kind, key), amount in counts.items():
-                row = session.get(UsageCountRow, (period, kind, key))
-                if row is None:
+                # An UPDATE in SQL (no ORM object per count), an INSERT for a new count.
+                added = session.execute(
+                    update(UsageCountRow)
+                    .where(UsageCountRow.period == period, UsageCountRow.kind == kind,
+                           UsageCountRow.key == key)
+                    .values(count=UsageCountRow.count + amount)
+                    .execution_options(synchronize_session=False))
+                if added.rowcount == 0:
                     session.add(UsageCountRow(period=period, kind=kind, key=key, count=amount))
-                else:
-                    row.count += amount
             if mark is not None:
                 row = session.get(UsageMarkRow, "tracker_events")
                 if row is None:
@@ -94,11 +108,17 @@ class Statistics:
                     row.last_id = mark
             session.commit()
 
-    def record_eligibility(self, right: str, status: str) -> None:
-        counts = {(month(self.clock()), "right_checked", right): 1}
-        if status in FOUND_STATUSES:
-            counts[(month(self.clock()), "right_found", right)] = 1
-        self._add_many(counts)
+    def record_eligibility(self, results: list[tuple[str, str]]) -> None:
+        """Counts each (right, status) of one calculation, in one transaction."""
+        counts: dict[tuple[str, str, str], int] = {}
+        period = month(self.clock())
+        for right, status in results:
+            kinds = ("right_checked", "right_found") if status in FOUND_STATUSES else (
+                "right_checked",)
+            for kind in kinds:
+                counts[(period, kind, right)] = counts.get((period, kind, right), 0) + 1
+        if counts:
+            self._add_many(counts)
 
     # --- topics, from Rasa's tracker store --------------------------------------------------
 
