@@ -9,7 +9,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
-from .spans import PLACE_LINKS, TOKEN, Span, fold
+from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
 from .vocabulary import is_verb_form, mostly_english
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
@@ -218,6 +218,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
         word = match.group()
         if not word[:1].isalpha() or english and word.islower():
             continue
+        if fold(word) in lexicon.foreign_words and sentence_start(text, match.start()):
+            continue  # "Bună ziua", "Ami Rahima": the word opening the sentence
         alone = is_name_alone(word, lexicon)
         if not alone:
             lower = fold(word).rstrip("'’")
