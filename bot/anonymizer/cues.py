@@ -41,7 +41,7 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
         if expect_name and is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
                                          after_title=after_title and end == start) and not (
-                end == start and folded in lexicon.relations):
+                end == start and folded in lexicon.relations and not after_title):
             if end == start:
                 start = match.start() if article is None else article
             end, expect_name, fresh = match.end(), several is False, False
@@ -133,11 +133,13 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
          r"\s+", "person", True, False, "", False),
         (rf"\b(?:{titles})\.?\s+", "person", False, False, "title", False),
+        # "mon conseiller c'est m. petit": "m." with its dot is "Monsieur" in lower case too
+        (r"(?<![\w'’])m\.\s+", "person", False, False, "title", False),
         (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, "title", False),
         (r"\bchez\s+", "organisation", False, False, "", False),
         # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
-         r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
+         r"vivais|vivait|habitais|habitait|etais|etait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
          "place", False, True, "", False),
         # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
         (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",

@@ -31,13 +31,14 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return False  # "j'habite rés. les Pommiers": "rés" announces the name, is none
     if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
         return False  # "I", "L'", "m'", "qu'": a letter or an elision
+    if after_title:
+        # "mme toure", "cité de l'ABREUVOIR": after a title, a word is a name
+        return folded not in STOP_WORDS
     if word.isupper() and len(folded) > 2:
         return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))
-    if after_title:
-        return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
     if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (
             is_everyday_english(folded) or is_everyday_elsewhere(folded))):
         return False  # "karim and me", "jestem zmęczona": no French word, no name either
