@@ -10,7 +10,8 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
-from .vocabulary import is_verb_form, mostly_english
+from .vocabulary import is_french_word, is_verb_form, mostly_english
+from .word_frequency import EVERYDAY_ENGLISH, zipf
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
@@ -87,6 +88,37 @@ def _family_name_that_is_a_word(text: str, start: int, end: int, match: re.Match
         else None
     after = fold(following.group()).rstrip("'’") if following else ""
     return after in ("ne", "n", "qui", "a", "est", "etait", "m", "nous", "me", "vit", "habite")
+
+
+# A word French text uses less than this (Zipf) can name a street after "j'habite": "barbusse"
+# (2.5), "lilas" (3.3), "hoche" (3.2); "loin" (5.4), "seule", "actuellement" (5.0) cannot.
+_STREET_WORD = 3.5
+
+
+def _street_after(text: str, position: int, lexicon: Lexicon) -> tuple[int, int]:
+    """The street named right after a verb of living, without a number nor a street kind:
+    "j'habite jean lolive", "on vit à Barbusse" (a first name, a word no dictionary knows or
+    one French hardly uses, then up to three more words that are no small word nor verb).
+    One common word alone is none: "je vis grâce au RSA", "j'habite loin"."""
+    start = end = cursor = position
+    for match in TOKEN.finditer(text, position):
+        if text[cursor:match.start()].strip() or end - start and len(
+                TOKEN.findall(text[start:end])) == 4:
+            break
+        word, folded = match.group(), fold(match.group()).rstrip("'’")
+        if (folded in STOP_WORDS or folded in lexicon.keep or folded in lexicon.relations
+                or folded in lexicon.not_names or folded in lexicon.named_places
+                or not word[:1].isalpha() or is_verb_form(word) or folded.endswith("ment")):
+            break
+        common = is_french_word(folded) and zipf(folded) >= (
+            _STREET_WORD if end == start else EVERYDAY_ENGLISH)
+        if common and not (is_first_name(folded, lexicon) or word[:1].isupper()):
+            break
+        start, end, cursor = (match.start() if end == start else start), match.end(), match.end()
+    if end > start and " " not in text[start:end] and is_french_word(text[start:end]) and (
+            zipf(text[start:end]) >= _STREET_WORD):
+        return position, position  # a first name that is a common word, alone: "grâce"
+    return start, end
 
 
 def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
@@ -170,6 +202,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
                                       after_title=reading in ("title", "any"),
                                       world=reading == "kin",
                                       capital_is_name=capital_is_name)
+            if kind == "address":
+                start, end = _street_after(text, match.end(), lexicon)
             if end > start:
                 with_trigger = reading == "title"
                 start = match.start() if with_trigger else start
