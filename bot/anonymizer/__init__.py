@@ -259,8 +259,11 @@ def _common_at_start(word: re.Match[str], text: str, lexicon: Lexicon, *,
     """"Locataire 3F à Bobigny": a French word opening a sentence, taken with a place by NER;
     "Dzień dobry, jestem Anna": an everyday word of another language, taken with anything."""
     folded = fold(word.group()).rstrip("'’")
-    if not sentence_start(text, word.start()) or is_first_name(folded, lexicon) or (
-            folded in lexicon.places):
+    if not sentence_start(text, word.start()):
+        return False
+    if folded in lexicon.foreign_words:
+        return True  # "Bună ziua": the word, though "Buna" is a first name somewhere
+    if is_first_name(folded, lexicon) or folded in lexicon.places:
         return False
     return (not person and is_common_word(word.group())
             or not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon))
@@ -296,7 +299,8 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.named_places or folded in PLACE_LINKS:
         return True
-    if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names:
+    if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names or (
+            word.islower() and folded in lexicon.foreign_words):
         return True
     if folded in lexicon.relations:
         return True  # "mon ex Dédé": NER took the kinship word with the name

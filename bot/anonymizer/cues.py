@@ -9,8 +9,9 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
-from .spans import PLACE_LINKS, TOKEN, Span, fold
-from .vocabulary import is_verb_form, mostly_english
+from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
+from .vocabulary import is_french_word, is_verb_form, mostly_english
+from .word_frequency import EVERYDAY_ENGLISH, zipf
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
@@ -41,7 +42,7 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
         if expect_name and is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
                                          after_title=after_title and end == start) and not (
-                end == start and folded in lexicon.relations):
+                end == start and folded in lexicon.relations and not after_title):
             if end == start:
                 start = match.start() if article is None else article
             end, expect_name, fresh = match.end(), several is False, False
@@ -89,6 +90,37 @@ def _family_name_that_is_a_word(text: str, start: int, end: int, match: re.Match
     return after in ("ne", "n", "qui", "a", "est", "etait", "m", "nous", "me", "vit", "habite")
 
 
+# A word French text uses less than this (Zipf) can name a street after "j'habite": "barbusse"
+# (2.5), "lilas" (3.3), "hoche" (3.2); "loin" (5.4), "seule", "actuellement" (5.0) cannot.
+_STREET_WORD = 3.5
+
+
+def _street_after(text: str, position: int, lexicon: Lexicon) -> tuple[int, int]:
+    """The street named right after a verb of living, without a number nor a street kind:
+    "j'habite jean lolive", "on vit à Barbusse" (a first name, a word no dictionary knows or
+    one French hardly uses, then up to three more words that are no small word nor verb).
+    One common word alone is none: "je vis grâce au RSA", "j'habite loin"."""
+    start = end = cursor = position
+    for match in TOKEN.finditer(text, position):
+        if text[cursor:match.start()].strip() or end - start and len(
+                TOKEN.findall(text[start:end])) == 4:
+            break
+        word, folded = match.group(), fold(match.group()).rstrip("'’")
+        if (folded in STOP_WORDS or folded in lexicon.keep or folded in lexicon.relations
+                or folded in lexicon.not_names or folded in lexicon.named_places
+                or not word[:1].isalpha() or is_verb_form(word) or folded.endswith("ment")):
+            break
+        common = is_french_word(folded) and zipf(folded) >= (
+            _STREET_WORD if end == start else EVERYDAY_ENGLISH)
+        if common and not (is_first_name(folded, lexicon) or word[:1].isupper()):
+            break
+        start, end, cursor = (match.start() if end == start else start), match.end(), match.end()
+    if end > start and " " not in text[start:end] and is_french_word(text[start:end]) and (
+            zipf(text[start:end]) >= _STREET_WORD):
+        return position, position  # a first name that is a common word, alone: "grâce"
+    return start, end
+
+
 def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a")."""
     if fold(match.group()) not in ("n'", "m'", "n’", "m’"):
@@ -133,11 +165,13 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
          r"\s+", "person", True, False, "", False),
         (rf"\b(?:{titles})\.?\s+", "person", False, False, "title", False),
+        # "mon conseiller c'est m. petit": "m." with its dot is "Monsieur" in lower case too
+        (r"(?<![\w'’])m\.\s+", "person", False, False, "title", False),
         (rf"(?<!\w)(?:{professions})\.?\s+", "person", False, False, "title", False),
         (r"\bchez\s+", "organisation", False, False, "", False),
         # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
-         r"vivais|vivait|habitais|habitait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
+         r"vivais|vivait|habitais|habitait|etais|etait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
          "place", False, True, "", False),
         # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
         (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",
@@ -168,6 +202,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
                                       after_title=reading in ("title", "any"),
                                       world=reading == "kin",
                                       capital_is_name=capital_is_name)
+            if kind == "address":
+                start, end = _street_after(text, match.end(), lexicon)
             if end > start:
                 with_trigger = reading == "title"
                 start = match.start() if with_trigger else start
@@ -218,6 +254,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
         word = match.group()
         if not word[:1].isalpha() or english and word.islower():
             continue
+        if fold(word) in lexicon.foreign_words and sentence_start(text, match.start()):
+            continue  # "Bună ziua", "Ami Rahima": the word opening the sentence
         alone = is_name_alone(word, lexicon)
         if not alone:
             lower = fold(word).rstrip("'’")

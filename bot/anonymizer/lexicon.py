@@ -11,7 +11,7 @@ import yaml
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .countries import country_names
-from .first_names import first_names_also_words
+from .first_names import first_names_also_words, world_first_names
 from .spans import Span, fold
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
@@ -31,6 +31,7 @@ class Lexicon:
     relations: tuple[str, ...]
     first_names: frozenset[str]
     not_names: frozenset[str]
+    foreign_words: frozenset[str]  # everyday words of other languages ("mwen", "amra")
     area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
     my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in
@@ -54,6 +55,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     keep = [fold(k) for k in data["keep"] + data["keep_more"]
             + data["keep_offices_feasts_charities"] + data["keep_situation_words"]]
     countries, capitalised_countries = country_names()
+    foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
+                              for word in words)
     capitalised_places = tuple(data["capitalised_places"]) + tuple(capitalised_countries)
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
@@ -76,9 +79,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         relations=by_length(fold(w) for w in data["relations"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
         | first_names_also_words(),
-        # the everyday words of other languages are no names either ("mwen", "rekk", "ana")
-        not_names=frozenset(fold(w) for w in data["not_names"] + [
-            word for words in data["foreign_everyday_words"].values() for word in words]),
+        # the everyday words of other languages are no names either ("mwen", "rekk"), but
+        # those that are also first names somewhere are names with a capital: "Amra" is
+        # Bengali "we" and a Bosnian first name (round 7)
+        not_names=frozenset(fold(w) for w in data["not_names"]) | (
+            foreign_words - world_first_names()),
+        foreign_words=foreign_words,
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),

@@ -27,17 +27,18 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     world list is a name there ("tonton issa")."""
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha() or (
-            folded in lexicon.named_places):
+            folded in lexicon.named_places) or word.islower() and folded in lexicon.foreign_words:
         return False  # "j'habite rés. les Pommiers": "rés" announces the name, is none
     if len(folded) < 2 or word.endswith(("'", "’")) and len(folded) <= 2:
         return False  # "I", "L'", "m'", "qu'": a letter or an elision
+    if after_title:
+        # "mme toure", "cité de l'ABREUVOIR": after a title, a word is a name
+        return folded not in STOP_WORDS
     if word.isupper() and len(folded) > 2:
         return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))
-    if after_title:
-        return folded not in STOP_WORDS  # "mme toure": after a title, a word is a name
     if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (
             is_everyday_english(folded) or is_everyday_elsewhere(folded))):
         return False  # "karim and me", "jestem zmęczona": no French word, no name either
@@ -90,6 +91,7 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
     if glued_elision(folded) and folded not in lexicon.area_names:
         return False  # "besoin dun papier": "d'un"
     if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
+            or word.islower() and folded in lexicon.foreign_words
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
             or folded in lexicon.relations or folded in lexicon.named_places):
         return False  # "rés. les Pommiers": "rés" is no "Res"

@@ -98,6 +98,7 @@ def is_everyday_abroad(folded: str, lexicon: Lexicon) -> bool:
 
 def _listed(folded: str, lexicon: Lexicon) -> bool:
     return (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS
+            or folded in lexicon.foreign_words
             or folded in ENGLISH_STOP_WORDS or folded in lexicon.brands
             or folded in lexicon.relations or folded in lexicon.named_places
             or folded in _harmless_words(lexicon))
