@@ -531,8 +531,32 @@ def _domain_is_empty(self: Any) -> bool:
 # without a domain's slots, or with an event the replay would stop at (a timestamp not
 # ``<= inf``) is copied by Rasa.
 
+def _copy_slot(slot: Any) -> Any:
+    """``copy.copy(slot)``: for a class without its own copy, pickling or slots hooks, what
+    ``copy`` does (a new object of the class with the same ``__dict__``), without its
+    dispatch."""
+    cls = type(slot)
+    if not _plainly_copied(cls):
+        return copy.copy(slot)
+    copied = cls.__new__(cls)
+    copied.__dict__.update(slot.__dict__)
+    return copied
+
+
+@functools.cache
+def _plainly_copied(cls: type) -> bool:
+    import copyreg
+
+    return (cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
+            and not copyreg._slotnames(cls)  # no slot values besides __dict__
+            and not any(hasattr(cls, hook) for hook in (
+                "__copy__", "__getstate__", "__setstate__", "__getnewargs__",
+                "__getnewargs_ex__")))
+
+
 def _copy_tracker(self: Any) -> Any:
     """Rasa's ``DialogueStateTracker.copy`` without the replay."""
+    from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.trackers import DialogueStateTracker
 
     infinity = float("inf")
@@ -540,9 +564,11 @@ def _copy_tracker(self: Any) -> Any:
             or type(self.slots) is not dict  # Rasa's AnySlotDict: the replay's is a dict
             or not all(happened.timestamp <= infinity for happened in self.events)):
         return self.travel_back_in_time(infinity)
-    copied = self.init_copy()
+    # init_copy's tracker, without copying and resetting every slot a first time
+    copied = DialogueStateTracker(self.sender_id or DEFAULT_SENDER_ID, [],
+                                  is_rule_tracker=self.is_rule_tracker)
     copied.events.extend(self.events)
-    copied.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    copied.slots = {name: _copy_slot(slot) for name, slot in self.slots.items()}
     copied._paused = self._paused
     copied.followup_action = self.followup_action
     copied.latest_action = dict(self.latest_action) if self.latest_action is not None else None
