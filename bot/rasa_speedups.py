@@ -36,6 +36,7 @@ import asyncio
 import copy
 import functools
 import itertools
+import uuid
 import weakref
 from typing import Any
 
@@ -167,9 +168,39 @@ def _dumps(data: Any) -> str:
     import ujson
 
     try:
+        spliced = _with_kept_domain(data)
+        if spliced is not None:
+            return spliced
         return ujson.dumps(data, ensure_ascii=False, escape_forward_slashes=False)
     except (TypeError, OverflowError, ValueError):
         return json.dumps(data)
+
+
+# Without ``enable_selective_domain`` Rasa sends the whole domain (its ``as_dict()``, the same
+# dict object every time, about 41 kB of JSON) with every call: its JSON is written once and put
+# in place of a marker in the rest of the call's JSON, which ujson writes value by value: the
+# same text. The marker is random, and the splice is used only when it appears exactly once.
+_DOMAIN_MARKER = f"relais-domain-{uuid.uuid4().hex}"
+_domain_json: dict[int, tuple[Any, str]] = {}
+
+
+def _with_kept_domain(data: Any) -> str | None:
+    import ujson
+
+    domain = data.get("domain") if type(data) is dict else None
+    if type(domain) is not dict:
+        return None
+    kept = _domain_json.get(id(domain))
+    if kept is None or kept[0] is not domain:
+        kept = (domain, ujson.dumps(domain, ensure_ascii=False, escape_forward_slashes=False))
+        _domain_json.clear()
+        _domain_json[id(domain)] = kept
+    text = ujson.dumps({**data, "domain": _DOMAIN_MARKER}, ensure_ascii=False,
+                       escape_forward_slashes=False)
+    marker = f'"{_DOMAIN_MARKER}"'
+    if text.count(marker) != 1:
+        return None
+    return text.replace(marker, kept[1])
 
 
 def _shared_session() -> Any:
