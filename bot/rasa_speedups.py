@@ -36,6 +36,7 @@ import asyncio
 import copy
 import functools
 import itertools
+import uuid
 import weakref
 from typing import Any
 
@@ -167,9 +168,39 @@ def _dumps(data: Any) -> str:
     import ujson
 
     try:
+        spliced = _with_kept_domain(data)
+        if spliced is not None:
+            return spliced
         return ujson.dumps(data, ensure_ascii=False, escape_forward_slashes=False)
     except (TypeError, OverflowError, ValueError):
         return json.dumps(data)
+
+
+# Without ``enable_selective_domain`` Rasa sends the whole domain (its ``as_dict()``, the same
+# dict object every time, about 41 kB of JSON) with every call: its JSON is written once and put
+# in place of a marker in the rest of the call's JSON, which ujson writes value by value: the
+# same text. The marker is random, and the splice is used only when it appears exactly once.
+_DOMAIN_MARKER = f"relais-domain-{uuid.uuid4().hex}"
+_domain_json: dict[int, tuple[Any, str]] = {}
+
+
+def _with_kept_domain(data: Any) -> str | None:
+    import ujson
+
+    domain = data.get("domain") if type(data) is dict else None
+    if type(domain) is not dict:
+        return None
+    kept = _domain_json.get(id(domain))
+    if kept is None or kept[0] is not domain:
+        kept = (domain, ujson.dumps(domain, ensure_ascii=False, escape_forward_slashes=False))
+        _domain_json.clear()
+        _domain_json[id(domain)] = kept
+    text = ujson.dumps({**data, "domain": _DOMAIN_MARKER}, ensure_ascii=False,
+                       escape_forward_slashes=False)
+    marker = f'"{_DOMAIN_MARKER}"'
+    if text.count(marker) != 1:
+        return None
+    return text.replace(marker, kept[1])
 
 
 def _shared_session() -> Any:
@@ -531,8 +562,32 @@ def _domain_is_empty(self: Any) -> bool:
 # without a domain's slots, or with an event the replay would stop at (a timestamp not
 # ``<= inf``) is copied by Rasa.
 
+def _copy_slot(slot: Any) -> Any:
+    """``copy.copy(slot)``: for a class without its own copy, pickling or slots hooks, what
+    ``copy`` does (a new object of the class with the same ``__dict__``), without its
+    dispatch."""
+    cls = type(slot)
+    if not _plainly_copied(cls):
+        return copy.copy(slot)
+    copied = cls.__new__(cls)
+    copied.__dict__.update(slot.__dict__)
+    return copied
+
+
+@functools.cache
+def _plainly_copied(cls: type) -> bool:
+    import copyreg
+
+    return (cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
+            and not copyreg._slotnames(cls)  # no slot values besides __dict__
+            and not any(hasattr(cls, hook) for hook in (
+                "__copy__", "__getstate__", "__setstate__", "__getnewargs__",
+                "__getnewargs_ex__")))
+
+
 def _copy_tracker(self: Any) -> Any:
     """Rasa's ``DialogueStateTracker.copy`` without the replay."""
+    from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.trackers import DialogueStateTracker
 
     infinity = float("inf")
@@ -540,9 +595,11 @@ def _copy_tracker(self: Any) -> Any:
             or type(self.slots) is not dict  # Rasa's AnySlotDict: the replay's is a dict
             or not all(happened.timestamp <= infinity for happened in self.events)):
         return self.travel_back_in_time(infinity)
-    copied = self.init_copy()
+    # init_copy's tracker, without copying and resetting every slot a first time
+    copied = DialogueStateTracker(self.sender_id or DEFAULT_SENDER_ID, [],
+                                  is_rule_tracker=self.is_rule_tracker)
     copied.events.extend(self.events)
-    copied.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    copied.slots = {name: _copy_slot(slot) for name, slot in self.slots.items()}
     copied._paused = self._paused
     copied.followup_action = self.followup_action
     copied.latest_action = dict(self.latest_action) if self.latest_action is not None else None

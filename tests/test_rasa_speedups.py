@@ -663,3 +663,33 @@ def test_a_tracker_rasa_must_replay_is_copied_by_rasa():
         assert _tracker_state(rasa_speedups._copy_tracker(tracker)) == _tracker_state(
             tracker.copy())
     assert isinstance(bounded.events, deque) and len(bounded.events) == 3
+
+
+# --- the domain's JSON written once for the calls to the action server ---------------------------
+
+def test_the_action_call_with_the_kept_domain_json_is_the_same_text():
+    """The calls Rasa makes to the action server along every test story: the same JSON text
+    as ujson writes for the whole call, for Relais's domain and for another domain."""
+    import ujson
+    from rasa.shared.core.domain import Domain
+
+    root = Path(__file__).resolve().parents[1]
+    domain = Domain.load(str(root / "domain.yml"))
+    other = Domain.from_dict({**domain.as_dict(), "intents": ["greet"]})
+    tracker = DialogueStateTracker("résident/1", domain.slots)
+    action = RemoteAction("validate_eligibility_form", None)
+    calls = 0
+    for number, happened in enumerate(_story_events()):
+        tracker.update(happened, domain)
+        if number % 25:
+            continue
+        for used in (domain, other):
+            call = action._action_call_format(tracker, used)
+            assert "domain" in call
+            assert rasa_speedups._dumps(call) == ujson.dumps(
+                call, ensure_ascii=False, escape_forward_slashes=False)
+            calls += 1
+    assert calls > 50
+    marked = {"tracker": {"text": rasa_speedups._DOMAIN_MARKER}, "domain": domain.as_dict()}
+    assert rasa_speedups._dumps(marked) == ujson.dumps(  # the marker written by a resident
+        marked, ensure_ascii=False, escape_forward_slashes=False)
