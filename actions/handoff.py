@@ -106,8 +106,12 @@ def say_when(dispatcher: CollectingDispatcher, reason: str, commune: dict[str, A
         if until is not None:
             dispatcher.utter_message(response="utter_handoff_when_open", until=say_time(until))
             return
-        dispatcher.utter_message(response="utter_handoff_when_closed",
-                                 when=say_moment(next_opening(weekly, now), now))
+        back = next_opening(weekly, now)
+        if back is None:  # the file's closures shut the team for the coming year
+            dispatcher.utter_message(response="utter_handoff_when_unknown")
+        else:
+            dispatcher.utter_message(response="utter_handoff_when_closed",
+                                     when=say_moment(back, now))
         if reason == "crisis":
             dispatcher.utter_message(response="utter_handoff_crisis_meanwhile")
         return
@@ -142,8 +146,10 @@ def offer_appointment_if_closed(dispatcher: CollectingDispatcher, commune: dict[
     weekly = weekly_hours(commune)
     if weekly is None or open_until(weekly, now) is not None:
         return False
-    dispatcher.utter_message(response="utter_handoff_closed_now",
-                             when=say_moment(next_opening(weekly, now), now))
+    back = next_opening(weekly, now)
+    if back is None:  # closed for the coming year: queue, and say nobody knows when
+        return False
+    dispatcher.utter_message(response="utter_handoff_closed_now", when=say_moment(back, now))
     dispatcher.utter_message(response=f"utter_handoff_offer_appointment_{need}" if need
                              else "utter_handoff_offer_appointment")
     return True

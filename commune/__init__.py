@@ -75,6 +75,12 @@ def _read_and_validate(chosen: Path) -> dict[str, Any]:
         raise CommuneFileError(
             f"fichier commune invalide : {chosen} — champ {where} : {first.message}"
         )
+    # Imported here: commune.closures reads this package's verified_value.
+    from commune.closures import closure_problems
+
+    problems = closure_problems(data)
+    if problems:
+        raise CommuneFileError(f"fichier commune invalide : {chosen} — {problems[0]}")
     return data
 
 

@@ -6,17 +6,19 @@ the appointments (``bot/appointments/``).
 ``handoff_team.opening_hours_weekly`` lists, per French day name, ranges ``"HH:MM-HH:MM"`` in
 Paris time. Only a verified value is used: unknown hours are never guessed, the bot then says
 "dès qu'une personne est disponible". The team is taken as closed on public holidays
-(``commune/holidays.py``); exceptional closures are not in the file yet.
+(``commune/holidays.py``) and on the file's closures for ``handoff_team`` or the whole town
+(``commune/closures.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from commune import verified_value
+from commune.closures import HANDOFF_TEAM, NO_CLOSURES, Closures, closures
 from commune.holidays import is_public_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -30,10 +32,13 @@ class WeeklyHours:
     """Opening ranges per weekday (0 = Monday), in Paris time, sorted."""
 
     ranges: dict[int, tuple[tuple[time, time], ...]]
+    closures: Closures = field(default=NO_CLOSURES)
 
     def on(self, day: date) -> tuple[tuple[time, time], ...]:
-        """The ranges of that Paris date: none on a public holiday."""
-        return () if is_public_holiday(day) else self.ranges.get(day.weekday(), ())
+        """The ranges of that Paris date: none on a public holiday or a closure day."""
+        if is_public_holiday(day) or self.closures.closes(day, HANDOFF_TEAM):
+            return ()
+        return self.ranges.get(day.weekday(), ())
 
 
 def _time(text: str) -> time:
@@ -53,7 +58,7 @@ def weekly_hours(commune: dict[str, Any]) -> WeeklyHours | None:
             start, end = span.split("-")
             parsed.append((_time(start), _time(end)))
         ranges[DAYS.index(day)] = tuple(sorted(parsed))
-    return WeeklyHours(ranges) if any(ranges.values()) else None
+    return WeeklyHours(ranges, closures(commune)) if any(ranges.values()) else None
 
 
 def _paris(moment: datetime) -> datetime:
@@ -69,19 +74,19 @@ def open_until(hours: WeeklyHours, moment: datetime) -> datetime | None:
     return None
 
 
-def next_opening(hours: WeeklyHours, moment: datetime) -> datetime:
-    """The next moment the team is there (``moment`` itself when it is open now)."""
+def next_opening(hours: WeeklyHours, moment: datetime) -> datetime | None:
+    """The next moment the team is there (``moment`` itself when it is open now), or None when
+    the file's closures shut it for the coming year (then nobody can say when)."""
     here = _paris(moment)
     if open_until(hours, here):
         return here
-    # Three weeks: Thursday 1, 8 and 15 May are all holidays when Easter falls on 6 April.
-    for days_ahead in range(22):
+    for days_ahead in range(367):
         day = here.date() + timedelta(days=days_ahead)
         for start, _end in hours.on(day):
             candidate = datetime.combine(day, start, tzinfo=PARIS)
             if candidate > here:
                 return candidate
-    raise ValueError("weekly hours without any opening")  # weekly_hours() never returns that
+    return None
 
 
 def say_time(moment: time | datetime) -> str:

@@ -5,17 +5,19 @@ hour the town has not confirmed. Slots are computed per local date, so a permane
 stays at 14:00 on both sides of a change of time; a wall time that does not exist that day
 (02:30 on the last Sunday of March) is skipped, and one that happens twice (02:30 on the last
 Sunday of October) is offered once, at its first occurrence. No slot on a public holiday
-(``commune/holidays.py``). Times are stored as naive UTC, like every timestamp of the store.
+(``commune/holidays.py``) nor on a closure of the place in the commune file
+(``commune/closures.py``). Times are stored as naive UTC, like every timestamp of the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from commune import verified_value
+from commune.closures import NO_CLOSURES, Closures, closures
 from commune.holidays import is_public_holiday
 from commune.hours import DAYS, PARIS
 
@@ -40,6 +42,7 @@ class Permanence:
     end: time
     slot_minutes: int
     seats: int
+    closures: Closures = field(default=NO_CLOSURES)  # the commune file's, for every place
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ def place(commune: dict[str, Any], place_id: str) -> Place | None:
 
 def bookable_permanences(commune: dict[str, Any], kind: str) -> list[Permanence]:
     """The verified weekly permanences of every place of that kind (none when unknown)."""
+    shut = closures(commune)
     found = []
     for entry in commune.get("places") or []:
         if entry.get("kind") != kind:
@@ -101,7 +105,8 @@ def bookable_permanences(commune: dict[str, Any], kind: str) -> list[Permanence]
                 continue
             found.append(Permanence(entry["id"], kind, DAYS.index(weekly["day"]),
                                     _hhmm(weekly["start"]), _hhmm(weekly["end"]),
-                                    int(weekly["slot_minutes"]), int(weekly.get("seats", 1))))
+                                    int(weekly["slot_minutes"]), int(weekly.get("seats", 1)),
+                                    shut))
     return found
 
 
@@ -120,12 +125,13 @@ def utc_to_paris(moment: datetime) -> datetime:
 
 
 def slots_on(permanences: Iterable[Permanence], day: date) -> list[Slot]:
-    """Every slot of that Paris date, in time order (none on a public holiday)."""
+    """Every slot of that Paris date, in time order (none on a public holiday nor on a day
+    the commune file closes the place)."""
     if is_public_holiday(day):
         return []
     slots = []
     for perm in permanences:
-        if perm.weekday != day.weekday():
+        if perm.weekday != day.weekday() or perm.closures.closes(day, perm.place_id):
             continue
         step = timedelta(minutes=perm.slot_minutes)
         local = datetime.combine(day, perm.start)

@@ -121,6 +121,52 @@ def test_outside_hours_a_plain_request_gets_the_general_appointment_offer(
     run_stack(scenario)
 
 
+def _closed(tmp_path: Path, closure: dict) -> Path:
+    """The fictive commune with one verified closure of the town's services."""
+    import yaml
+
+    data = yaml.safe_load(FICTIVE.read_text(encoding="utf-8"))
+    data["closures"] = {"value": [closure], "verified": True, "source": "délibération fictive",
+                        "date": "2026-11"}
+    path = tmp_path / "commune.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_closure_on_monday_moves_the_teams_return_to_tuesday(run_stack, monkeypatch,
+                                                               tmp_path):
+    commune = _closed(tmp_path, {"from": "2026-11-30", "reason": "pont"})
+
+    async def scenario(s: Stack) -> None:
+        _prepare(monkeypatch, s, SATURDAY_13H, commune)
+        dispatcher = await _run(ActionRequestHuman(), _tracker(
+            "r1", "crisis", "j'ai envie de mourir"))
+        assert _said(dispatcher) == [
+            ("utter_handoff_crisis", {}),
+            ("utter_handoff_when_closed", {"when": "mardi 1er décembre à 9 h"}),
+            ("utter_handoff_crisis_meanwhile", {})]
+    run_stack(scenario)
+
+
+def test_a_team_closed_for_over_a_year_is_not_given_a_return_date_and_the_3114_is_named(
+        run_stack, monkeypatch, tmp_path):
+    commune = _closed(tmp_path, {"from": "2026-11-01", "to": "2028-12-31",
+                                 "places": ["handoff_team"], "reason": "équipe non recrutée"})
+
+    async def scenario(s: Stack) -> None:
+        _prepare(monkeypatch, s, SATURDAY_13H, commune)
+        dispatcher = await _run(ActionRequestHuman(), _tracker(
+            "r1", "crisis", "j'ai envie de mourir"))
+        assert _said(dispatcher) == [("utter_handoff_crisis", {}),
+                                     ("utter_handoff_when_unknown", {}),
+                                     ("utter_handoff_crisis_meanwhile", {})]
+        dispatcher = await _run(ActionRequestHuman(), _tracker(
+            "r2", "ask_human", "je veux parler à quelqu'un"))
+        assert _said(dispatcher) == [("utter_handoff_queued", {}),
+                                     ("utter_handoff_when_unknown", {})]
+    run_stack(scenario)
+
+
 def test_each_need_specific_offer_books_with_the_person_that_need_calls_for():
     import yaml
 
