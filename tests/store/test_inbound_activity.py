@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy.orm import Session
 
 from bot.store.models import Resident, utcnow
-from bot.store.repository import open_repository
 
 PHONE = "+33612345678"
-
-
-@pytest.fixture
-def repo(database_url, tmp_path):
-    repository = open_repository(database_url, "test secret", tmp_path)
-    yield repository
-    repository.close()
 
 
 def _last_activity(repo, resident_id: str):

@@ -8,16 +8,8 @@ import pytest
 
 from bot.channels.linking import french_mobile
 from bot.store.models import utcnow
-from bot.store.repository import open_repository
 
 LIFE = timedelta(minutes=10)
-
-
-@pytest.fixture
-def repo(database_url, tmp_path):
-    repository = open_repository(database_url, "test secret", tmp_path)
-    yield repository
-    repository.close()
 
 
 def start(repo, identity_id, phone="+33611223344", code="123456", now=None):

@@ -14,13 +14,6 @@ from bot.store.repository import open_repository
 PHONE = "+33612345678"
 
 
-@pytest.fixture
-def repo(database_url, tmp_path):
-    repository = open_repository(database_url, "test secret", tmp_path)
-    yield repository
-    repository.close()
-
-
 def test_the_same_phone_number_on_sms_and_whatsapp_is_one_resident(repo):
     sms = repo.record_inbound("sms", PHONE)
     whatsapp = repo.record_inbound("whatsapp", PHONE)
