@@ -247,14 +247,19 @@ class TwilioChannel:
     async def _reply(self, identity: ChannelIdentity, address: str,
                      replies: list[BotMessage], media_url: str | None = None) -> None:
         """Answers a message the resident just sent: always inside WhatsApp's window."""
-        bodies = self._bodies(identity.channel, replies)
+        messages: list[dict[str, str | list[str]]] = [
+            {"body": body} for body in self._bodies(identity.channel, replies)]
+        if media_url:
+            # Twilio carries no caption with a WhatsApp document (its "Guidance on WhatsApp
+            # Media Messages"): the text goes first, the file alone after it.
+            messages.append({"media_url": [media_url]})
         sent, segments = 0, 0
-        for index, body in enumerate(bodies):
-            media = {"media_url": [media_url]} if media_url and index == 0 else {}
-            if not await self._create(identity.channel, address, body=body, **media):
+        for content in messages:
+            if not await self._create(identity.channel, address, **content):
                 break
             sent += 1
-            segments += sms_segments(body) if identity.channel == "sms" else 0
+            if identity.channel == "sms":
+                segments += sms_segments(content["body"])
         if sent:
             counted = await self._store.run(
                 lambda r: r.count_outbound(identity.id, sent, segments))
@@ -286,7 +291,7 @@ class TwilioChannel:
 
         Refused after STOP. On WhatsApp more than 24 h after the resident's last message, only
         the approved template (TWILIO_WHATSAPP_TEMPLATE_SID) may go; the text does not.
-        ``media_url`` (WhatsApp) is a file Twilio fetches and attaches to the first message.
+        ``media_url`` (WhatsApp) is a file Twilio fetches, sent alone after the texts.
         ``during_turn``: asked from inside the resident's own turn (the PDF of the request they
         just confirmed), which already holds their lock: taking it again would wait forever.
         """

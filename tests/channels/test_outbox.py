@@ -113,7 +113,7 @@ def test_by_sms_the_dossier_is_a_private_link_that_downloads_it(settings, fakes)
     assert (tampered, malformed) == (404, 404)
 
 
-def test_on_whatsapp_the_dossier_is_media_twilio_fetches_from_the_link(settings, fakes):
+def test_on_whatsapp_the_caption_comes_first_then_the_dossier_alone_as_media(settings, fakes):
     twilio, _ = fakes
 
     async def scenario(app, _http):
@@ -123,9 +123,10 @@ def test_on_whatsapp_the_dossier_is_media_twilio_fetches_from_the_link(settings,
             identity.id, "dossier.pdf", "application/pdf", PDF, "Votre dossier.")
 
     assert run_gateway(settings, scenario).status == "sent"
-    [sent] = twilio.wait_for(lambda c: c.form.get("To") == "whatsapp:+33644000002")
-    assert sent.form["Body"] == "Votre dossier."
-    assert "/channels/files/" in sent.form["MediaUrl"]
+    # Twilio drops a WhatsApp document's caption: the text is a message of its own.
+    caption, media = twilio.wait_for(lambda c: c.form.get("To") == "whatsapp:+33644000002", 2)
+    assert (caption.form["Body"], "MediaUrl" in caption.form) == ("Votre dossier.", False)
+    assert "Body" not in media.form and "/channels/files/" in media.form["MediaUrl"]
 
 
 def test_nothing_is_sent_first_to_a_resident_who_said_stop(settings, fakes):
