@@ -63,7 +63,7 @@ __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_te
 
 REMOVED = "[retiré]"
 # Spans whose every word was found as a name or an employer: no edge is trimmed off them.
-_FOUND_AS_NAMES = frozenset({"context", "employer"})
+_FOUND_AS_NAMES = frozenset({"context", "employer", "nickname"})
 PLACEHOLDERS = {
     "person": "[nom]", "place": "[lieu]", "address": "[adresse]", "phone": "[téléphone]",
     "email": "[e-mail]", "date": "[date]", "number": "[numéro]", "nationality": "[nationalité]",
@@ -346,10 +346,43 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             # A title and the name after it go whole: "madame Bouzid".
             pieces = [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
-            spans += [piece for piece in pieces if piece.by == "employer"
+            # A nickname may be a brand's name: "on m'appelle Tati".
+            spans += [piece for piece in pieces if piece.by in ("employer", "nickname")
                       or not brand_without_employer(piece, text, lexicon)]
-    return _without_labels(text, _join_addresses(text, merge(_whole_names(text, merge(spans),
+    spans = merge(spans)
+    spans = merge(spans + _coordinated_names(text, spans, lexicon))
+    return _without_labels(text, _join_addresses(text, merge(_whole_names(text, spans,
                                                                            lexicon))))
+
+
+# Capitalised words joined by commas and "et": "Grâce et Victoire", "Innocent, Bienvenu et
+# Désiré", "Gloire, Exaucé et Bénédicte sont mes trois enfants".
+_LISTED_WORDS = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?:(?:\s*,\s*|\s+(?:et|&)\s+)"
+                           r"[A-ZÀ-ÖØ-Þ][\w'’-]*)*(?:\s+(?:et|&)\s+)[A-ZÀ-ÖØ-Þ][\w'’-]*")
+_NOT_NAMES = frozenset({"address", "phone", "email", "date", "number"})
+
+
+def _coordinated_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    """A first name listed with a name already found is a name too, even when it is a word:
+    "Grâce et [Victoire]", "Innocent, [Bienvenu] et [Désiré]" (round 8). Only capitalised
+    first names of the lists, outside the keep-list ("Noël et Pâques" stay)."""
+    found = [span for span in spans if span.kind not in _NOT_NAMES]
+    names = []
+    for listed in _LISTED_WORDS.finditer(text):
+        words = list(re.finditer(r"[A-ZÀ-ÖØ-Þ][\w'’-]*", listed.group()))
+        covered = [any(s.start <= listed.start() + w.start() and listed.start() + w.end() <= s.end
+                       for s in found) for w in words]
+        if not any(covered):
+            continue
+        for word, gone in zip(words, covered, strict=True):
+            folded = fold(word.group()).rstrip("'’")
+            if not gone and folded not in lexicon.keep and (
+                    is_first_name(folded, lexicon) or folded in lexicon.area_names
+                    or is_world_first_name(folded)):
+                start = listed.start() + word.start()
+                names.append(Span(start, start + len(word.group().rstrip("'’")), "person",
+                                  "context"))
+    return names
 
 
 def _without_labels(text: str, spans: list[Span]) -> list[Span]:
@@ -364,7 +397,8 @@ def _without_labels(text: str, spans: list[Span]) -> list[Span]:
             pieces = [part for a, b in pieces
                       for part in ((a, min(b, start)), (max(a, end), b))]
         for a, b in pieces:
-            while a < b and not text[a].isalnum():
+            while a < b and not text[a].isalnum() and not (  # "tel : +33 6…": the "+" stays in
+                    text[a] == "+" and text[a + 1:a + 2].isdigit()):
                 a += 1
             while b > a and not text[b - 1].isalnum():
                 b -= 1

@@ -138,6 +138,7 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
     titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
     # (pattern, kind, several names, links before the name, how the trigger reads the word
     # after it: "title" any word is a name and the title goes with it, "any" any word is a name
+    # (and "nickname" too, even a brand's name)
     # and the trigger stays, "kin" any first name of the world list is one, "" the word must
     # look like a name; a capitalised word is a
     # name even when it is a French word)
@@ -161,6 +162,11 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          # the same in the languages residents write in (lexicon.yml's my_name_is)
          rf"{alternation(tuple(fold(phrase) for phrase in lexicon.my_name_is))})\s+",
          "person", True, False, "", True),
+        # "on m'appelle Tati", "mon surnom c'est doudou": a nickname is the person's name
+        # whatever word it is, even a brand's or a French word (round 8)
+        (r"\b(?:on m['’ ]?appelle|ils m['’ ]?appellent|on l['’ ]appelle|"
+         r"(?:mon|son|ton) (?:surnom|petit nom)(?:\s+(?:est|c['’ ]?est|:))?|surnommee?s?)\s+",
+         "person", False, False, "nickname", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
          r"\s+", "person", True, False, "", False),
@@ -199,7 +205,7 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
-                                      after_title=reading in ("title", "any"),
+                                      after_title=reading in ("title", "any", "nickname"),
                                       world=reading == "kin",
                                       capital_is_name=capital_is_name)
             if kind == "address":
@@ -207,7 +213,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if end > start:
                 with_trigger = reading == "title"
                 start = match.start() if with_trigger else start
-                by = "title" if with_trigger else "context"
+                by = "title" if with_trigger else "nickname" if reading == "nickname" \
+                    else "context"
                 position = start
                 for between in re.finditer(r"\s*,\s*|\s+et\s+", text[start:end]):
                     spans.append(Span(position, start + between.start(), kind, by))
@@ -221,7 +228,14 @@ _APPOSITION = ("fils|fille|petit|petite|grand|grande|aine|ainee|cadet|cadette|de
                "mari|femme|epouse|frere|soeur|cousin|cousine|voisin|voisine|amie?|tante|oncle")
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
 # "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
-_AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
+# "Ange 14 an": "an" for "ans" in Creole (round 8).
+_AGE_AFTER = re.compile(r"\s+\d+\s*ans?\b")
+# "Céleste elle a 6 ans", "Karim il travaille": a first name set before the sentence and taken
+# up by "il" or "elle" and a verb (round 8); only for first names, since "Demain il a…" or
+# "Parfois elle est…" open sentences the same way.
+_TAKEN_UP = re.compile(r"\s*,?\s+(?:il|elle)\s+(?:a|avait|aura|est|etait|sera|va|allait|fait|"
+                       r"faisait|m['’ ]a|me|ne|n['’]|travaille|habite|vit|dort|vient|parle|"
+                       r"s['’ ]appelle|pleure|mange|veut|peut|doit)\b")
 _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
                            r"|\s+m['’ ]a\s+[^\W\d_]{3,}"  # "ma" alone is "my"…
                            r"|\s+ma\s+(?:dit|aidee?|conseille|parle|explique|appele|donne|"
@@ -269,6 +283,7 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())
+                    or first_name and _TAKEN_UP.match(folded, match.end())
                     or first_name and _FIRST_NAME_BEFORE.search(
                         folded, max(0, match.start() - 16), match.start())
                     or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),

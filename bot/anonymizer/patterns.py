@@ -143,7 +143,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A cité or a residence named by a number: "la cité des 4000", "cité des 3000".
         ("place", re.compile(r"(?i)\b(?:cit[ée]|r[ée]sidence|quartier)\s+(?:des\s+|du\s+)?"
                              r"(?P<id>\d{3,5})\b(?!\s*(?:ans|mois|euros?\b|€|m2|logements))")),
-        ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
+        # "M. et Mme Bernard": a couple named once, both titles with the name (round 8)
+        ("person", re.compile(rf"(?:(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+(?:et|&)\s+)?"
+                              rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
     ]
 
 

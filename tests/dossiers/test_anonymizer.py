@@ -200,6 +200,21 @@ IDENTIFIERS_GO = [
     pytest.param("leur père pierre blanc ne paye plus, j'ai besoin dun papier",
                  "leur père [nom] ne paye plus, j'ai besoin dun papier",
                  id="a family name that is a word, a glued elision"),
+    pytest.param("tel : +33 6 45 90 12 77 / Téléphone: +223 76 45 12 09",
+                 "tel : [téléphone] / Téléphone: [téléphone]",
+                 id="an international number after a form label"),
+    pytest.param("M. et Mme Bernard nous hébergent. Mrs Bouzid helps me with the papers",
+                 "[nom] nous hébergent. [nom] helps me with the papers",
+                 id="a couple's titles, an English title"),
+    pytest.param("On m'appelle Tati dans le quartier, mon surnom c'est doudou",
+                 "On m'appelle [nom] dans le quartier, mon surnom c'est [nom]",
+                 id="nicknames, even a brand or a word"),
+    pytest.param("Céleste elle a 6 ans. Mwen gen 3 pitit: Ange 14 an, Fedline 9 an",
+                 "[nom] elle a 6 ans. Mwen gen 3 pitit: [nom] 14 an, [nom] 9 an",
+                 id="a first name taken up by elle, an age in Creole"),
+    pytest.param("Grâce et Victoire sont jumelles ; Innocent, Bienvenu et Désiré sont mes fils",
+                 "[nom] et [nom] sont jumelles ; [nom], [nom] et [nom] sont mes fils",
+                 id="first names that are words listed with names"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -261,6 +276,8 @@ SITUATION_STAYS = [
                  id="living alone, in France, not far"),
     pytest.param("revenu fiscal de reference 14 300",
                  id="an income"),
+    pytest.param("Demain il a rendez-vous. Parfois elle est triste. Noël et Pâques en famille.",
+                 id="a word taken up by il, feasts listed"),
 ]
 
 
