@@ -39,10 +39,11 @@ class Lexicon:
 
 
 def _nationality_forms(words: list[str]) -> set[str]:
-    """Each nationality with its plural and, for "sri-lankais", the spelling with a space."""
+    """Each nationality with its plural and, for "sri-lankais", the spellings with a space and
+    glued ("cap-verdienne", "cap verdienne", "capverdienne")."""
     forms = set()
     for word in words:
-        for spelling in {word, word.replace("-", " ")}:
+        for spelling in {word, word.replace("-", " "), word.replace("-", "")}:
             forms.add(spelling)
             forms.add(spelling if spelling.endswith("s") else spelling + "s")
     return {fold(form) for form in forms}

@@ -136,6 +136,13 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                             rf"(?:{_foreign_months()})\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b"
                             rf"|\b(?:{_foreign_months()})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
                             r"(?:19|20)\d{2}\b")),
+        # A birthday without its year is still a birth date (round 8): "née le 4 février", "je
+        # suis né un 7 novembre", "il aura 5 ans le 12 décembre", "son anniversaire c'est le 3
+        # mai", "date de naissance : 12/03" ("arrivée le 4 février", "le 8 mai" alone stay).
+        ("date", re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance|\banniversaire|\baura\s+\d+\s+ans)"
+                            r"(?:\s+(?:est|c['’]est|c\s|:))?\s*(?:le|un|du|:)?\s*"
+                            rf"(?P<id>(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})\s+(?:{_MONTHS})"
+                            r"|\d{1,2}[/.]\d{1,2})\b(?![/.]\d)")),
         # A birth month and year: "née en mars 1987", "né en avril 85".
         ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
                             r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),

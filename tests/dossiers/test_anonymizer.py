@@ -215,6 +215,14 @@ IDENTIFIERS_GO = [
     pytest.param("Grâce et Victoire sont jumelles ; Innocent, Bienvenu et Désiré sont mes fils",
                  "[nom] et [nom] sont jumelles ; [nom], [nom] et [nom] sont mes fils",
                  id="first names that are words listed with names"),
+    pytest.param("Née le 4 février, je suis né un 7 novembre, il aura 5 ans le 12 décembre, "
+                 "date de naissance : 12/03",
+                 "Née le [date], je suis né un [date], il aura 5 ans le [date], date de "
+                 "naissance : [date]",
+                 id="a birthday without its year"),
+    pytest.param("mes parents sont cap-verdiens, je suis diola mais je parle malinké",
+                 "mes parents sont [nationalité], je suis [nationalité] mais je parle malinké",
+                 id="a nationality with a hyphen, a people"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -278,6 +286,8 @@ SITUATION_STAYS = [
                  id="an income"),
     pytest.param("Demain il a rendez-vous. Parfois elle est triste. Noël et Pâques en famille.",
                  id="a word taken up by il, feasts listed"),
+    pytest.param("DDN et appt sur le formulaire, arrivée le 4 février, il parle diola",
+                 id="abbreviations of a form, an arrival day, a language"),
 ]
 
 
