@@ -188,7 +188,10 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          r"domiciliee?s?|reside|residons)\s+(?:(?:a|au|sur|vers|pres de|a cote de)\s+)?",
          "address", False, False, "kin", False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
-        (r"\b(?:cite|residence|res\.?)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place",
+        # "la résidence les iris", "foyer le moulin": an article after the word opens the name
+        # too, whatever its case (round 8)
+        (r"\b(?:cite|residence|res\.?|foyer|ehpad)\s+(?:des|du|de\s+la|de\s+l['’]|d['’]|les|le|la)"
+         r"\s*", "place",
          False, False, "any", False),
     ]
     return [(re.compile(pattern), *how) for pattern, *how in triggers]

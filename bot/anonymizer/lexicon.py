@@ -63,10 +63,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
-                          for v in (p, p.replace("-", " "), p.replace(" ", "-"),
-                                    p.replace("'", " "), p.replace("'", "’"),
+                          for saint in {p, _saint_shortened(p)}
+                          for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
+                                    saint.replace("'", " "), saint.replace("'", "’"),
                                     # glued: "o 4chemins", "a villeevrard"
-                                    re.sub(r"[\s'-]", "", p))]
+                                    re.sub(r"[\s'-]", "", saint))]
                          + list(countries)),
         capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
                            r"(?![\w-])",
@@ -92,6 +93,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         my_name_is=tuple(data["my_name_is"]),
         countries=frozenset(countries),
     )
+
+
+def _saint_shortened(place: str) -> str:
+    """"Saint-Denis" as residents type it: "St-Denis", "st denis", "Ste-Marthe" (round 8)."""
+    return re.sub(r"(?i)\b(saint)e?\b", lambda m: "Ste" if m.group().lower() == "sainte"
+                  else "St", place)
 
 
 def alternation(words: tuple[str, ...]) -> str:

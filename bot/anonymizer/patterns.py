@@ -107,7 +107,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("address", re.compile(
             # "je suis allée voir…": after a form of "être", "allée" is the verb, not a street.
             # "au 12 de la rue Cartier-Bresson": the number goes with its street
-            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
+            # "n°6 sentier des Vignes", "au 17-19 rue de la République": the number's sign
+            # and a range of numbers belong to the address (round 8)
+            rf"(?:(?:\b[nN]°\s*)?(?<![\w-])\d{{1,4}}(?:\s*[-/]\s*\d{{1,4}})?\s*(?:bis|ter|b)?"
+            rf"\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
             rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
         # "du 5 r. Méhul": "r." for "rue", with a number before and a name after.
@@ -234,6 +237,9 @@ def regex_spans(text: str) -> list[Span]:
 
 
 
+# Numbers opening a street's name (spaCy lists them as stop words): "rue des sept arpents".
+_NUMBER_NAMES = frozenset({"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+                           "cent", "mille"})
 # Streets named after a date: "avenue du 8 mai 1945", "rue du 19 mars 1962".
 _DATED_STREET = re.compile(rf"(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b")
 
@@ -267,6 +273,8 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
                 end = cursor = dated.end()
                 names += 1
                 continue
+            if word in _NUMBER_NAMES and names == 0:
+                continue  # "rue des sept arpents", "rue des quatre vents": if a name follows
             if (word in _STREET_STOPS or word in MONTH_AND_DAY or word[:1].isdigit()
                     or (word in STOP_WORDS and word not in lexicon.first_names)):
                 break

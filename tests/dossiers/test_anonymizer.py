@@ -223,6 +223,15 @@ IDENTIFIERS_GO = [
     pytest.param("mes parents sont cap-verdiens, je suis diola mais je parle malinké",
                  "mes parents sont [nationalité], je suis [nationalité] mais je parle malinké",
                  id="a nationality with a hyphen, a people"),
+    pytest.param("au 12 bis rue des sept arpents puis n°6 sentier des Vignes puis au 17-19 rue "
+                 "de la République",
+                 "au [adresse] puis [adresse] puis au [adresse]",
+                 id="a street named with a number word, n°, a range of numbers"),
+    pytest.param("j'ai travaillé a st denis, ma tante est à l'EHPAD Les Tamaris, on est à la "
+                 "résidence les glycines",
+                 "j'ai travaillé a [lieu], ma tante est à l'EHPAD [lieu], on est à la "
+                 "résidence les [lieu]",
+                 id="saint shortened, places named after their kind"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -288,6 +297,8 @@ SITUATION_STAYS = [
                  id="a word taken up by il, feasts listed"),
     pytest.param("DDN et appt sur le formulaire, arrivée le 4 février, il parle diola",
                  id="abbreviations of a form, an arrival day, a language"),
+    pytest.param("la cité la plus proche, le foyer le plus grand, à l'EHPAD il y a du monde",
+                 id="a place's kind and an article with no name"),
 ]
 
 
