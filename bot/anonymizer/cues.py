@@ -42,10 +42,18 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
         if expect_name and is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
                                          after_title=after_title and end == start) and not (
-                end == start and folded in lexicon.relations and not after_title):
+                end == start and folded in lexicon.relations and not after_title
+                and article is None):
             if end == start:
                 start = match.start() if article is None else article
             end, expect_name, fresh = match.end(), several is False, False
+        elif end == start and capital_is_name and word in ("Le", "La", "Les", "L'", "L’") and (
+                article is None):
+            article = match.start()  # "le restaurant s'appelle Le Grand Wenzhou" (round 8)
+        elif end > start and cursor == end and links and word.isdigit() and len(word) <= 3 \
+                and not _UNIT.match(text, match.end()):
+            end = match.end()  # "l'agence Century 21", "résidence Ilot 27" (round 8)
+            expect_name = False
         elif end == start and links and folded in PLACE_LINKS:
             if word[:1].isupper():
                 article = match.start()  # "résidence Les Pommiers": the article is the name's
@@ -72,6 +80,14 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             expect_name = fresh = True
         cursor = match.end()
     return start, end
+
+
+_MONTHS_AND_DAYS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
+                    "novembre|d[ée]cembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
+# What a number counts after a place's name: "foyer Adoma 2 ans" is no "Adoma 2".
+_UNIT = re.compile(rf"(?i)\s*(?:{_MONTHS_AND_DAYS}|ans?|mois|jours?|nuits?|semaines?|fois|"
+                   r"euros?|€|%|h\b|heures?|min|minutes?|m2|m²|km|enfants?|personnes?|pi[èe]ces?|[ée]tages?|"
+                   r"(?:e|è|ème|eme|er)\b)")
 
 
 def _family_name_that_is_a_word(text: str, start: int, end: int, match: re.Match[str],
@@ -122,8 +138,9 @@ def _street_after(text: str, position: int, lexicon: Lexicon) -> tuple[int, int]
 
 
 def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
-    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a")."""
-    if fold(match.group()) not in ("n'", "m'", "n’", "m’"):
+    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a"); "D'"
+    with its capital: "Maître D'Almeida" (round 8; "maître d'hôtel" stays)."""
+    if fold(match.group()) not in ("n'", "m'", "n’", "m’") and match.group() not in ("D'", "D’"):
         return False
     glued = TOKEN.match(text, match.end())
     return glued is not None and is_name_word(glued.group(), lexicon)
@@ -177,7 +194,9 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\bchez\s+", "organisation", False, False, "", False),
         # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
-         r"vivais|vivait|habitais|habitait|etais|etait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
+         r"vivais|vivait|habitais|habitait|etais|etait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*"
+         # in English (round 8): "I was born in Port Harcourt", "I come from Lagos"
+         r"|\b(?:born|grew up|raised)\s+(?:in|at)\s+|\b(?:come|comes|came|i am|i'm|im)\s+from\s+",
          "place", False, True, "", False),
         # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
         (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",

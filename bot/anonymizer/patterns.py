@@ -90,8 +90,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("phone", re.compile(r"(?<![\w+])\+\d{2,3}(?:[\s.-]?\d{1,4}){3,6}(?!\d)")),
         # A mobile number with a digit too few or too many, as typed in a hurry.
         ("phone", re.compile(r"(?<![\w+,.])0[67](?:[\s.-]?\d){7,9}(?![\d,])")),
+        # Digit by digit: "0 6 7 7 1 2 4 4 8 8" (round 8).
+        ("phone", re.compile(r"(?<![\w+,.])0(?:[\s.-]\d){9}(?![\d,])")),
         # "zéro six douze trente-quatre…": a number said in words, as voice-to-text writes it.
-        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s,-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
+        # Also with slashes or dots between the groups: "zero sept / vingt deux / …" (round 8).
+        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s,/.-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
         ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
         # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.

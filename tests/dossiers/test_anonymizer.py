@@ -232,6 +232,24 @@ IDENTIFIERS_GO = [
                  "j'ai travaillé a [lieu], ma tante est à l'EHPAD [lieu], on est à la "
                  "résidence les [lieu]",
                  id="saint shortened, places named after their kind"),
+    pytest.param("0 6 7 7 1 2 4 4 8 8 ou zero sept / vingt deux / quatorze / zero trois / "
+                 "soixante",
+                 "[téléphone] ou [téléphone]",
+                 id="a phone digit by digit, a phone dictated with slashes"),
+    pytest.param("Maître D'Almeida mon avocate dit que le restaurant s'appelle Le Grand Wenzhou",
+                 "[nom] mon avocate dit que le restaurant s'appelle [nom]",
+                 id="a name with D', a name with its article after s'appelle"),
+    pytest.param("L'agence Century 21 dit d'attendre, la résidence Ilot 27 est sale, au foyer "
+                 "Adoma 2 ans",
+                 "L'agence [lieu] dit d'attendre, la résidence [lieu] est sale, au foyer [lieu] "
+                 "2 ans",
+                 id="a number inside a place's name, not a count after it"),
+    pytest.param("I was born in Port Harcourt, my wife came from Accra",
+                 "I was born in [lieu], my wife came from [lieu]",
+                 id="towns of origin in English"),
+    pytest.param("ma fille fait la plonge chez KFC a Bagnolet",
+                 "ma fille fait la plonge chez [organisme] a [lieu]",
+                 id="an employer after a job in a kitchen"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -299,6 +317,7 @@ SITUATION_STAYS = [
                  id="abbreviations of a form, an arrival day, a language"),
     pytest.param("la cité la plus proche, le foyer le plus grand, à l'EHPAD il y a du monde",
                  id="a place's kind and an article with no name"),
+    pytest.param("le maître d'hôtel m'a dit de revenir", id="d' before a word"),
 ]
 
 
