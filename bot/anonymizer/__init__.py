@@ -48,7 +48,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
-from .cues import NAME_PARTICLES, context_spans, name_alone_spans
+from .cues import NAME_PARTICLES, context_spans, name_alone_spans, turkish_proper_noun_spans
 from .employers import brand_without_employer, employer_spans
 from .first_names import is_world_first_name, world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
@@ -83,7 +83,7 @@ _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
 _SITUATION = re.compile(r"\b(?:[FT]\d|CP|CE[12]|CM[12]|\d{1,2}(?:e|è|ème|eme|er|ère))\b"
                         r"|(?i:\b(?:bâtiment|batiment|bât|bat|escalier|esc|porte|appartement|"
-                        r"appart|apt)\.?\s*[A-Z0-9]{1,3}\b)")
+                        r"appart|apt)\b\.?\s*(?-i:[A-Z0-9]{1,3})\b)")  # "Batman" is no "bat M"
 
 
 
@@ -333,6 +333,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     if use_lexicon:
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
+        guesses += turkish_proper_noun_spans(text)
         guesses += employer_spans(text, lexicon)
     if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)
@@ -387,6 +388,9 @@ def _coordinated_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[S
 
 def _without_labels(text: str, spans: list[Span]) -> list[Span]:
     """Cut the form labels out of the spans ("TRAORE Prénom" loses "Prénom")."""
+    spans = [replace(span, end=span.end - 1) if text[span.end - 1:span.end] in "'’" and (
+        text[span.end:span.end + 1].isalpha()) and span.end - span.start > 1 else span
+             for span in spans]  # "Batman'dan": the apostrophe goes with the Turkish suffix
     labels = [(m.start(), m.end()) for m in _FORM_LABEL.finditer(text)]
     if not labels:
         return spans
@@ -407,6 +411,10 @@ def _without_labels(text: str, spans: list[Span]) -> list[Span]:
     return kept
 
 
+# A family name's initial after a first name: one letter and its dot ("a.", "y." are words).
+_INITIAL = re.compile(r" (?![aAyY]\.)[A-Za-z]\.(?!\w)")
+
+
 def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
     """"Tran Thi Mai", "Nguyen Van Long": a capitalised word right after a name is part of it,
     even a month or a word."""
@@ -421,6 +429,9 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
             if not following or month or word in lexicon.keep and word not in MONTH_AND_DAY:
                 break
             end = following.end()
+        initial = _INITIAL.match(text, end) if span.kind in ("person", "unknown") else None
+        if initial:
+            end = initial.end()  # "Lamine D.", "sonia b.": the family name's initial (round 8)
         whole.append(replace(span, end=end))
     return whole
 

@@ -203,8 +203,10 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          False),
         # "j'habite jean lolive", "on vit à Barbusse": after a verb of living, a name (a first
         # name of the world list even if also a word) is the street or the place (round 7)
-        (r"\b(?:habite|habites|habitons|habitez|habitent|je vis|on vit|nous vivons|demeurant|"
-         r"domiciliee?s?|reside|residons)\s+(?:(?:a|au|sur|vers|pres de|a cote de)\s+)?",
+        # also glued to its pronoun in SMS: "jhabite aux courtis" (round 8)
+        (r"\b(?:habite|habites|habitons|habitez|habitent|jhabite|je vis|on vit|nous vivons|"
+         r"demeurant|domiciliee?s?|reside|residons)\s+(?:(?:a|au|aux|sur|vers|pres de|"
+         r"a cote de)\s+)?",
          "address", False, False, "kin", False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
         # "la résidence les iris", "foyer le moulin": an article after the word opens the name
@@ -242,6 +244,25 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
                     spans.append(Span(position, start + between.start(), kind, by))
                     position = start + between.end()  # "léo et chloé": "et" stays
                 spans.append(Span(position, end, kind, by))
+    return spans
+
+
+# Turkish writes a suffix after an apostrophe only on a proper noun: "Batman'dan geldim",
+# "Pantin'de oturuyorum", "Mehmet'in oğlu" (round 8). French elisions are small lower-case
+# words ("l'", "d'") or end in "qu" ("Jusqu'à").
+_TURKISH_SUFFIXED = re.compile(
+    r"(?<![\w'’-])(?P<name>[A-ZÇĞİÖŞÜ][\w-]{2,})(?<!qu)['’]"
+    r"(?P<suffix>(?:n|y)?(?:d|t)(?:a|e)(?:n|ki)?|y?(?:a|e)|y?(?:ı|i|u|ü)|n?(?:ı|i|u|ü)n|"
+    r"y?l(?:a|e)|l(?:ı|i|u|ü)|d(?:ı|i|u|ü)r)(?!\w)")
+
+
+def turkish_proper_noun_spans(text: str) -> list[Span]:
+    """A capitalised word before a Turkish suffix is a place or a person: "[Konya]'dan"."""
+    spans = []
+    for match in _TURKISH_SUFFIXED.finditer(text):
+        suffix = match.group("suffix")
+        kind = "place" if suffix.startswith(("d", "t", "nd", "nt", "yd")) else "person"
+        spans.append(Span(match.start("name"), match.end("name"), kind, "context"))
     return spans
 
 

@@ -36,6 +36,8 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return folded not in STOP_WORDS
     if word.isupper() and len(folded) > 2:
         return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
+    if not word.islower() and not word[:1].isupper():
+        return True  # a script without capitals after a cue: "اسمي خديجة", "என் பெயர் செல்வி"
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))

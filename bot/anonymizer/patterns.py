@@ -112,7 +112,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             # "au 12 de la rue Cartier-Bresson": the number goes with its street
             # "n°6 sentier des Vignes", "au 17-19 rue de la République": the number's sign
             # and a range of numbers belong to the address (round 8)
-            rf"(?:(?:\b[nN]°\s*)?(?<![\w-])\d{{1,4}}(?:\s*[-/]\s*\d{{1,4}})?\s*(?:bis|ter|b)?"
+            # ("desde 1988, rua …": a year before a comma is no house number)
+            rf"(?:(?:\b[nN]°\s*)?(?<![\w-])(?!(?:19|20)\d\d\s*,)\d{{1,4}}(?:\s*[-/]\s*\d{{1,4}})?"
+            rf"\s*(?:bis|ter|b)?"
             rf"\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
             rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
@@ -129,7 +131,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # 11e": a floor that high is rare; "au 3e", "du 3eme", "le 4ème étage" stay: floors).
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b"
                              r"|(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
-                             r"|(?<=\bdu )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*[ée]tage)")),
+                             # 10e to 20e anywhere but after "au" (round 8: "Tôi ở 19e",
+                             # "nanny sa 16e"); "le 15e jour", "au 12e", "la 11e fois" stay
+                             r"|(?<![\w-])(?<!\bau )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*(?:[ée]tage|"
+                             r"si[èe]cle|rang|place|jour|semaine|mois|an|ann[ée]e|fois|classe|"
+                             r"position|[ée]dition|sur|anniversaire|[ée]tg))")),
         # A birth year alone: "née en 1987", "ma mère née en 63", "nos enfants Emre (2008)": a
         # year in brackets right after a name ("demande faite (2019)" stays: no capitalised
         # word before).
@@ -159,6 +165,16 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # "M. et Mme Bernard": a couple named once, both titles with the name (round 8)
         ("person", re.compile(rf"(?:(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+(?:et|&)\s+)?"
                               rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
+        # A company named with its legal form, which is part of the name (round 8): "la SCI Les
+        # Tilleuls", "SARL Net Propre"
+        ("organisation", re.compile(rf"\b(?:SCI|SARL|SAS|SASU|EURL|SNC)\s+"
+                                    rf"(?:(?:Les|Le|La|L['’]|Du|Des|De)\s*)?{_NAME}(?:[\s-]+{_NAME}){{0,2}}")),
+        # Titles and abbreviations of a first name that French shares only with a capital
+        # (round 8): "Md. Rafiqul Islam", "Mst. Rumana", the Maghreb's "Si Ahmed", the
+        # Portuguese "Dona Maria"; "si" and "dona" in lower case are words
+        ("person", re.compile(rf"(?<![\w.])(?:Md\.|Mst\.|Mohd\.?|Dona|Dom"
+                              rf"|(?<!^)(?<![.!?;:] )(?<![.!?;:]\n)(?<!\n)Si)\s+{_NAME}"
+                              rf"(?:[\s-]+{_NAME})?")),
     ]
 
 

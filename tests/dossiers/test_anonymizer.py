@@ -250,6 +250,30 @@ IDENTIFIERS_GO = [
     pytest.param("ma fille fait la plonge chez KFC a Bagnolet",
                  "ma fille fait la plonge chez [organisme] a [lieu]",
                  id="an employer after a job in a kitchen"),
+    pytest.param("اسمي خديجة العلوي، مغربية. என் பெயர் செல்வி ராஜன். আমার নাম রুমানা বেগম। আমি "
+                 "বাংলাদেশী।",
+                 "اسمي [nom]، [nationalité]. என் பெயர் [nom]. আমার নাম [nom]। আমি [nationalité]।",
+                 id="names and nationalities in Arabic, Tamil and Bengali script"),
+    pytest.param("Tôi ở 19e, il bosse vers le 16e",
+                 "Tôi ở [lieu], il bosse vers le [lieu]",
+                 id="an arrondissement alone"),
+    pytest.param("amar nam Md. Rafiqul Islam, je suis un chibani, Si Ahmed Belkacem",
+                 "amar nam [nom], je suis un chibani, [nom]",
+                 id="Md. and Si before a name"),
+    pytest.param("moro em Pantin desde 1988, rua Cartier-Bresson. jhabite aux courtis",
+                 "moro em [lieu] desde 1988, [adresse]. jhabite aux [adresse]",
+                 id="a street in Portuguese, j'habite glued"),
+    pytest.param("slt c sonia b. de tunis. merci. Lamine D.",
+                 "slt c [nom] de [lieu]. merci. [nom]",
+                 id="a first name and an initial"),
+    pytest.param("Kürdüm, Batman'dan geldim, Mehmet'le geldim",
+                 "Kürdüm, [lieu]'dan geldim, [nom]'le geldim",
+                 id="proper nouns before a Turkish suffix"),
+    pytest.param("Pracuję na budowie dla Bouygues. JE SUIS A LA MGEN MAIS LA MUTUELLE EST CHERE. "
+                 "Le bailleur c'est la SCI Les Tilleuls",
+                 "Pracuję na budowie dla [organisme]. JE SUIS A LA [organisme] MAIS LA MUTUELLE "
+                 "EST CHERE. Le bailleur c'est la [organisme]",
+                 id="an employer in Polish, an insurer, a company's legal form"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -318,6 +342,8 @@ SITUATION_STAYS = [
     pytest.param("la cité la plus proche, le foyer le plus grand, à l'EHPAD il y a du monde",
                  id="a place's kind and an article with no name"),
     pytest.param("le maître d'hôtel m'a dit de revenir", id="d' before a word"),
+    pytest.param("le 15e jour, au 12e étage, la 11e fois. Si vous voulez.",
+                 id="ordinals that are no arrondissement, si"),
 ]
 
 
