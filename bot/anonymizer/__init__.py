@@ -48,7 +48,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
-from .cues import NAME_PARTICLES, context_spans, name_alone_spans, turkish_proper_noun_spans
+from .cues import NAME_PARTICLES, UNIT, context_spans, name_alone_spans, turkish_proper_noun_spans
 from .employers import brand_without_employer, employer_spans
 from .first_names import is_world_first_name, world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
@@ -127,8 +127,10 @@ def _unshouted(word: str, lexicon: Lexicon, *, title: bool) -> str:
         return word  # "M. TRAORE": the title; "LA CAF M A COUPE": "m'a"
     # "JE", "LE", "BON" are also first names somewhere: a French word is a name here only if
     # it is a first name of France's ("ROSE") or one French hardly uses ("KAMALA")
+    # "NEE A LABE": a place that is also a word in lower case keeps its capital (round 8)
     name = folded not in STOP_WORDS and (
         is_first_name(folded, lexicon) or folded in lexicon.area_names
+        or folded in lexicon.capitalised_place_words
         or folded in world_first_names() and not is_french_word(lower))
     if len(folded) < 2 or not name and (is_french_word(lower) or known_word(lower, lexicon)
                                         and not one_letter_off(folded)):
@@ -411,6 +413,8 @@ def _without_labels(text: str, spans: list[Span]) -> list[Span]:
     return kept
 
 
+# A number glued to a place's name: "Rosny 2", "Parinor 2" (round 8).
+_PLACE_NUMBER = re.compile(r" \d{1,2}(?![\d\w/:h])")
 # A family name's initial after a first name: one letter and its dot ("a.", "y." are words).
 _INITIAL = re.compile(r" (?![aAyY]\.)[A-Za-z]\.(?!\w)")
 
@@ -429,6 +433,10 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
             if not following or month or word in lexicon.keep and word not in MONTH_AND_DAY:
                 break
             end = following.end()
+        number = _PLACE_NUMBER.match(text, end) if span.kind == "place" else None
+        if number and not UNIT.match(text, number.end()) and not re.match(
+                r"\s*[.,]\d", text[number.end():]):
+            end = number.end()  # "à Rosny 2", a shopping centre; "Pantin 3 enfants" stays
         initial = _INITIAL.match(text, end) if span.kind in ("person", "unknown") else None
         if initial:
             end = initial.end()  # "Lamine D.", "sonia b.": the family name's initial (round 8)

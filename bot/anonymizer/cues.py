@@ -51,7 +51,7 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
                 article is None):
             article = match.start()  # "le restaurant s'appelle Le Grand Wenzhou" (round 8)
         elif end > start and cursor == end and links and word.isdigit() and len(word) <= 3 \
-                and not _UNIT.match(text, match.end()):
+                and not UNIT.match(text, match.end()):
             end = match.end()  # "l'agence Century 21", "résidence Ilot 27" (round 8)
             expect_name = False
         elif end == start and links and folded in PLACE_LINKS:
@@ -85,7 +85,7 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
 _MONTHS_AND_DAYS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
                     "novembre|d[ée]cembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
 # What a number counts after a place's name: "foyer Adoma 2 ans" is no "Adoma 2".
-_UNIT = re.compile(rf"(?i)\s*(?:{_MONTHS_AND_DAYS}|ans?|mois|jours?|nuits?|semaines?|fois|"
+UNIT = re.compile(rf"(?i)\s*(?:{_MONTHS_AND_DAYS}|ans?|mois|jours?|nuits?|semaines?|fois|"
                    r"euros?|€|%|h\b|heures?|min|minutes?|m2|m²|km|enfants?|personnes?|pi[èe]ces?|[ée]tages?|"
                    r"(?:e|è|ème|eme|er)\b)")
 
@@ -146,6 +146,12 @@ def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     return glued is not None and is_name_word(glued.group(), lexicon)
 
 
+# Husband, wife, son, daughter, brother, sister, mother, father in Tamil, Arabic, Bengali.
+_SCRIPT_KIN = ("கணவர்", "மனைவி", "மகன்", "மகள்", "அண்ணன்", "தம்பி", "அக்கா", "தங்கை",
+               "زوجي", "زوجتي", "ابني", "بنتي", "ابنتي", "أخي", "اخي", "أختي", "اختي",
+               "স্বামী", "স্ত্রী", "ছেলে", "মেয়ে", "ভাই", "বোন")
+
+
 @lru_cache(maxsize=1)
 def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
     """The words announcing a name, as patterns on folded text, with how to read the name."""
@@ -171,7 +177,10 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "tonton issa", "tata khady": family words of speech used like a title, also in the
         # languages residents mix in ("khouya karim", "amma Selvi", "yaay Awa")
         (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy|khouya|khoya|khti|akhi|ukhti|"
-         r"amma|appa|akka|thambi|yaay|baay|abi)\s+", "person", False, False, "kin", True),
+         r"amma|appa|akka|thambi|yaay|baay|abi|"
+         # and in their scripts (round 8): "என் கணவர் கணேஷ்", "زوجي", "আমার স্বামী"
+         rf"{alternation(tuple(fold(word) for word in _SCRIPT_KIN))})\s+", "person", False,
+         False, "kin", True),
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"

@@ -21,6 +21,7 @@ LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
 class Lexicon:
     places: tuple[str, ...]
     capitalised_places: str  # a pattern: these names are also common words in lower case
+    capitalised_place_words: frozenset[str]  # the same, folded: "LABE" typed in capitals
     street_kinds: tuple[str, ...]
     titles: tuple[str, ...]
     professions: tuple[str, ...]
@@ -69,6 +70,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
                                     # glued: "o 4chemins", "a villeevrard"
                                     re.sub(r"[\s'-]", "", saint))]
                          + list(countries)),
+        capitalised_place_words=frozenset(fold(place) for place in capitalised_places),
         capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
                            r"(?![\w-])",
         street_kinds=tuple(data["street_kinds"]),

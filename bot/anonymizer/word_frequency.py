@@ -109,6 +109,12 @@ def _elsewhere() -> tuple[dict[str, float], tuple[str, ...]]:
     return table, tuple(sorted(table))
 
 
+def elsewhere_zipf(folded: str) -> float:
+    """How common ``folded`` is in the commonest of the other languages (0 when no list has
+    it down to Zipf 3.5)."""
+    return _elsewhere()[0].get(folded, 0.0)
+
+
 def _travels(folded: str) -> bool:
     return zipf(folded, "fr") >= TRAVELS or zipf(folded, "en") > 0
 

@@ -274,6 +274,15 @@ IDENTIFIERS_GO = [
                  "Pracuję na budowie dla [organisme]. JE SUIS A LA [organisme] MAIS LA MUTUELLE "
                  "EST CHERE. Le bailleur c'est la [organisme]",
                  id="an employer in Polish, an insurer, a company's legal form"),
+    pytest.param("நான் யாழ்ப்பாணம். என் கணவர் கணேஷ் வேலை இல்லை. مغربية من الدار البيضاء. я з "
+                 "Харкова",
+                 "நான் [lieu]. என் கணவர் [nom] வேலை இல்லை. [nationalité] من [lieu]. я з [lieu]",
+                 id="towns and a husband in Tamil, Arabic and Cyrillic script"),
+    pytest.param("NEE A LABE LE 01/01/1990. sou mineira, je fais la plonge à Rosny 2, 20h par "
+                 "semaine",
+                 "NEE A [lieu] LE [date]. sou [nationalité], je fais la plonge à [lieu], 20h par "
+                 "semaine",
+                 id="a town in capitals, an origin in Portuguese, a place with its number"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -344,6 +353,7 @@ SITUATION_STAYS = [
     pytest.param("le maître d'hôtel m'a dit de revenir", id="d' before a word"),
     pytest.param("le 15e jour, au 12e étage, la 11e fois. Si vous voulez.",
                  id="ordinals that are no arrondissement, si"),
+    pytest.param("on vit à 5 dans 30m2, on a 3 enfants et 2 ans de retard", id="counts"),
 ]
 
 
