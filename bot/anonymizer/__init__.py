@@ -48,7 +48,15 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
-from .cues import NAME_PARTICLES, UNIT, context_spans, name_alone_spans, turkish_proper_noun_spans
+from .cues import (
+    NAME_PARTICLES,
+    TURKISH_SUFFIXED,
+    UNIT,
+    chinese_spans,
+    context_spans,
+    name_alone_spans,
+    turkish_proper_noun_spans,
+)
 from .employers import brand_without_employer, employer_spans
 from .first_names import is_world_first_name, world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
@@ -72,8 +80,11 @@ PLACEHOLDERS = {
 # "je parle mal le français": the language, not a nationality.
 # "je parle arabe et francais, un peu anglais", "en wolof", "cours de chinois": a language.
 # "I speak Turkish and a little English", "in Portuguese": a language too.
+# "Damay wax wolof rekk, tuuti français", "vorbesc romani": the verb in Wolof, Romanian,
+# Portuguese, Spanish, Polish, Turkish (round 8).
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*|in|a little)"
-                              r"|\b(?:parl|speak)\w*(?:[\s,]+\w+){0,7})\s+$")
+                              r"|\b(?:parl|speak|wax|vorbesc|vorbim|fal[oa]|habl[oa]|mowi\w*|"
+                              r"konus\w*)\w*(?:[\s,]+\w+){0,7})\s+$")
 # Form labels stay, whatever a detector took around them: "Nom : X Prénom : Y Né le : …".
 _FORM_LABEL = re.compile(r"(?i)\b(?:nom|pr[ée]nom|n[ée]e?(?:\s+le)?|date(?:\s+de\s+naissance)?"
                          r"|lieu(?:\s+de\s+naissance)?|t[ée]l[ée]phone|t[ée]l|portable|adresse"
@@ -176,6 +187,8 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     ranges = [m.span() for m in _SITUATION.finditer(text)]
     ranges += [m.span() for m in words_pattern(lexicon.keep_phrases).finditer(folded)]
     ranges += [m.span("link") for m in _link_before_place(lexicon).finditer(folded)]
+    # "c Momo de Franc-Mo": "de" before a hyphenated name, a place's shape (round 8)
+    ranges += [m.span("link") for m in _LINK_BEFORE_COMPOUND.finditer(text)]
     ranges += _saying_my_name(folded, lexicon)  # "wo jiao", "amar nam": no names there
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
@@ -187,6 +200,9 @@ def _saying_my_name(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     ye"): words there that are also first names or places name no one."""
     pattern = words_pattern(tuple(fold(phrase) for phrase in lexicon.my_name_is))
     return [match.span() for match in pattern.finditer(folded)]
+
+
+_LINK_BEFORE_COMPOUND = re.compile(r"(?<=\w )(?P<link>de|du|d['’])\s*(?=[A-ZÀ-Þ][\w]*-[A-ZÀ-Þ])")
 
 
 @lru_cache(maxsize=2)
@@ -240,7 +256,7 @@ def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
         folded = fold(word.group()).rstrip("'’")
         # "une vraie merveille": a first name that is a word, after ordinary words, is a word;
         # "comorienne de Mutsamudu": the nationality goes on its own, "de" with it
-        inner = word.group().islower() and folded not in PLACE_LINKS | NAME_PARTICLES and (
+        inner = _uncased(word.group()) and folded not in PLACE_LINKS | NAME_PARTICLES and (
             _ordinary(word.group(), lexicon) or any(c.isdigit() for c in folded)  # "n3ref"
             or folded in lexicon.nationalities
             or inner and folded in lexicon.first_names and is_common_word(word.group()))
@@ -253,7 +269,10 @@ def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
             end = word.end()
     if start is not None:
         parts.append(replace(piece, start=start, end=end))
-    return parts
+    # "taht el pont": a particle left alone between ordinary words names no one (round 8)
+    return [part for part in parts if not all(
+        word.islower() and fold(word).rstrip("'’") in NAME_PARTICLES | PLACE_LINKS
+        for word in TOKEN.findall(text, part.start, part.end))]
 
 
 def _common_at_start(word: re.Match[str], text: str, lexicon: Lexicon, *,
@@ -297,16 +316,24 @@ def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lex
     return True
 
 
+def _uncased(word: str) -> bool:
+    """In lower case, or in a script without capitals ("থাকি", "والبيت")."""
+    return not word[:1].isupper() and not word.isupper() and any(c.isalpha() for c in word)
+
+
 def _ordinary(word: str, lexicon: Lexicon) -> bool:
     folded = fold(word).rstrip("'’")
+    if "-" in folded.strip("-") and _uncased(word):
+        # "kenar-e", "shab-ha": Farsi's ezafe and plural typed with a hyphen
+        return all(len(part) < 3 or _ordinary(part, lexicon) for part in word.split("-") if part)
     if folded in lexicon.keep or folded in lexicon.named_places or folded in PLACE_LINKS:
         return True
     if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names or (
-            word.islower() and folded in lexicon.foreign_words):
+            _uncased(word) and folded in lexicon.foreign_words):
         return True
     if folded in lexicon.relations:
         return True  # "mon ex Dédé": NER took the kinship word with the name
-    return word.islower() and not is_first_name(folded, lexicon) and (is_french_word(word) or (
+    return _uncased(word) and not is_first_name(folded, lexicon) and (is_french_word(word) or (
         not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon)))
 
 
@@ -336,6 +363,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
         guesses += turkish_proper_noun_spans(text)
+        guesses += chinese_spans(text)
         guesses += employer_spans(text, lexicon)
     if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)
@@ -394,6 +422,8 @@ def _without_labels(text: str, spans: list[Span]) -> list[Span]:
         text[span.end:span.end + 1].isalpha()) and span.end - span.start > 1 else span
              for span in spans]  # "Batman'dan": the apostrophe goes with the Turkish suffix
     labels = [(m.start(), m.end()) for m in _FORM_LABEL.finditer(text)]
+    # "Mehmet Pantin'de Hermès" taken whole by NER: the Turkish suffix is no name (round 8)
+    labels += [(m.end("name"), m.end()) for m in TURKISH_SUFFIXED.finditer(text)]
     if not labels:
         return spans
     kept = []
@@ -438,8 +468,9 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
                 r"\s*[.,]\d", text[number.end():]):
             end = number.end()  # "à Rosny 2", a shopping centre; "Pantin 3 enfants" stays
         initial = _INITIAL.match(text, end) if span.kind in ("person", "unknown") else None
-        if initial:
-            end = initial.end()  # "Lamine D.", "sonia b.": the family name's initial (round 8)
+        if initial and (text[span.start].islower() or initial.group()[1].isupper()):
+            # "sonia b.", "Lamine D."; not "Marcelin-Berthelot e." (Kurdish "is")
+            end = initial.end()  # the family name's initial (round 8)
         whole.append(replace(span, end=end))
     return whole
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
@@ -66,6 +67,9 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             if place in lexicon.places and place not in lexicon.countries:
                 break  # "foyer Adoma de Pantin": two names, "de" is neither; but a country
                 # names a business: "restaurant Le Jardin de Chine"
+            if folded == "de" and " " not in text[start:end] and (
+                    fold(text[start:end]) in world_first_names() or "-" in place):
+                break  # "c Momo de Franc-Mo", "Karim de Bobigny": where the person is from
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
             expect_name = fresh = True
@@ -259,7 +263,7 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
 # Turkish writes a suffix after an apostrophe only on a proper noun: "Batman'dan geldim",
 # "Pantin'de oturuyorum", "Mehmet'in oğlu" (round 8). French elisions are small lower-case
 # words ("l'", "d'") or end in "qu" ("Jusqu'à").
-_TURKISH_SUFFIXED = re.compile(
+TURKISH_SUFFIXED = re.compile(
     r"(?<![\w'’-])(?P<name>[A-ZÇĞİÖŞÜ][\w-]{2,})(?<!qu)['’]"
     r"(?P<suffix>(?:n|y)?(?:d|t)(?:a|e)(?:n|ki)?|y?(?:a|e)|y?(?:ı|i|u|ü)|n?(?:ı|i|u|ü)n|"
     r"y?l(?:a|e)|l(?:ı|i|u|ü)|d(?:ı|i|u|ü)r)(?!\w)")
@@ -268,10 +272,39 @@ _TURKISH_SUFFIXED = re.compile(
 def turkish_proper_noun_spans(text: str) -> list[Span]:
     """A capitalised word before a Turkish suffix is a place or a person: "[Konya]'dan"."""
     spans = []
-    for match in _TURKISH_SUFFIXED.finditer(text):
+    for match in TURKISH_SUFFIXED.finditer(text):
         suffix = match.group("suffix")
         kind = "place" if suffix.startswith(("d", "t", "nd", "nt", "yd")) else "person"
         spans.append(Span(match.start("name"), match.end("name"), kind, "context"))
+    return spans
+
+
+# Chinese, written without spaces (round 8): the name after "我叫" (my name is), "名字是", "我姓" or
+# a family word and "叫" ("儿子叫…"); the place before "人" (a person of …: "温州人") and after
+# "住在" (live in), "来自" (come from), "出生在" (born in).
+_HAN = "\u4e00-\u9fff"
+_CLAUSE_END = r"，,。.！!？?；;：:\s（()"
+_CHINESE_NAME = re.compile(rf"(?:我叫|名叫|名字叫|名字是|我姓|(?:儿子|女儿|老公|丈夫|妻子|老婆|"
+                           rf"孩子|妈妈|爸爸|哥哥|姐姐|弟弟|妹妹)叫)(?P<name>[{_HAN}]{{2,3}})")
+_CHINESE_ORIGIN = re.compile(rf"(?:^|(?<=[{_CLAUSE_END}是]))(?P<place>[{_HAN}]{{2,4}})人"
+                             rf"(?=[{_CLAUSE_END}]|$)")
+_CHINESE_PLACE = re.compile(rf"(?:住在|来自于?|出生在|出生于|生于|老家在|老家是)"
+                            rf"(?P<place>(?![这那家一哪附])[{_HAN}]{{2,6}}?)(?=[{_CLAUSE_END}]|$|[A-Za-z])")
+# A name is two or three characters: the third is no name's after these ("陈美玲是…", "王伟在…").
+_NOT_IN_NAME = frozenset("是在的住人我今年来和也就要说有")
+
+
+def chinese_spans(text: str) -> list[Span]:
+    """Names and places in Chinese, known by the words around them."""
+    spans = []
+    for match in _CHINESE_NAME.finditer(text):
+        start, end = match.span("name")
+        if text[end - 1] in _NOT_IN_NAME and end - start == 3:
+            end -= 1
+        spans.append(Span(start, end, "person", "context"))
+    for pattern in (_CHINESE_ORIGIN, _CHINESE_PLACE):
+        spans += [Span(*match.span("place"), "place", "context")
+                  for match in pattern.finditer(text)]
     return spans
 
 

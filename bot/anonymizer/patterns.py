@@ -15,14 +15,16 @@ from .vocabulary import is_french_word, is_verb_form
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+# A street's name ends before the flat: "5 RUE CHARLES AURAY APPT 34" (round 8).
+_STREET_NAME_WORD = r"(?!(?i:appt|apt|appart|appartement|bat|bât|bâtiment|esc|escalier|porte)\b)"
 # Inside a street's name: "rue de la Paix", "quai de l'Aisne" ("au", "en" end it: "au 3e étage").
 _STREET_LINK = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])"
 _STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee", "impasse",
                                 "quai", "sentier"})
 _STREET_LINKS = frozenset({"de", "des", "du", "d", "l"})
 _STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appartement", "appart",
-                           "apt", "porte", "code", "interphone", "rdc", "depuis", "pres", "a",
-                           "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
+                           "apt", "appt", "porte", "code", "interphone", "rdc", "depuis", "pres",
+                           "a", "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
 MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
                             "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
                             "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
@@ -77,7 +79,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     kinds = alternation(lexicon.street_kinds)
     titles = alternation(tuple(t for t in lexicon.titles if t != "M"))
     street_name = (rf"(?:{_STREET_LINK}\s*)*{_NAME}"
-                   rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*(?:{_NAME}|\d+(?=\s+{_NAME})))*")
+                   rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*{_STREET_NAME_WORD}"
+                   rf"(?:{_NAME}|\d+(?=\s+{_NAME})))*")
     return [
         ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
         # As dictated: "moussa.diallo93 arobase gmail point com".
@@ -159,6 +162,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
                             r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
+        # A landmark named after the country, whose name is all of it since "France" alone
+        # stays (round 8): "lângă Stade de France", "le Parc de France"
+        ("place", re.compile(r"\b(?:Stade|Parc|Gare|Marché|Musée|Hôtel|Centre|Campus)\s+de\s+"
+                             r"France\b")),
         # A cité or a residence named by a number: "la cité des 4000", "cité des 3000".
         ("place", re.compile(r"(?i)\b(?:cit[ée]|r[ée]sidence|quartier)\s+(?:des\s+|du\s+)?"
                              r"(?P<id>\d{3,5})\b(?!\s*(?:ans|mois|euros?\b|€|m2|logements))")),

@@ -34,7 +34,8 @@ def _data_file(name: str) -> Path:
 
 # French down to the rare words (the "large" list, Zipf 1 and up); the others only their
 # common words (the "small" lists, Zipf 3 and up: smaller, read faster).
-_LISTS = {"fr": "large_fr", "en": "small_en", "de": "small_de", "es": "small_es"}
+_LISTS = {"fr": "large_fr", "en": "small_en", "de": "small_de", "es": "small_es",
+          "zh": "small_zh"}
 # The other languages wordfreq knows that residents of the area write in or mix with French
 # (Arabic, Bengali, Farsi, Hindi, Urdu, Tamil, Vietnamese, Tagalog; the languages of Eastern and
 # Southern Europe, Turkish, Portuguese, Spanish, Italian, German, Dutch): their small lists.

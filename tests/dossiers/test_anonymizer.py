@@ -283,6 +283,18 @@ IDENTIFIERS_GO = [
                  "NEE A [lieu] LE [date]. sou [nationalité], je fais la plonge à [lieu], 20h par "
                  "semaine",
                  id="a town in capitals, an origin in Portuguese, a place with its number"),
+    pytest.param("你好，我叫陈美玲，温州人，住在欧贝维利耶（Aubervilliers）。我儿子叫王小明",
+                 "你好，我叫[nom]，[lieu]人，住在[lieu]（[lieu]）。我儿子叫[nom]",
+                 id="a name, an origin and a town in Chinese"),
+    pytest.param("wesh c Momo de Franc-Mo, on dort lângă Stade de France, Eşim Mehmet Pantin'de "
+                 "Hermès atölyesinde",
+                 "wesh c [nom] de [nom], on dort lângă [lieu], Eşim [nom]'de [nom] atölyesinde",
+                 id="de before a compound place, a landmark, a Turkish suffix inside a name"),
+    pytest.param("shab-ha dar Pantin kenar-e canal de l'Ourcq mikhabam. আমি Pantin এ থাকি, Hoche "
+                 "এর কাছে।",
+                 "shab-ha dar [lieu] kenar-e canal de l'[lieu] mikhabam. আমি [lieu] এ থাকি, [lieu] "
+                 "এর কাছে।",
+                 id="the model's places cut at words with a hyphen or in a caseless script"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -354,6 +366,12 @@ SITUATION_STAYS = [
     pytest.param("le 15e jour, au 12e étage, la 11e fois. Si vous voulez.",
                  id="ordinals that are no arrondissement, si"),
     pytest.param("on vit à 5 dans 30m2, on a 3 enfants et 2 ans de retard", id="counts"),
+    pytest.param("你好，我想问一下CAF的住房补助怎么申请？我不会说法语，春节前能办好吗？谢谢",
+                 id="a question in Chinese"),
+    pytest.param("عندي ثلاثة أطفال والبيت صغير ورطب. شكرا جزيلا. عندها الزهايمر. Hello, qqch, "
+                 "mrc, kesk ? Damay wax wolof rekk, tuuti français",
+                 id="Arabic words with their clitics, SMS, languages after a Wolof verb"),
+    pytest.param("shab-ha dar kenar-e canal, வணக்கம், আমি থাকি", id="words with a hyphen, in scripts"),
 ]
 
 
