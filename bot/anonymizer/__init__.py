@@ -127,8 +127,15 @@ def _as_if_not_shouted(text: str, lexicon: Lexicon) -> str:
             piece = TOKEN.sub(lambda match: _unshouted(
                 match.group(), lexicon, title=match.string[match.end():match.end() + 1] == "."),
                 piece)
+            # "NOM BEN SALAH": a name's particle keeps its capital before the name (round 8)
+            piece = _PARTICLE_BEFORE_NAME.sub(lambda m: m.group(1).title() + m.group(2), piece)
         pieces.append(piece)
     return "".join(pieces)
+
+
+_PARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:Ben|Bin|El|Ould|Abou|Abu|Da|Dos|Van|Von|Ait|Aït) $")
+_PARTICLE_BEFORE_NAME = re.compile(r"\b(ben|bin|el|ould|abou|abu|da|dos|van|von|ait|aït)"
+                                   r"( [A-ZÀ-Þ][a-zß-ÿ])")
 
 
 def _unshouted(word: str, lexicon: Lexicon, *, title: bool) -> str:
@@ -455,6 +462,9 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
     whole = []
     for span in spans:
         end = span.end
+        particle = _PARTICLE_BEFORE.search(text, max(0, span.start - 5), span.start)
+        if particle and span.kind in ("person", "unknown"):
+            span = replace(span, start=particle.start())  # "Ben Salah", "Da Silva" (round 8)
         while span.kind in ("person", "unknown") and text[span.start:span.start + 1].isupper():
             following = re.compile(r" ([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)").match(text, end)
             word = fold(following.group(1)) if following else ""

@@ -181,7 +181,7 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "tonton issa", "tata khady": family words of speech used like a title, also in the
         # languages residents mix in ("khouya karim", "amma Selvi", "yaay Awa")
         (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy|khouya|khoya|khti|akhi|ukhti|"
-         r"amma|appa|akka|thambi|yaay|baay|abi|"
+         r"amma|appa|akka|thambi|yaay|baay|abi|abla|teyze|amca|"
          # and in their scripts (round 8): "என் கணவர் கணேஷ்", "زوجي", "আমার স্বামী"
          rf"{alternation(tuple(fold(word) for word in _SCRIPT_KIN))})\s+", "person", False,
          False, "kin", True),

@@ -260,7 +260,7 @@ IDENTIFIERS_GO = [
     pytest.param("amar nam Md. Rafiqul Islam, je suis un chibani, Si Ahmed Belkacem",
                  "amar nam [nom], je suis un chibani, [nom]",
                  id="Md. and Si before a name"),
-    pytest.param("moro em Pantin desde 1988, rua Cartier-Bresson. jhabite aux courtis",
+    pytest.param("moro em Pantin desde 1988, rua Cartier-Bresson. jhabite aux glycines",
                  "moro em [lieu] desde 1988, [adresse]. jhabite aux [adresse]",
                  id="a street in Portuguese, j'habite glued"),
     pytest.param("slt c sonia b. de tunis. merci. Lamine D.",
@@ -288,13 +288,18 @@ IDENTIFIERS_GO = [
                  id="a name, an origin and a town in Chinese"),
     pytest.param("wesh c Momo de Franc-Mo, on dort lângă Stade de France, Eşim Mehmet Pantin'de "
                  "Hermès atölyesinde",
-                 "wesh c [nom] de [nom], on dort lângă [lieu], Eşim [nom]'de [nom] atölyesinde",
+                 "wesh c [nom] de [lieu], on dort lângă [lieu], Eşim [nom]'de [nom] atölyesinde",
                  id="de before a compound place, a landmark, a Turkish suffix inside a name"),
     pytest.param("shab-ha dar Pantin kenar-e canal de l'Ourcq mikhabam. আমি Pantin এ থাকি, Hoche "
                  "এর কাছে।",
                  "shab-ha dar [lieu] kenar-e canal de l'[lieu] mikhabam. আমি [lieu] এ থাকি, [lieu] "
                  "এর কাছে।",
                  id="the model's places cut at words with a hyphen or in a caseless script"),
+    pytest.param("on habite vers le Pré, à la limite de la Plaine, mon abla Ayşe m'aide. NOM BEN "
+                 "SALAH PRENOM MOHAMED",
+                 "on habite vers le [lieu], à la limite de la [lieu], mon abla [nom] m'aide. NOM "
+                 "[nom] PRENOM [nom]",
+                 id="neighbourhoods as residents name them, a Turkish kinship word, a particle"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -372,6 +377,7 @@ SITUATION_STAYS = [
                  "mrc, kesk ? Damay wax wolof rekk, tuuti français",
                  id="Arabic words with their clitics, SMS, languages after a Wolof verb"),
     pytest.param("shab-ha dar kenar-e canal, வணக்கம், আমি থাকি", id="words with a hyphen, in scripts"),
+    pytest.param("mon abla aussi, la plaine est grande, Ben oui", id="kinship, a plain, ben"),
 ]
 
 
