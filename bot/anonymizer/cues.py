@@ -42,7 +42,8 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             continue
         if expect_name and is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
-                                         after_title=after_title and end == start) and not (
+                                        after_title=after_title and end == start,
+                                        opening=end == start) and not (
                 end == start and folded in lexicon.relations and not after_title
                 and article is None):
             if end == start:

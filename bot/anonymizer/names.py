@@ -23,12 +23,12 @@ CASELESS_WORD = 5.5
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
-                 after_title: bool = False, world: bool = False) -> bool:
+                 after_title: bool = False, world: bool = False, opening: bool = False) -> bool:
     """A capitalised word outside the keep-list, or a lower-case word that is no French word.
 
     ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
     "ma fille Rose" is (a first name that is also a word); ``world``: any first name of the
-    world list is a name there ("tonton issa")."""
+    world list is a name there ("tonton issa"); ``opening``: the word right after the cue."""
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha() or (
             folded in lexicon.named_places) or word.islower() and folded in lexicon.foreign_words:
@@ -43,7 +43,7 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     if not word.islower() and not word[:1].isupper():
         # a script without capitals after a cue: "اسمي خديجة", "என் பெயர் செல்வி"; names are
         # common words there too, so only the commonest words end a name ("கணேஷ் வேலை இல்லை")
-        return first or after_title or world or (
+        return opening or after_title or world or (
             folded not in lexicon.foreign_words and elsewhere_zipf(folded) < CASELESS_WORD)
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names

@@ -300,6 +300,10 @@ IDENTIFIERS_GO = [
                  "on habite vers le [lieu], à la limite de la [lieu], mon abla [nom] m'aide. NOM "
                  "[nom] PRENOM [nom]",
                  id="neighbourhoods as residents name them, a Turkish kinship word, a particle"),
+    pytest.param("chamo-me João Pedro, mi chiamo Giulia, jina langu ni Amina, میرا نام عمران "
+                 "قریشی ہے",
+                 "chamo-me [nom], mi chiamo [nom], jina langu ni [nom], میرا نام [nom] ہے",
+                 id="my name is in more languages and scripts"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
