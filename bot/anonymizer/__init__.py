@@ -48,7 +48,15 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from bot.dossiers.forms import RequestDefinition
 from bot.dossiers.pdf import DossierView
 
-from .cues import NAME_PARTICLES, context_spans, name_alone_spans
+from .cues import (
+    NAME_PARTICLES,
+    TURKISH_SUFFIXED,
+    UNIT,
+    chinese_spans,
+    context_spans,
+    name_alone_spans,
+    turkish_proper_noun_spans,
+)
 from .employers import brand_without_employer, employer_spans
 from .first_names import is_world_first_name, world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
@@ -63,7 +71,7 @@ __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_te
 
 REMOVED = "[retiré]"
 # Spans whose every word was found as a name or an employer: no edge is trimmed off them.
-_FOUND_AS_NAMES = frozenset({"context", "employer"})
+_FOUND_AS_NAMES = frozenset({"context", "employer", "nickname"})
 PLACEHOLDERS = {
     "person": "[nom]", "place": "[lieu]", "address": "[adresse]", "phone": "[téléphone]",
     "email": "[e-mail]", "date": "[date]", "number": "[numéro]", "nationality": "[nationalité]",
@@ -72,8 +80,11 @@ PLACEHOLDERS = {
 # "je parle mal le français": the language, not a nationality.
 # "je parle arabe et francais, un peu anglais", "en wolof", "cours de chinois": a language.
 # "I speak Turkish and a little English", "in Portuguese": a language too.
+# "Damay wax wolof rekk, tuuti français", "vorbesc romani": the verb in Wolof, Romanian,
+# Portuguese, Spanish, Polish, Turkish (round 8).
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*|in|a little)"
-                              r"|\b(?:parl|speak)\w*(?:[\s,]+\w+){0,7})\s+$")
+                              r"|\b(?:parl|speak|wax|vorbesc|vorbim|fal[oa]|habl[oa]|mowi\w*|"
+                              r"konus\w*)\w*(?:[\s,]+\w+){0,7})\s+$")
 # Form labels stay, whatever a detector took around them: "Nom : X Prénom : Y Né le : …".
 _FORM_LABEL = re.compile(r"(?i)\b(?:nom|pr[ée]nom|n[ée]e?(?:\s+le)?|date(?:\s+de\s+naissance)?"
                          r"|lieu(?:\s+de\s+naissance)?|t[ée]l[ée]phone|t[ée]l|portable|adresse"
@@ -83,7 +94,7 @@ _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
 _SITUATION = re.compile(r"\b(?:[FT]\d|CP|CE[12]|CM[12]|\d{1,2}(?:e|è|ème|eme|er|ère))\b"
                         r"|(?i:\b(?:bâtiment|batiment|bât|bat|escalier|esc|porte|appartement|"
-                        r"appart|apt)\.?\s*[A-Z0-9]{1,3}\b)")
+                        r"appart|apt)\b\.?\s*(?-i:[A-Z0-9]{1,3})\b)")  # "Batman" is no "bat M"
 
 
 
@@ -116,8 +127,15 @@ def _as_if_not_shouted(text: str, lexicon: Lexicon) -> str:
             piece = TOKEN.sub(lambda match: _unshouted(
                 match.group(), lexicon, title=match.string[match.end():match.end() + 1] == "."),
                 piece)
+            # "NOM BEN SALAH": a name's particle keeps its capital before the name (round 8)
+            piece = _PARTICLE_BEFORE_NAME.sub(lambda m: m.group(1).title() + m.group(2), piece)
         pieces.append(piece)
     return "".join(pieces)
+
+
+_PARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:Ben|Bin|El|Ould|Abou|Abu|Da|Dos|Van|Von|Ait|Aït) $")
+_PARTICLE_BEFORE_NAME = re.compile(r"\b(ben|bin|el|ould|abou|abu|da|dos|van|von|ait|aït)"
+                                   r"( [A-ZÀ-Þ][a-zß-ÿ])")
 
 
 def _unshouted(word: str, lexicon: Lexicon, *, title: bool) -> str:
@@ -127,8 +145,10 @@ def _unshouted(word: str, lexicon: Lexicon, *, title: bool) -> str:
         return word  # "M. TRAORE": the title; "LA CAF M A COUPE": "m'a"
     # "JE", "LE", "BON" are also first names somewhere: a French word is a name here only if
     # it is a first name of France's ("ROSE") or one French hardly uses ("KAMALA")
+    # "NEE A LABE": a place that is also a word in lower case keeps its capital (round 8)
     name = folded not in STOP_WORDS and (
         is_first_name(folded, lexicon) or folded in lexicon.area_names
+        or folded in lexicon.capitalised_place_words
         or folded in world_first_names() and not is_french_word(lower))
     if len(folded) < 2 or not name and (is_french_word(lower) or known_word(lower, lexicon)
                                         and not one_letter_off(folded)):
@@ -174,6 +194,8 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
     ranges = [m.span() for m in _SITUATION.finditer(text)]
     ranges += [m.span() for m in words_pattern(lexicon.keep_phrases).finditer(folded)]
     ranges += [m.span("link") for m in _link_before_place(lexicon).finditer(folded)]
+    # "c Momo de Franc-Mo": "de" before a hyphenated name, a place's shape (round 8)
+    ranges += [m.span("link") for m in _LINK_BEFORE_COMPOUND.finditer(text)]
     ranges += _saying_my_name(folded, lexicon)  # "wo jiao", "amar nam": no names there
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
@@ -185,6 +207,9 @@ def _saying_my_name(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     ye"): words there that are also first names or places name no one."""
     pattern = words_pattern(tuple(fold(phrase) for phrase in lexicon.my_name_is))
     return [match.span() for match in pattern.finditer(folded)]
+
+
+_LINK_BEFORE_COMPOUND = re.compile(r"(?<=\w )(?P<link>de|du|d['’])\s*(?=[A-ZÀ-Þ][\w]*-[A-ZÀ-Þ])")
 
 
 @lru_cache(maxsize=2)
@@ -238,7 +263,7 @@ def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
         folded = fold(word.group()).rstrip("'’")
         # "une vraie merveille": a first name that is a word, after ordinary words, is a word;
         # "comorienne de Mutsamudu": the nationality goes on its own, "de" with it
-        inner = word.group().islower() and folded not in PLACE_LINKS | NAME_PARTICLES and (
+        inner = _uncased(word.group()) and folded not in PLACE_LINKS | NAME_PARTICLES and (
             _ordinary(word.group(), lexicon) or any(c.isdigit() for c in folded)  # "n3ref"
             or folded in lexicon.nationalities
             or inner and folded in lexicon.first_names and is_common_word(word.group()))
@@ -251,7 +276,10 @@ def _split_at_words(piece: Span, text: str, lexicon: Lexicon) -> list[Span]:
             end = word.end()
     if start is not None:
         parts.append(replace(piece, start=start, end=end))
-    return parts
+    # "taht el pont": a particle left alone between ordinary words names no one (round 8)
+    return [part for part in parts if not all(
+        word.islower() and fold(word).rstrip("'’") in NAME_PARTICLES | PLACE_LINKS
+        for word in TOKEN.findall(text, part.start, part.end))]
 
 
 def _common_at_start(word: re.Match[str], text: str, lexicon: Lexicon, *,
@@ -295,16 +323,24 @@ def _common_noun(span: Span, words: list[re.Match[str]], text: str, lexicon: Lex
     return True
 
 
+def _uncased(word: str) -> bool:
+    """In lower case, or in a script without capitals ("থাকি", "والبيت")."""
+    return not word[:1].isupper() and not word.isupper() and any(c.isalpha() for c in word)
+
+
 def _ordinary(word: str, lexicon: Lexicon) -> bool:
     folded = fold(word).rstrip("'’")
+    if "-" in folded.strip("-") and _uncased(word):
+        # "kenar-e", "shab-ha": Farsi's ezafe and plural typed with a hyphen
+        return all(len(part) < 3 or _ordinary(part, lexicon) for part in word.split("-") if part)
     if folded in lexicon.keep or folded in lexicon.named_places or folded in PLACE_LINKS:
         return True
     if folded in _ALWAYS_ORDINARY or folded.isdigit() or folded in lexicon.not_names or (
-            word.islower() and folded in lexicon.foreign_words):
+            _uncased(word) and folded in lexicon.foreign_words):
         return True
     if folded in lexicon.relations:
         return True  # "mon ex Dédé": NER took the kinship word with the name
-    return word.islower() and not is_first_name(folded, lexicon) and (is_french_word(word) or (
+    return _uncased(word) and not is_first_name(folded, lexicon) and (is_french_word(word) or (
         not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon)))
 
 
@@ -333,6 +369,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     if use_lexicon:
         guesses += context_spans(text, lexicon)
         guesses += name_alone_spans(text, lexicon)
+        guesses += turkish_proper_noun_spans(text)
+        guesses += chinese_spans(text)
         guesses += employer_spans(text, lexicon)
     if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)
@@ -346,15 +384,53 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             # A title and the name after it go whole: "madame Bouzid".
             pieces = [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
-            spans += [piece for piece in pieces if piece.by == "employer"
+            # A nickname may be a brand's name: "on m'appelle Tati".
+            spans += [piece for piece in pieces if piece.by in ("employer", "nickname")
                       or not brand_without_employer(piece, text, lexicon)]
-    return _without_labels(text, _join_addresses(text, merge(_whole_names(text, merge(spans),
+    spans = merge(spans)
+    spans = merge(spans + _coordinated_names(text, spans, lexicon))
+    return _without_labels(text, _join_addresses(text, merge(_whole_names(text, spans,
                                                                            lexicon))))
+
+
+# Capitalised words joined by commas and "et": "Grâce et Victoire", "Innocent, Bienvenu et
+# Désiré", "Gloire, Exaucé et Bénédicte sont mes trois enfants".
+_LISTED_WORDS = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?:(?:\s*,\s*|\s+(?:et|&)\s+)"
+                           r"[A-ZÀ-ÖØ-Þ][\w'’-]*)*(?:\s+(?:et|&)\s+)[A-ZÀ-ÖØ-Þ][\w'’-]*")
+_NOT_NAMES = frozenset({"address", "phone", "email", "date", "number"})
+
+
+def _coordinated_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    """A first name listed with a name already found is a name too, even when it is a word:
+    "Grâce et [Victoire]", "Innocent, [Bienvenu] et [Désiré]" (round 8). Only capitalised
+    first names of the lists, outside the keep-list ("Noël et Pâques" stay)."""
+    found = [span for span in spans if span.kind not in _NOT_NAMES]
+    names = []
+    for listed in _LISTED_WORDS.finditer(text):
+        words = list(re.finditer(r"[A-ZÀ-ÖØ-Þ][\w'’-]*", listed.group()))
+        covered = [any(s.start <= listed.start() + w.start() and listed.start() + w.end() <= s.end
+                       for s in found) for w in words]
+        if not any(covered):
+            continue
+        for word, gone in zip(words, covered, strict=True):
+            folded = fold(word.group()).rstrip("'’")
+            if not gone and folded not in lexicon.keep and (
+                    is_first_name(folded, lexicon) or folded in lexicon.area_names
+                    or is_world_first_name(folded)):
+                start = listed.start() + word.start()
+                names.append(Span(start, start + len(word.group().rstrip("'’")), "person",
+                                  "context"))
+    return names
 
 
 def _without_labels(text: str, spans: list[Span]) -> list[Span]:
     """Cut the form labels out of the spans ("TRAORE Prénom" loses "Prénom")."""
+    spans = [replace(span, end=span.end - 1) if text[span.end - 1:span.end] in "'’" and (
+        text[span.end:span.end + 1].isalpha()) and span.end - span.start > 1 else span
+             for span in spans]  # "Batman'dan": the apostrophe goes with the Turkish suffix
     labels = [(m.start(), m.end()) for m in _FORM_LABEL.finditer(text)]
+    # "Mehmet Pantin'de Hermès" taken whole by NER: the Turkish suffix is no name (round 8)
+    labels += [(m.end("name"), m.end()) for m in TURKISH_SUFFIXED.finditer(text)]
     if not labels:
         return spans
     kept = []
@@ -364,7 +440,8 @@ def _without_labels(text: str, spans: list[Span]) -> list[Span]:
             pieces = [part for a, b in pieces
                       for part in ((a, min(b, start)), (max(a, end), b))]
         for a, b in pieces:
-            while a < b and not text[a].isalnum():
+            while a < b and not text[a].isalnum() and not (  # "tel : +33 6…": the "+" stays in
+                    text[a] == "+" and text[a + 1:a + 2].isdigit()):
                 a += 1
             while b > a and not text[b - 1].isalnum():
                 b -= 1
@@ -373,12 +450,21 @@ def _without_labels(text: str, spans: list[Span]) -> list[Span]:
     return kept
 
 
+# A number glued to a place's name: "Rosny 2", "Parinor 2" (round 8).
+_PLACE_NUMBER = re.compile(r" \d{1,2}(?![\d\w/:h])")
+# A family name's initial after a first name: one letter and its dot ("a.", "y." are words).
+_INITIAL = re.compile(r" (?![aAyY]\.)[A-Za-z]\.(?!\w)")
+
+
 def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
     """"Tran Thi Mai", "Nguyen Van Long": a capitalised word right after a name is part of it,
     even a month or a word."""
     whole = []
     for span in spans:
         end = span.end
+        particle = _PARTICLE_BEFORE.search(text, max(0, span.start - 5), span.start)
+        if particle and span.kind in ("person", "unknown"):
+            span = replace(span, start=particle.start())  # "Ben Salah", "Da Silva" (round 8)
         while span.kind in ("person", "unknown") and text[span.start:span.start + 1].isupper():
             following = re.compile(r" ([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)").match(text, end)
             word = fold(following.group(1)) if following else ""
@@ -387,6 +473,14 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
             if not following or month or word in lexicon.keep and word not in MONTH_AND_DAY:
                 break
             end = following.end()
+        number = _PLACE_NUMBER.match(text, end) if span.kind == "place" else None
+        if number and not UNIT.match(text, number.end()) and not re.match(
+                r"\s*[.,]\d", text[number.end():]):
+            end = number.end()  # "à Rosny 2", a shopping centre; "Pantin 3 enfants" stays
+        initial = _INITIAL.match(text, end) if span.kind in ("person", "unknown") else None
+        if initial and (text[span.start].islower() or initial.group()[1].isupper()):
+            # "sonia b.", "Lamine D."; not "Marcelin-Berthelot e." (Kurdish "is")
+            end = initial.end()  # the family name's initial (round 8)
         whole.append(replace(span, end=end))
     return whole
 

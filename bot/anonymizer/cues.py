@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
@@ -41,11 +42,20 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             continue
         if expect_name and is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
-                                         after_title=after_title and end == start) and not (
-                end == start and folded in lexicon.relations and not after_title):
+                                        after_title=after_title and end == start,
+                                        opening=end == start) and not (
+                end == start and folded in lexicon.relations and not after_title
+                and article is None):
             if end == start:
                 start = match.start() if article is None else article
             end, expect_name, fresh = match.end(), several is False, False
+        elif end == start and capital_is_name and word in ("Le", "La", "Les", "L'", "L’") and (
+                article is None):
+            article = match.start()  # "le restaurant s'appelle Le Grand Wenzhou" (round 8)
+        elif end > start and cursor == end and links and word.isdigit() and len(word) <= 3 \
+                and not UNIT.match(text, match.end()):
+            end = match.end()  # "l'agence Century 21", "résidence Ilot 27" (round 8)
+            expect_name = False
         elif end == start and links and folded in PLACE_LINKS:
             if word[:1].isupper():
                 article = match.start()  # "résidence Les Pommiers": the article is the name's
@@ -58,6 +68,9 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             if place in lexicon.places and place not in lexicon.countries:
                 break  # "foyer Adoma de Pantin": two names, "de" is neither; but a country
                 # names a business: "restaurant Le Jardin de Chine"
+            if folded == "de" and " " not in text[start:end] and (
+                    fold(text[start:end]) in world_first_names() or "-" in place):
+                break  # "c Momo de Franc-Mo", "Karim de Bobigny": where the person is from
             expect_name = True  # "Da Silva", "ben youssef": kept only if a name follows
         elif several and end > start and folded == "et":
             expect_name = fresh = True
@@ -72,6 +85,14 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             expect_name = fresh = True
         cursor = match.end()
     return start, end
+
+
+_MONTHS_AND_DAYS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
+                    "novembre|d[ée]cembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
+# What a number counts after a place's name: "foyer Adoma 2 ans" is no "Adoma 2".
+UNIT = re.compile(rf"(?i)\s*(?:{_MONTHS_AND_DAYS}|ans?|mois|jours?|nuits?|semaines?|fois|"
+                   r"euros?|€|%|h\b|heures?|min|minutes?|m2|m²|km|enfants?|personnes?|pi[èe]ces?|[ée]tages?|"
+                   r"(?:e|è|ème|eme|er)\b)")
 
 
 def _family_name_that_is_a_word(text: str, start: int, end: int, match: re.Match[str],
@@ -122,11 +143,18 @@ def _street_after(text: str, position: int, lexicon: Lexicon) -> tuple[int, int]
 
 
 def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
-    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a")."""
-    if fold(match.group()) not in ("n'", "m'", "n’", "m’"):
+    """"n'" or "m'" glued to a word that is a name: N'Diaye, M'Baye (not "n'ai", "m'a"); "D'"
+    with its capital: "Maître D'Almeida" (round 8; "maître d'hôtel" stays)."""
+    if fold(match.group()) not in ("n'", "m'", "n’", "m’") and match.group() not in ("D'", "D’"):
         return False
     glued = TOKEN.match(text, match.end())
     return glued is not None and is_name_word(glued.group(), lexicon)
+
+
+# Husband, wife, son, daughter, brother, sister, mother, father in Tamil, Arabic, Bengali.
+_SCRIPT_KIN = ("கணவர்", "மனைவி", "மகன்", "மகள்", "அண்ணன்", "தம்பி", "அக்கா", "தங்கை",
+               "زوجي", "زوجتي", "ابني", "بنتي", "ابنتي", "أخي", "اخي", "أختي", "اختي",
+               "স্বামী", "স্ত্রী", "ছেলে", "মেয়ে", "ভাই", "বোন")
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +166,7 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
     titles = alternation(tuple(fold(t) for t in lexicon.titles if t != "M"))
     # (pattern, kind, several names, links before the name, how the trigger reads the word
     # after it: "title" any word is a name and the title goes with it, "any" any word is a name
+    # (and "nickname" too, even a brand's name)
     # and the trigger stays, "kin" any first name of the world list is one, "" the word must
     # look like a name; a capitalised word is a
     # name even when it is a French word)
@@ -153,7 +182,10 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         # "tonton issa", "tata khady": family words of speech used like a title, also in the
         # languages residents mix in ("khouya karim", "amma Selvi", "yaay Awa")
         (r"\b(?:tonton|tata|tati|tatie|tantine|mamie|papi|papy|khouya|khoya|khti|akhi|ukhti|"
-         r"amma|appa|akka|thambi|yaay|baay|abi)\s+", "person", False, False, "kin", True),
+         r"amma|appa|akka|thambi|yaay|baay|abi|abla|teyze|amca|"
+         # and in their scripts (round 8): "என் கணவர் கணேஷ்", "زوجي", "আমার স্বামী"
+         rf"{alternation(tuple(fold(word) for word in _SCRIPT_KIN))})\s+", "person", False,
+         False, "kin", True),
         # "je m'appelle", SMS "je m appelle", "my name is": after them a capitalised word is a
         # name even when it is a word ("je m'appelle Prince")
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
@@ -161,6 +193,11 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          # the same in the languages residents write in (lexicon.yml's my_name_is)
          rf"{alternation(tuple(fold(phrase) for phrase in lexicon.my_name_is))})\s+",
          "person", True, False, "", True),
+        # "on m'appelle Tati", "mon surnom c'est doudou": a nickname is the person's name
+        # whatever word it is, even a brand's or a French word (round 8)
+        (r"\b(?:on m['’ ]?appelle|ils m['’ ]?appellent|on l['’ ]appelle|"
+         r"(?:mon|son|ton) (?:surnom|petit nom)(?:\s+(?:est|c['’ ]?est|:))?|surnommee?s?)\s+",
+         "person", False, False, "nickname", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
         (r"\b(?:moi c['’]est|c['’]est moi|je suis|(?:moi\s+)?c(?:\s+moi)?(?=\s))"
          r"\s+", "person", True, False, "", False),
@@ -171,18 +208,25 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\bchez\s+", "organisation", False, False, "", False),
         # Origin: "née à oran", "je viens de tizi ouzou", "originaire de Kayes".
         (r"\b(?:nee?s?|originaires?|viens|venons|vient|viennent|venue?s?|arrivee?s?|grandi|"
-         r"vivais|vivait|habitais|habitait|etais|etait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*",
+         r"vivais|vivait|habitais|habitait|etais|etait)\s+(?:(?:a|au|aux|en|de|du|des)\b|d['’])\s*"
+         # in English (round 8): "I was born in Port Harcourt", "I come from Lagos"
+         r"|\b(?:born|grew up|raised)\s+(?:in|at)\s+|\b(?:come|comes|came|i am|i'm|im)\s+from\s+",
          "place", False, True, "", False),
         # "rés. les Pommiers", "bât." aside: "rés" is short for "résidence"
         (rf"\b(?:{alternation(lexicon.named_places)}|res\.?)\s+", "place", False, True, "",
          False),
         # "j'habite jean lolive", "on vit à Barbusse": after a verb of living, a name (a first
         # name of the world list even if also a word) is the street or the place (round 7)
-        (r"\b(?:habite|habites|habitons|habitez|habitent|je vis|on vit|nous vivons|demeurant|"
-         r"domiciliee?s?|reside|residons)\s+(?:(?:a|au|sur|vers|pres de|a cote de)\s+)?",
+        # also glued to its pronoun in SMS: "jhabite aux courtis" (round 8)
+        (r"\b(?:habite|habites|habitons|habitez|habitent|jhabite|je vis|on vit|nous vivons|"
+         r"demeurant|domiciliee?s?|reside|residons)\s+(?:(?:a|au|aux|sur|vers|pres de|"
+         r"a cote de)\s+)?",
          "address", False, False, "kin", False),
         # "la cité des auteurs", "résidence du parc": after "cité de…" any word is the name
-        (r"\b(?:cite|residence|res\.?)\s+(?:des|du|de\s+la|de\s+l['’]|d['’])\s*", "place",
+        # "la résidence les iris", "foyer le moulin": an article after the word opens the name
+        # too, whatever its case (round 8)
+        (r"\b(?:cite|residence|res\.?|foyer|ehpad)\s+(?:des|du|de\s+la|de\s+l['’]|d['’]|les|le|la)"
+         r"\s*", "place",
          False, False, "any", False),
     ]
     return [(re.compile(pattern), *how) for pattern, *how in triggers]
@@ -199,7 +243,7 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if match.group().strip(" .") in ("me", "pr") and text[match.start()].islower():
                 continue  # "il me dit", "pr mes enfants": "Me" and "Pr" only with a capital
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
-                                      after_title=reading in ("title", "any"),
+                                      after_title=reading in ("title", "any", "nickname"),
                                       world=reading == "kin",
                                       capital_is_name=capital_is_name)
             if kind == "address":
@@ -207,7 +251,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if end > start:
                 with_trigger = reading == "title"
                 start = match.start() if with_trigger else start
-                by = "title" if with_trigger else "context"
+                by = "title" if with_trigger else "nickname" if reading == "nickname" \
+                    else "context"
                 position = start
                 for between in re.finditer(r"\s*,\s*|\s+et\s+", text[start:end]):
                     spans.append(Span(position, start + between.start(), kind, by))
@@ -216,12 +261,67 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
+# Turkish writes a suffix after an apostrophe only on a proper noun: "Batman'dan geldim",
+# "Pantin'de oturuyorum", "Mehmet'in oğlu" (round 8). French elisions are small lower-case
+# words ("l'", "d'") or end in "qu" ("Jusqu'à").
+TURKISH_SUFFIXED = re.compile(
+    r"(?<![\w'’-])(?P<name>[A-ZÇĞİÖŞÜ][\w-]{2,})(?<!qu)['’]"
+    r"(?P<suffix>(?:n|y)?(?:d|t)(?:a|e)(?:n|ki)?|y?(?:a|e)|y?(?:ı|i|u|ü)|n?(?:ı|i|u|ü)n|"
+    r"y?l(?:a|e)|l(?:ı|i|u|ü)|d(?:ı|i|u|ü)r)(?!\w)")
+
+
+def turkish_proper_noun_spans(text: str) -> list[Span]:
+    """A capitalised word before a Turkish suffix is a place or a person: "[Konya]'dan"."""
+    spans = []
+    for match in TURKISH_SUFFIXED.finditer(text):
+        suffix = match.group("suffix")
+        kind = "place" if suffix.startswith(("d", "t", "nd", "nt", "yd")) else "person"
+        spans.append(Span(match.start("name"), match.end("name"), kind, "context"))
+    return spans
+
+
+# Chinese, written without spaces (round 8): the name after "我叫" (my name is), "名字是", "我姓" or
+# a family word and "叫" ("儿子叫…"); the place before "人" (a person of …: "温州人") and after
+# "住在" (live in), "来自" (come from), "出生在" (born in).
+_HAN = "\u4e00-\u9fff"
+_CLAUSE_END = r"，,。.！!？?；;：:\s（()"
+_CHINESE_NAME = re.compile(rf"(?:我叫|名叫|名字叫|名字是|我姓|(?:儿子|女儿|老公|丈夫|妻子|老婆|"
+                           rf"孩子|妈妈|爸爸|哥哥|姐姐|弟弟|妹妹)叫)(?P<name>[{_HAN}]{{2,3}})")
+_CHINESE_ORIGIN = re.compile(rf"(?:^|(?<=[{_CLAUSE_END}是]))(?P<place>[{_HAN}]{{2,4}})人"
+                             rf"(?=[{_CLAUSE_END}]|$)")
+_CHINESE_PLACE = re.compile(rf"(?:住在|来自于?|出生在|出生于|生于|老家在|老家是)"
+                            rf"(?P<place>(?![这那家一哪附])[{_HAN}]{{2,6}}?)(?=[{_CLAUSE_END}]|$|[A-Za-z])")
+# A name is two or three characters: the third is no name's after these ("陈美玲是…", "王伟在…").
+_NOT_IN_NAME = frozenset("是在的住人我今年来和也就要说有")
+
+
+def chinese_spans(text: str) -> list[Span]:
+    """Names and places in Chinese, known by the words around them."""
+    spans = []
+    for match in _CHINESE_NAME.finditer(text):
+        start, end = match.span("name")
+        if text[end - 1] in _NOT_IN_NAME and end - start == 3:
+            end -= 1
+        spans.append(Span(start, end, "person", "context"))
+    for pattern in (_CHINESE_ORIGIN, _CHINESE_PLACE):
+        spans += [Span(*match.span("place"), "place", "context")
+                  for match in pattern.finditer(text)]
+    return spans
+
+
 # After a name, the person's place in the family: "Grâce ma fille aînée", "Espoir mon petit".
 _APPOSITION = ("fils|fille|petit|petite|grand|grande|aine|ainee|cadet|cadette|dernier|derniere|"
                "mari|femme|epouse|frere|soeur|cousin|cousine|voisin|voisine|amie?|tante|oncle")
 # "yacine a 4 ans", "rose est née en 2019", "pierre m'a dit": a verb of a person after a word.
 # "Olive et moi", "Espoir c'est mon fils", "Grâce m'a hébergée"; for a first name, "lina 2 ans".
-_AGE_AFTER = re.compile(r"\s+\d+\s*ans\b")
+# "Ange 14 an": "an" for "ans" in Creole (round 8).
+_AGE_AFTER = re.compile(r"\s+\d+\s*ans?\b")
+# "Céleste elle a 6 ans", "Karim il travaille": a first name set before the sentence and taken
+# up by "il" or "elle" and a verb (round 8); only for first names, since "Demain il a…" or
+# "Parfois elle est…" open sentences the same way.
+_TAKEN_UP = re.compile(r"\s*,?\s+(?:il|elle)\s+(?:a|avait|aura|est|etait|sera|va|allait|fait|"
+                       r"faisait|m['’ ]a|me|ne|n['’]|travaille|habite|vit|dort|vient|parle|"
+                       r"s['’ ]appelle|pleure|mange|veut|peut|doit)\b")
 _PERSON_AFTER = re.compile(r"\s+(?:a|aura|avait)\s+(?:\d+|\w+)\s*ans\b|\s+est\s+nee?\b"
                            r"|\s+m['’ ]a\s+[^\W\d_]{3,}"  # "ma" alone is "my"…
                            r"|\s+ma\s+(?:dit|aidee?|conseille|parle|explique|appele|donne|"
@@ -269,6 +369,7 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if not (known and lower not in lexicon.keep and (
                     _PERSON_AFTER.match(folded, match.end())
                     or first_name and _AGE_AFTER.match(folded, match.end())
+                    or first_name and _TAKEN_UP.match(folded, match.end())
                     or first_name and _FIRST_NAME_BEFORE.search(
                         folded, max(0, match.start() - 16), match.start())
                     or _PERSON_BEFORE.search(folded, max(0, match.start() - 12),

@@ -19,14 +19,27 @@ from .spans import TOKEN, Span, fold
 _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salariee?s?|"
          r"embauchee?s?|recrutee?s?|interim\w*|cdi|cdd|contrat|licenciee?s?|stage|stagiaire|"
          r"apprenti\w*|alternance|caissiere?|vendeu\w*|livreu\w*|magasinier|manutentionnaire|"
-         r"serveu\w*|cuisinier\w*|plongeur|menage|boulot|job|mission|poste|chomage|entrepot|"
+         r"serveu\w*|cuisinier\w*|plongeu\w*|plonge|commis|equipiere?s?|menage|nettoyage|"
+         r"boulot|job|mission|poste|chomage|entrepot|"
          r"usine|chantier|collegue\w*|patron\w*|employeur|livr\w*|vtc|chauffeu\w*|"
          r"(?:auto|micro)[\s-]?entrepreneu\w*|freelance|independante?s?|agent|vigile|"
          r"auxiliaire|nounou|aide[\s-]soignante?|ouvriere?|technicien\w*|secretaire|"
          # "ma mutuelle d'entreprise s'arrête, je pars en retraite de chez Monoprix"
-         r"entreprise)")
+         r"entreprise|"
+         # work in the languages residents write (round 8): "Pracuję na budowie dla Bouygues",
+         # "trabalho para", "khdamt f KFC", "lucrez la", "çalışıyorum"
+         r"pracuj\w*|praca|pracy|trabaj\w*|trabalh\w*|lucrez\w*|lucram|munca|calis\w*|"
+         r"khdam\w*|khedma|work\w*|job)")
+# Mutuals and insurers are named like employers when they cover the person: "je suis à la MGEN".
+_INSURED = re.compile(r"\b(?:mutuelle|assurance|assuree?|complementaire|adherente?|"
+                      r"couverte?|cotis\w*)\b")
+_INSURERS = frozenset({"mgen", "maaf", "macif", "maif", "matmut", "harmonie", "malakoff",
+                       "humanis", "ag2r", "apivia", "axa", "allianz", "groupama", "generali",
+                       "mutualia", "smeno", "lmde", "heyme", "mnh", "mgefi", "ociane", "alan",
+                       "april", "swisslife", "gmf", "macsf", "mma", "mutuelle generale"})
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
-_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans)(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
+_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|dla|f|em|para|at|for)"
+                 r"(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
 _WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
 _SENTENCE = 120  # how far back a work word is looked for, in characters
@@ -43,7 +56,11 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
     spans = []
     folded = fold(text)
     for match in _AT.finditer(folded):
-        if not _WORK_BEFORE.search(folded, max(0, match.start() - _SENTENCE), match.start()):
+        following = TOKEN.match(folded, match.end())
+        insurer = following is not None and following.group() in _INSURERS and (
+            _INSURED.search(_sentence_of(folded, match.start())))
+        if not insurer and not _WORK_BEFORE.search(folded, max(0, match.start() - _SENTENCE),
+                                                    match.start()):
             continue
         words = []
         for token in TOKEN.finditer(text, match.end()):
@@ -55,13 +72,20 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
                 break
             # After "chez" any word names the employer; after "à", "pour", "dans" only a brand
             # or a capitalised name ("à mi-temps", "dans le bâtiment" are no employer).
-            if match.group("at") != "chez" and not (word in lexicon.brands or (
+            if match.group("at") != "chez" and not (word in lexicon.brands or insurer or (
                     token.group()[:1].isupper() and is_name_word(token.group(), lexicon))):
                 break
             words.append(token)
         if words:
             spans.append(Span(words[0].start(), words[-1].end(), "organisation", "employer"))
     return spans
+
+
+def _sentence_of(folded: str, position: int) -> str:
+    """The sentence around ``position`` (insurers: "je suis à la MGEN mais la mutuelle…")."""
+    start = max(folded.rfind(mark, 0, position) for mark in ".!?\n")
+    ends = [end for end in (folded.find(mark, position) for mark in ".!?\n") if end >= 0]
+    return folded[start + 1:min(ends) if ends else len(folded)]
 
 
 def brand_without_employer(span: Span, text: str, lexicon: Lexicon) -> bool:

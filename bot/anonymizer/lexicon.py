@@ -21,6 +21,7 @@ LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
 class Lexicon:
     places: tuple[str, ...]
     capitalised_places: str  # a pattern: these names are also common words in lower case
+    capitalised_place_words: frozenset[str]  # the same, folded: "LABE" typed in capitals
     street_kinds: tuple[str, ...]
     titles: tuple[str, ...]
     professions: tuple[str, ...]
@@ -39,10 +40,11 @@ class Lexicon:
 
 
 def _nationality_forms(words: list[str]) -> set[str]:
-    """Each nationality with its plural and, for "sri-lankais", the spelling with a space."""
+    """Each nationality with its plural and, for "sri-lankais", the spellings with a space and
+    glued ("cap-verdienne", "cap verdienne", "capverdienne")."""
     forms = set()
     for word in words:
-        for spelling in {word, word.replace("-", " ")}:
+        for spelling in {word, word.replace("-", " "), word.replace("-", "")}:
             forms.add(spelling)
             forms.add(spelling if spelling.endswith("s") else spelling + "s")
     return {fold(form) for form in forms}
@@ -62,11 +64,13 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
-                          for v in (p, p.replace("-", " "), p.replace(" ", "-"),
-                                    p.replace("'", " "), p.replace("'", "’"),
+                          for saint in {p, _saint_shortened(p)}
+                          for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
+                                    saint.replace("'", " "), saint.replace("'", "’"),
                                     # glued: "o 4chemins", "a villeevrard"
-                                    re.sub(r"[\s'-]", "", p))]
+                                    re.sub(r"[\s'-]", "", saint))]
                          + list(countries)),
+        capitalised_place_words=frozenset(fold(place) for place in capitalised_places),
         capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
                            r"(?![\w-])",
         street_kinds=tuple(data["street_kinds"]),
@@ -91,6 +95,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         my_name_is=tuple(data["my_name_is"]),
         countries=frozenset(countries),
     )
+
+
+def _saint_shortened(place: str) -> str:
+    """"Saint-Denis" as residents type it: "St-Denis", "st denis", "Ste-Marthe" (round 8)."""
+    return re.sub(r"(?i)\b(saint)e?\b", lambda m: "Ste" if m.group().lower() == "sainte"
+                  else "St", place)
 
 
 def alternation(words: tuple[str, ...]) -> str:

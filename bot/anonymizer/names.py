@@ -9,22 +9,26 @@ from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
 from .vocabulary import glued_elision, is_french_word, is_verb_form, one_letter_off
-from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
+from .word_frequency import elsewhere_zipf, is_everyday_elsewhere, is_everyday_english, zipf
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
 # name with no cue at all when French text hardly uses the word (Zipf, ``word_frequency.py``):
 # below 2.5, less than once in three million words ("kamala", "fatou"), unless it is a verb
 # form ("raidi"); with a cue of a person, below 3.5 (``first_names.py``).
 RARE_WORD_ALONE = 2.5
+# In a script without capitals, a word this common in the languages of wordfreq ends a name
+# found after a cue: "இல்லை" (Tamil "no", 6.3), "வேலை" ("work", 5.9); names reach 5 and more
+# (محمد 6.1, বেগম 5.0), so the word right after the cue is a name whatever its frequency.
+CASELESS_WORD = 5.5
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
-                 after_title: bool = False, world: bool = False) -> bool:
+                 after_title: bool = False, world: bool = False, opening: bool = False) -> bool:
     """A capitalised word outside the keep-list, or a lower-case word that is no French word.
 
     ``first``: the word opening a name, where "Je suis Aide à domicile" is no name but
     "ma fille Rose" is (a first name that is also a word); ``world``: any first name of the
-    world list is a name there ("tonton issa")."""
+    world list is a name there ("tonton issa"); ``opening``: the word right after the cue."""
     folded = fold(word).rstrip("'’")
     if folded in lexicon.keep or folded in lexicon.not_names or not word[:1].isalpha() or (
             folded in lexicon.named_places) or word.islower() and folded in lexicon.foreign_words:
@@ -36,6 +40,11 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return folded not in STOP_WORDS
     if word.isupper() and len(folded) > 2:
         return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
+    if not word.islower() and not word[:1].isupper():
+        # a script without capitals after a cue: "اسمي خديجة", "என் பெயர் செல்வி"; names are
+        # common words there too, so only the commonest words end a name ("கணேஷ் வேலை இல்லை")
+        return opening or after_title or world or (
+            folded not in lexicon.foreign_words and elsewhere_zipf(folded) < CASELESS_WORD)
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))

@@ -15,14 +15,16 @@ from .vocabulary import is_french_word, is_verb_form
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+# A street's name ends before the flat: "5 RUE CHARLES AURAY APPT 34" (round 8).
+_STREET_NAME_WORD = r"(?!(?i:appt|apt|appart|appartement|bat|bât|bâtiment|esc|escalier|porte)\b)"
 # Inside a street's name: "rue de la Paix", "quai de l'Aisne" ("au", "en" end it: "au 3e étage").
 _STREET_LINK = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])"
 _STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee", "impasse",
                                 "quai", "sentier"})
 _STREET_LINKS = frozenset({"de", "des", "du", "d", "l"})
 _STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appartement", "appart",
-                           "apt", "porte", "code", "interphone", "rdc", "depuis", "pres", "a",
-                           "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
+                           "apt", "appt", "porte", "code", "interphone", "rdc", "depuis", "pres",
+                           "a", "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
 MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
                             "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
                             "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
@@ -77,7 +79,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     kinds = alternation(lexicon.street_kinds)
     titles = alternation(tuple(t for t in lexicon.titles if t != "M"))
     street_name = (rf"(?:{_STREET_LINK}\s*)*{_NAME}"
-                   rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*(?:{_NAME}|\d+(?=\s+{_NAME})))*")
+                   rf"(?:[\s-]+(?:{_STREET_LINK}\s*)*{_STREET_NAME_WORD}"
+                   rf"(?:{_NAME}|\d+(?=\s+{_NAME})))*")
     return [
         ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
         # As dictated: "moussa.diallo93 arobase gmail point com".
@@ -90,8 +93,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("phone", re.compile(r"(?<![\w+])\+\d{2,3}(?:[\s.-]?\d{1,4}){3,6}(?!\d)")),
         # A mobile number with a digit too few or too many, as typed in a hurry.
         ("phone", re.compile(r"(?<![\w+,.])0[67](?:[\s.-]?\d){7,9}(?![\d,])")),
+        # Digit by digit: "0 6 7 7 1 2 4 4 8 8" (round 8).
+        ("phone", re.compile(r"(?<![\w+,.])0(?:[\s.-]\d){9}(?![\d,])")),
         # "zéro six douze trente-quatre…": a number said in words, as voice-to-text writes it.
-        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s,-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
+        # Also with slashes or dots between the groups: "zero sept / vingt deux / …" (round 8).
+        ("phone", re.compile(rf"(?i)\bz[ée]ro(?:[\s,/.-]+(?:{_NUMBER_WORDS}|\d{{1,2}})\b){{4,}}")),
         ("number", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?"
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
         # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.
@@ -107,7 +113,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("address", re.compile(
             # "je suis allée voir…": after a form of "être", "allée" is the verb, not a street.
             # "au 12 de la rue Cartier-Bresson": the number goes with its street
-            rf"(?:(?<!\w)\d{{1,4}}\s*(?:bis|ter|b)?\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
+            # "n°6 sentier des Vignes", "au 17-19 rue de la République": the number's sign
+            # and a range of numbers belong to the address (round 8)
+            # ("desde 1988, rua …": a year before a comma is no house number)
+            rf"(?:(?:\b[nN]°\s*)?(?<![\w-])(?!(?:19|20)\d\d\s*,)\d{{1,4}}(?:\s*[-/]\s*\d{{1,4}})?"
+            rf"\s*(?:bis|ter|b)?"
+            rf"\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
             rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
             rf"{street_name}")),
         # "du 5 r. Méhul": "r." for "rue", with a number before and a name after.
@@ -123,7 +134,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # 11e": a floor that high is rare; "au 3e", "du 3eme", "le 4ème étage" stay: floors).
         ("place", re.compile(r"(?i)\b\d{1,2}\s*(?:e|è|ème|eme|er)\s+arrondissement\b"
                              r"|(?<=\bdans le )\d{1,2}(?:e|ème|eme|è|er)\b(?!\s*[ée]tage)"
-                             r"|(?<=\bdu )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*[ée]tage)")),
+                             # 10e to 20e anywhere but after "au" (round 8: "Tôi ở 19e",
+                             # "nanny sa 16e"); "le 15e jour", "au 12e", "la 11e fois" stay
+                             r"|(?<![\w-])(?<!\bau )(?:1\d|20)(?:e|ème|eme|è)\b(?!\s*(?:[ée]tage|"
+                             r"si[èe]cle|rang|place|jour|semaine|mois|an|ann[ée]e|fois|classe|"
+                             r"position|[ée]dition|sur|anniversaire|[ée]tg))")),
         # A birth year alone: "née en 1987", "ma mère née en 63", "nos enfants Emre (2008)": a
         # year in brackets right after a name ("demande faite (2019)" stays: no capitalised
         # word before).
@@ -136,14 +151,37 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                             rf"(?:{_foreign_months()})\s+(?:de\s+|del\s+)?(?:19|20)\d{{2}}\b"
                             rf"|\b(?:{_foreign_months()})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
                             r"(?:19|20)\d{2}\b")),
+        # A birthday without its year is still a birth date (round 8): "née le 4 février", "je
+        # suis né un 7 novembre", "il aura 5 ans le 12 décembre", "son anniversaire c'est le 3
+        # mai", "date de naissance : 12/03" ("arrivée le 4 février", "le 8 mai" alone stay).
+        ("date", re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance|\banniversaire|\baura\s+\d+\s+ans)"
+                            r"(?:\s+(?:est|c['’]est|c\s|:))?\s*(?:le|un|du|:)?\s*"
+                            rf"(?P<id>(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})\s+(?:{_MONTHS})"
+                            r"|\d{1,2}[/.]\d{1,2})\b(?![/.]\d)")),
         # A birth month and year: "née en mars 1987", "né en avril 85".
         ("date", re.compile(rf"(?i)\bn[ée]e?s?(?: en| au mois d['’e]\s*)?\s*(?P<id>(?:{_MONTHS})"
                             r"\s+(?:(?:19|20)\d{2}|\d{2}))\b")),
         ("date", re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+ \((?P<id>(?:19|20)\d{2})\)")),
+        # A landmark named after the country, whose name is all of it since "France" alone
+        # stays (round 8): "lângă Stade de France", "le Parc de France"
+        ("place", re.compile(r"\b(?:Stade|Parc|Gare|Marché|Musée|Hôtel|Centre|Campus)\s+de\s+"
+                             r"France\b")),
         # A cité or a residence named by a number: "la cité des 4000", "cité des 3000".
         ("place", re.compile(r"(?i)\b(?:cit[ée]|r[ée]sidence|quartier)\s+(?:des\s+|du\s+)?"
                              r"(?P<id>\d{3,5})\b(?!\s*(?:ans|mois|euros?\b|€|m2|logements))")),
-        ("person", re.compile(rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
+        # "M. et Mme Bernard": a couple named once, both titles with the name (round 8)
+        ("person", re.compile(rf"(?:(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+(?:et|&)\s+)?"
+                              rf"(?:\bM\.?|(?i:\b(?:{titles})\.?))\s+{_NAME}(?:[\s-]+{_NAME})?")),
+        # A company named with its legal form, which is part of the name (round 8): "la SCI Les
+        # Tilleuls", "SARL Net Propre"
+        ("organisation", re.compile(rf"\b(?:SCI|SARL|SAS|SASU|EURL|SNC)\s+"
+                                    rf"(?:(?:Les|Le|La|L['’]|Du|Des|De)\s*)?{_NAME}(?:[\s-]+{_NAME}){{0,2}}")),
+        # Titles and abbreviations of a first name that French shares only with a capital
+        # (round 8): "Md. Rafiqul Islam", "Mst. Rumana", the Maghreb's "Si Ahmed", the
+        # Portuguese "Dona Maria"; "si" and "dona" in lower case are words
+        ("person", re.compile(rf"(?<![\w.])(?:Md\.|Mst\.|Mohd\.?|Dona|Dom"
+                              rf"|(?<!^)(?<![.!?;:] )(?<![.!?;:]\n)(?<!\n)Si)\s+{_NAME}"
+                              rf"(?:[\s-]+{_NAME})?")),
     ]
 
 
@@ -225,6 +263,9 @@ def regex_spans(text: str) -> list[Span]:
 
 
 
+# Numbers opening a street's name (spaCy lists them as stop words): "rue des sept arpents".
+_NUMBER_NAMES = frozenset({"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+                           "cent", "mille"})
 # Streets named after a date: "avenue du 8 mai 1945", "rue du 19 mars 1962".
 _DATED_STREET = re.compile(rf"(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b")
 
@@ -258,6 +299,8 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
                 end = cursor = dated.end()
                 names += 1
                 continue
+            if word in _NUMBER_NAMES and names == 0:
+                continue  # "rue des sept arpents", "rue des quatre vents": if a name follows
             if (word in _STREET_STOPS or word in MONTH_AND_DAY or word[:1].isdigit()
                     or (word in STOP_WORDS and word not in lexicon.first_names)):
                 break

@@ -7,7 +7,26 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-TOKEN = re.compile(r"[^\W\d_][\w-]*['’]?|\d\w*")
+
+def _combining_marks() -> str:
+    """The vowel signs and other marks of the Indian scripts, Arabic and Thai, which Python's
+    ``\\w`` leaves out: without them "வணக்கம்" (Tamil) or "থাকি" (Bengali) would be cut into
+    pieces no list knows (round 8)."""
+    marks = [chr(code) for code in range(0x0300, 0x10000)
+             if unicodedata.category(chr(code)) in ("Mn", "Mc")]
+    ranges, start = [], None
+    for index, char in enumerate(marks):
+        if start is None:
+            start = char
+        if index + 1 == len(marks) or ord(marks[index + 1]) != ord(char) + 1:
+            ranges.append(f"\\u{ord(start):04x}-\\u{ord(char):04x}" if start != char
+                          else f"\\u{ord(char):04x}")
+            start = None
+    return "".join(ranges)
+
+
+MARKS = _combining_marks()
+TOKEN = re.compile(rf"[^\W\d_][\w{MARKS}-]*['’]?|\d\w*")
 # "de", "la"…: the small words inside a place's name ("cité des Courtillières").
 PLACE_LINKS = frozenset({"de", "des", "du", "d", "la", "le", "les", "l", "d'", "l'", "de la"})
 

@@ -30,12 +30,14 @@ from .first_names import is_world_first_name
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold, sentence_start
 from .vocabulary import french_words_in_order, glued_elision, is_french_word, one_letter_off
-from .word_frequency import is_everyday_elsewhere, is_everyday_english, zipf
+from .word_frequency import elsewhere_zipf, is_everyday_elsewhere, is_everyday_english, zipf
 
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
 # A word French text uses once in 30,000 words or more, no first name nor place, is French even
 # when the lemmatizer's tables lack it ("dos", "temps").
 COMMON_IN_FRENCH = 4.5
+# A Chinese word or character this common (Zipf) is known: "申请" 5.1, "补助" 4.4, "玲" 3.3.
+CHINESE_WORD = 3.0
 _GLUED = ("j", "m", "t", "s", "l", "d", "qu", "ch", "jm", "jte", "jle", "jla", "jsp")
 
 
@@ -53,6 +55,8 @@ def unknown_word_spans(text: str, lexicon: Lexicon) -> list[Span]:
 def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
     """True for a word that identifies no one whatever the text around it. ``opening``: the
     word opens a sentence, where a capital says nothing ("Dzień dobry")."""
+    if _HAN.search(word):
+        return _known_chinese(word, lexicon)
     if any(c.isdigit() for c in word) or len(word) < 3:
         return True  # numbers are the patterns' business; "bb", "L'", "M." are no names
     folded = fold(word)
@@ -77,6 +81,10 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
         return True  # "dos", "temps": common French words the lemmatizer's tables lack
     if is_everyday_abroad(folded, lexicon) and (opening or not word[:1].isupper()):
         return True  # "school", "jestem", "oturuyorum": no country, no nationality, no place
+    clitic = _ARABIC_CLITICS.match(folded)
+    stem = folded[clitic.end():] if clitic else ""
+    if len(stem) >= 3 and (known_word(stem, lexicon) or elsewhere_zipf(stem) >= 3.5):
+        return True  # "والبيت" ("and the house"), "ورطب": Arabic glues "and", "the" to words
     if word[:1].isupper():
         return False
     squeezed = re.sub(r"(.)\1+", r"\1", folded)  # "merciii", "ouiii"
@@ -86,6 +94,35 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
     return len(folded) >= 5 and one_letter_off(folded) or _cut_short(folded)
+
+
+# Arabic's clitics, glued before a word: "wa-" (and), "fa-", "bi-", "li-", "ka-", the article.
+_ARABIC_CLITICS = re.compile(r"(?:[وف]?(?:[بلك]?ال|لل)|[وفبلك])(?=[\u0621-\u064a])")
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _known_chinese(word: str, lexicon: Lexicon) -> bool:
+    """Chinese is written without spaces: a run of characters is known when it reads as words
+    of wordfreq's Chinese list (the longest first, four characters at most; single characters
+    are words there too), the Latin words inside it as any word ("问一下CAF的"). Names and
+    places are found by the words around them (``cues.chinese_spans``)."""
+    position = 0
+    for run in _HAN.finditer(word):
+        latin = word[position:run.start()]
+        if latin.strip("'’-") and not known_word(latin.strip("'’-"), lexicon):
+            return False
+        index, han = 0, run.group()
+        while index < len(han):
+            length = next((size for size in range(min(4, len(han) - index), 0, -1)
+                           if zipf(han[index:index + size], "zh") >= CHINESE_WORD), 0)
+            if not length:
+                return False
+            index += length
+        position = run.end()
+    rest = word[position:].strip("'’-")
+    return not rest or known_word(rest, lexicon)
 
 
 def is_everyday_abroad(folded: str, lexicon: Lexicon) -> bool:

@@ -34,7 +34,8 @@ def _data_file(name: str) -> Path:
 
 # French down to the rare words (the "large" list, Zipf 1 and up); the others only their
 # common words (the "small" lists, Zipf 3 and up: smaller, read faster).
-_LISTS = {"fr": "large_fr", "en": "small_en", "de": "small_de", "es": "small_es"}
+_LISTS = {"fr": "large_fr", "en": "small_en", "de": "small_de", "es": "small_es",
+          "zh": "small_zh"}
 # The other languages wordfreq knows that residents of the area write in or mix with French
 # (Arabic, Bengali, Farsi, Hindi, Urdu, Tamil, Vietnamese, Tagalog; the languages of Eastern and
 # Southern Europe, Turkish, Portuguese, Spanish, Italian, German, Dutch): their small lists.
@@ -107,6 +108,12 @@ def _elsewhere() -> tuple[dict[str, float], tuple[str, ...]]:
             if value > table.get(word, 0.0):
                 table[word] = value
     return table, tuple(sorted(table))
+
+
+def elsewhere_zipf(folded: str) -> float:
+    """How common ``folded`` is in the commonest of the other languages (0 when no list has
+    it down to Zipf 3.5)."""
+    return _elsewhere()[0].get(folded, 0.0)
 
 
 def _travels(folded: str) -> bool:

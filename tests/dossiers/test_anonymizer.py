@@ -200,6 +200,110 @@ IDENTIFIERS_GO = [
     pytest.param("leur père pierre blanc ne paye plus, j'ai besoin dun papier",
                  "leur père [nom] ne paye plus, j'ai besoin dun papier",
                  id="a family name that is a word, a glued elision"),
+    pytest.param("tel : +33 6 45 90 12 77 / Téléphone: +223 76 45 12 09",
+                 "tel : [téléphone] / Téléphone: [téléphone]",
+                 id="an international number after a form label"),
+    pytest.param("M. et Mme Bernard nous hébergent. Mrs Bouzid helps me with the papers",
+                 "[nom] nous hébergent. [nom] helps me with the papers",
+                 id="a couple's titles, an English title"),
+    pytest.param("On m'appelle Tati dans le quartier, mon surnom c'est doudou",
+                 "On m'appelle [nom] dans le quartier, mon surnom c'est [nom]",
+                 id="nicknames, even a brand or a word"),
+    pytest.param("Céleste elle a 6 ans. Mwen gen 3 pitit: Ange 14 an, Fedline 9 an",
+                 "[nom] elle a 6 ans. Mwen gen 3 pitit: [nom] 14 an, [nom] 9 an",
+                 id="a first name taken up by elle, an age in Creole"),
+    pytest.param("Grâce et Victoire sont jumelles ; Innocent, Bienvenu et Désiré sont mes fils",
+                 "[nom] et [nom] sont jumelles ; [nom], [nom] et [nom] sont mes fils",
+                 id="first names that are words listed with names"),
+    pytest.param("Née le 4 février, je suis né un 7 novembre, il aura 5 ans le 12 décembre, "
+                 "date de naissance : 12/03",
+                 "Née le [date], je suis né un [date], il aura 5 ans le [date], date de "
+                 "naissance : [date]",
+                 id="a birthday without its year"),
+    pytest.param("mes parents sont cap-verdiens, je suis diola mais je parle malinké",
+                 "mes parents sont [nationalité], je suis [nationalité] mais je parle malinké",
+                 id="a nationality with a hyphen, a people"),
+    pytest.param("au 12 bis rue des sept arpents puis n°6 sentier des Vignes puis au 17-19 rue "
+                 "de la République",
+                 "au [adresse] puis [adresse] puis au [adresse]",
+                 id="a street named with a number word, n°, a range of numbers"),
+    pytest.param("j'ai travaillé a st denis, ma tante est à l'EHPAD Les Tamaris, on est à la "
+                 "résidence les glycines",
+                 "j'ai travaillé a [lieu], ma tante est à l'EHPAD [lieu], on est à la "
+                 "résidence les [lieu]",
+                 id="saint shortened, places named after their kind"),
+    pytest.param("0 6 7 7 1 2 4 4 8 8 ou zero sept / vingt deux / quatorze / zero trois / "
+                 "soixante",
+                 "[téléphone] ou [téléphone]",
+                 id="a phone digit by digit, a phone dictated with slashes"),
+    pytest.param("Maître D'Almeida mon avocate dit que le restaurant s'appelle Le Grand Wenzhou",
+                 "[nom] mon avocate dit que le restaurant s'appelle [nom]",
+                 id="a name with D', a name with its article after s'appelle"),
+    pytest.param("L'agence Century 21 dit d'attendre, la résidence Ilot 27 est sale, au foyer "
+                 "Adoma 2 ans",
+                 "L'agence [lieu] dit d'attendre, la résidence [lieu] est sale, au foyer [lieu] "
+                 "2 ans",
+                 id="a number inside a place's name, not a count after it"),
+    pytest.param("I was born in Port Harcourt, my wife came from Accra",
+                 "I was born in [lieu], my wife came from [lieu]",
+                 id="towns of origin in English"),
+    pytest.param("ma fille fait la plonge chez KFC a Bagnolet",
+                 "ma fille fait la plonge chez [organisme] a [lieu]",
+                 id="an employer after a job in a kitchen"),
+    pytest.param("اسمي خديجة العلوي، مغربية. என் பெயர் செல்வி ராஜன். আমার নাম রুমানা বেগম। আমি "
+                 "বাংলাদেশী।",
+                 "اسمي [nom]، [nationalité]. என் பெயர் [nom]. আমার নাম [nom]। আমি [nationalité]।",
+                 id="names and nationalities in Arabic, Tamil and Bengali script"),
+    pytest.param("Tôi ở 19e, il bosse vers le 16e",
+                 "Tôi ở [lieu], il bosse vers le [lieu]",
+                 id="an arrondissement alone"),
+    pytest.param("amar nam Md. Rafiqul Islam, je suis un chibani, Si Ahmed Belkacem",
+                 "amar nam [nom], je suis un chibani, [nom]",
+                 id="Md. and Si before a name"),
+    pytest.param("moro em Pantin desde 1988, rua Cartier-Bresson. jhabite aux glycines",
+                 "moro em [lieu] desde 1988, [adresse]. jhabite aux [adresse]",
+                 id="a street in Portuguese, j'habite glued"),
+    pytest.param("slt c sonia b. de tunis. merci. Lamine D.",
+                 "slt c [nom] de [lieu]. merci. [nom]",
+                 id="a first name and an initial"),
+    pytest.param("Kürdüm, Batman'dan geldim, Mehmet'le geldim",
+                 "Kürdüm, [lieu]'dan geldim, [nom]'le geldim",
+                 id="proper nouns before a Turkish suffix"),
+    pytest.param("Pracuję na budowie dla Bouygues. JE SUIS A LA MGEN MAIS LA MUTUELLE EST CHERE. "
+                 "Le bailleur c'est la SCI Les Tilleuls",
+                 "Pracuję na budowie dla [organisme]. JE SUIS A LA [organisme] MAIS LA MUTUELLE "
+                 "EST CHERE. Le bailleur c'est la [organisme]",
+                 id="an employer in Polish, an insurer, a company's legal form"),
+    pytest.param("நான் யாழ்ப்பாணம். என் கணவர் கணேஷ் வேலை இல்லை. مغربية من الدار البيضاء. я з "
+                 "Харкова",
+                 "நான் [lieu]. என் கணவர் [nom] வேலை இல்லை. [nationalité] من [lieu]. я з [lieu]",
+                 id="towns and a husband in Tamil, Arabic and Cyrillic script"),
+    pytest.param("NEE A LABE LE 01/01/1990. sou mineira, je fais la plonge à Rosny 2, 20h par "
+                 "semaine",
+                 "NEE A [lieu] LE [date]. sou [nationalité], je fais la plonge à [lieu], 20h par "
+                 "semaine",
+                 id="a town in capitals, an origin in Portuguese, a place with its number"),
+    pytest.param("你好，我叫陈美玲，温州人，住在欧贝维利耶（Aubervilliers）。我儿子叫王小明",
+                 "你好，我叫[nom]，[lieu]人，住在[lieu]（[lieu]）。我儿子叫[nom]",
+                 id="a name, an origin and a town in Chinese"),
+    pytest.param("wesh c Momo de Franc-Mo, on dort lângă Stade de France, Eşim Mehmet Pantin'de "
+                 "Hermès atölyesinde",
+                 "wesh c [nom] de [lieu], on dort lângă [lieu], Eşim [nom]'de [nom] atölyesinde",
+                 id="de before a compound place, a landmark, a Turkish suffix inside a name"),
+    pytest.param("shab-ha dar Pantin kenar-e canal de l'Ourcq mikhabam. আমি Pantin এ থাকি, Hoche "
+                 "এর কাছে।",
+                 "shab-ha dar [lieu] kenar-e canal de l'[lieu] mikhabam. আমি [lieu] এ থাকি, [lieu] "
+                 "এর কাছে।",
+                 id="the model's places cut at words with a hyphen or in a caseless script"),
+    pytest.param("on habite vers le Pré, à la limite de la Plaine, mon abla Ayşe m'aide. NOM BEN "
+                 "SALAH PRENOM MOHAMED",
+                 "on habite vers le [lieu], à la limite de la [lieu], mon abla [nom] m'aide. NOM "
+                 "[nom] PRENOM [nom]",
+                 id="neighbourhoods as residents name them, a Turkish kinship word, a particle"),
+    pytest.param("chamo-me João Pedro, mi chiamo Giulia, jina langu ni Amina, میرا نام عمران "
+                 "قریشی ہے",
+                 "chamo-me [nom], mi chiamo [nom], jina langu ni [nom], میرا نام [nom] ہے",
+                 id="my name is in more languages and scripts"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -261,6 +365,23 @@ SITUATION_STAYS = [
                  id="living alone, in France, not far"),
     pytest.param("revenu fiscal de reference 14 300",
                  id="an income"),
+    pytest.param("Demain il a rendez-vous. Parfois elle est triste. Noël et Pâques en famille.",
+                 id="a word taken up by il, feasts listed"),
+    pytest.param("DDN et appt sur le formulaire, arrivée le 4 février, il parle diola",
+                 id="abbreviations of a form, an arrival day, a language"),
+    pytest.param("la cité la plus proche, le foyer le plus grand, à l'EHPAD il y a du monde",
+                 id="a place's kind and an article with no name"),
+    pytest.param("le maître d'hôtel m'a dit de revenir", id="d' before a word"),
+    pytest.param("le 15e jour, au 12e étage, la 11e fois. Si vous voulez.",
+                 id="ordinals that are no arrondissement, si"),
+    pytest.param("on vit à 5 dans 30m2, on a 3 enfants et 2 ans de retard", id="counts"),
+    pytest.param("你好，我想问一下CAF的住房补助怎么申请？我不会说法语，春节前能办好吗？谢谢",
+                 id="a question in Chinese"),
+    pytest.param("عندي ثلاثة أطفال والبيت صغير ورطب. شكرا جزيلا. عندها الزهايمر. Hello, qqch, "
+                 "mrc, kesk ? Damay wax wolof rekk, tuuti français",
+                 id="Arabic words with their clitics, SMS, languages after a Wolof verb"),
+    pytest.param("shab-ha dar kenar-e canal, வணக்கம், আমি থাকি", id="words with a hyphen, in scripts"),
+    pytest.param("mon abla aussi, la plaine est grande, Ben oui", id="kinship, a plain, ben"),
 ]
 
 
