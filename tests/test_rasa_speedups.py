@@ -12,6 +12,7 @@ from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -30,6 +31,7 @@ def applied():
     original_input = LogisticRegressionClassifier._create_X
     original_classify = LogisticRegressionClassifier.process
     original_is_empty = Domain.is_empty
+    original_count = CountVectorsFeaturizer.process
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
@@ -39,6 +41,7 @@ def applied():
     LogisticRegressionClassifier._create_X = original_input
     LogisticRegressionClassifier.process = original_classify
     Domain.is_empty = original_is_empty
+    CountVectorsFeaturizer.process = original_count
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -337,12 +340,13 @@ def test_the_direct_classifier_input_and_probabilities_parse_as_rasa_does():
 
     agent = Agent.load(str(MODEL))
     originals = [(LogisticRegressionClassifier, "_create_X"),
-                 (LogisticRegressionClassifier, "process"), (Domain, "is_empty")]
+                 (LogisticRegressionClassifier, "process"), (Domain, "is_empty"),
+                 (CountVectorsFeaturizer, "process")]
     kept = [getattr(owner, name) for owner, name in originals]
     assert all(f.__module__.startswith("rasa.") for f in kept)  # Rasa's own
     rasas = asyncio.run(parse_all(agent))
     speedups = [rasa_speedups._direct_classifier_input, rasa_speedups._classify,
-                rasa_speedups._domain_is_empty]
+                rasa_speedups._domain_is_empty, rasa_speedups._count_features]
     try:
         for (owner, name), speedup in zip(originals, speedups, strict=True):
             setattr(owner, name, speedup)
@@ -382,6 +386,63 @@ def test_the_direct_classifier_input_is_rasas_matrix_row_for_row():
         assert np.array_equal(getattr(relais, part), getattr(rasas, part))
     assert np.array_equal(rasa_speedups._probabilities(classifier.clf, relais),
                           classifier.clf.predict_proba(rasas))
+
+
+# --- the count vectorisers' sentence features written directly, the sequence ones when read ----
+
+def _same_matrix(relais: Any, rasas: Any) -> bool:
+    import numpy as np
+
+    return (type(relais) is type(rasas) and relais.shape == rasas.shape
+            and relais.has_canonical_format == rasas.has_canonical_format
+            and all(getattr(relais, part).dtype == getattr(rasas, part).dtype
+                    and np.array_equal(getattr(relais, part), getattr(rasas, part))
+                    for part in ("row", "col", "data")))
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_count_vectorisers_features_are_rasas():
+    """Every training example and development message through Relais's two count vectorisers
+    (words, then character n-grams), by Rasa's own ``process`` and by rasa_speedups': the same
+    features in the same order; the sentence features the same COO matrices (arrays, types,
+    shape); the sequence features computed only when read, and then Rasa's."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE
+
+    agent = Agent.load(str(MODEL))
+    runner = agent.processor.graph_runner
+    tokenizer = next(name for name in runner._graph_schema.nodes
+                     if name.startswith("run_WhitespaceTokenizer"))
+    vectorisers = [node._component for name, node in runner._instantiated_nodes.items()
+                   if name.startswith("run_CountVectorsFeaturizer")]
+    assert {v._config["analyzer"] for v in vectorisers} == {"word", "char_wb"}
+    assert CountVectorsFeaturizer.process.__module__.startswith("rasa.")  # Rasa's own
+
+    def featurised(process: Any) -> list:
+        messages = []
+        for words in _nlu_texts():
+            message = runner.run(inputs={"__message__": [UserMessage(words)]},
+                                 targets=[tokenizer])[tokenizer][0]
+            for vectoriser in vectorisers:
+                process(vectoriser, [message])
+            messages.append(message)
+        return messages
+
+    rasas = featurised(CountVectorsFeaturizer.process)
+    relais = featurised(rasa_speedups._count_features)
+    compared = 0
+    for rasa_message, relais_message in zip(rasas, relais, strict=True):
+        kinds = [(f.type, f.attribute, f.origin, f.is_sparse()) for f in rasa_message.features]
+        assert [(f.type, f.attribute, f.origin, f.is_sparse())
+                for f in relais_message.features] == kinds
+        for rasas_features, relais_features in zip(rasa_message.features,
+                                                   relais_message.features, strict=True):
+            if relais_features.type == FEATURE_TYPE_SEQUENCE:
+                assert relais_features._features is None  # not computed until read
+            assert _same_matrix(relais_features.features, rasas_features.features)
+            compared += 1
+    assert compared == 4 * len(rasas) > 4_000
 
 
 # --- each event checked against the branch of the schema its name selects -----------------------
