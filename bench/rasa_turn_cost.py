@@ -77,6 +77,10 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
                            rasa_speedups._count_features),
         "decoded_rules": (WindowedRulePolicy, "_get_possible_keys",
                           RulePolicy._get_possible_keys, WindowedRulePolicy._get_possible_keys),
+        # every rule tested on the last state, as Rasa does
+        "rules_by_last_action": (WindowedRulePolicy, "_candidates",
+                                 lambda _self, lookup, _state: list(set(lookup.keys())),
+                                 WindowedRulePolicy._candidates),
     }
 
 
@@ -86,7 +90,7 @@ class _Nothing:
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
             "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules",
-            "tracker_copy", "count_features")
+            "tracker_copy", "count_features", "rules_by_last_action")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -608,7 +608,8 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
     """Before every action of every test story in one long session: the states each policy
     featurises (text, then intent for the rules) are those of Rasa's featuriser on the window,
     computed once for the rules; the rules that match them, in the same set order, and the
-    rule policy's prediction are those of Rasa's own ``_get_possible_keys``."""
+    rule policy's prediction are those of Rasa's own ``_get_possible_keys`` (the last state
+    tested only on the rules whose last state names the same previous action, or none)."""
     import random
 
     from rasa.core.agent import Agent
@@ -624,7 +625,7 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
     only = rule._get_rule_only_data()
     rng = random.Random(seed)
     tracker = DialogueStateTracker("resident", domain.slots)
-    matched = 0
+    matched = tested = calls = 0
 
     def rasas_states(policy: Any, use_text: bool) -> list:
         from rasa.core.policies.policy import Policy
@@ -643,6 +644,8 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
                     rasas = RulePolicy._get_possible_keys(rule, lookup, states)
                     assert list(relais) == list(rasas)
                     matched += bool(relais)
+                    tested += len(rule._candidates(lookup, states[-1]))
+                    calls += len(lookup)
             assert len(rule._relais_past_states._states) == 1  # text and intent: once
             assert memo._prediction_states(tracker, domain, rule_only_data=only) == \
                 rasas_states(memo, False)
@@ -659,6 +662,47 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
         if seed is not None and type(happened).__name__ == "UserUttered" and rng.random() < 0.05:
             tracker.update(UserUtteranceReverted(), domain)
     assert matched > 300
+    # the last state tested on the rules whose last action it names, a fraction of them
+    assert tested < calls / 4  # about 11 % of the rules in Relais's model
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_rules_kept_for_every_kind_of_last_state_are_rasas():
+    """Rules of every shape Rasa writes (a previous action by name, by text, none at a
+    conversation's start, a value that must not be set, several states) against last states
+    of every kind: the rules kept are Rasa's, in the same set order."""
+    import itertools
+    import json
+
+    from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    from bot.rasa_policies import WindowedRulePolicy
+
+    agent = Agent.load(str(MODEL))
+    rule = next(node._component for node in agent.processor.graph_runner
+                ._instantiated_nodes.values() if type(node._component) is WindowedRulePolicy)
+    listen = {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}
+    states = [
+        listen,
+        {"prev_action": {"action_name": "utter_greet"}},
+        {"prev_action": {"action_name": "utter_greet"}, "active_loop": {"name": "form"}},
+        {"prev_action": {"action_text": "Bonjour"}, "user": {"intent": "greet"}},
+        {"user": {"intent": "greet"}},  # a conversation's start: no previous action
+        {"prev_action": {"action_name": SHOULD_NOT_BE_SET}},
+    ]
+    loops = [{"active_loop": {"name": "form"}}, {"active_loop": {"name": SHOULD_NOT_BE_SET}}]
+    shapes = states + [{**state, **loop} for state in states[:2] for loop in loops]
+    lookup = {json.dumps(list(rule_states)): "utter_x"
+              for length in (1, 2) for rule_states in itertools.product(shapes, repeat=length)}
+    for length in (1, 2, 3):
+        for conversation in itertools.product(states, repeat=length):
+            conversation = [dict(state) for state in conversation]
+            relais = rule._get_possible_keys(lookup, conversation)
+            rasas = RulePolicy._get_possible_keys(rule, lookup, conversation)
+            assert list(relais) == list(rasas)
+    assert len(rule._candidates(lookup, listen)) < len(lookup)  # some rules left out
 
 
 # --- the tracker copied without replaying the session ---------------------------------------------
