@@ -128,7 +128,7 @@ def main() -> None:
         print(f"relais gateway: {exc}", file=sys.stderr)
         sys.exit(2)
     app = create_app(settings)
-    app.on_startup.append(heap.freeze_after_server_start)  # after every other start-up step
+    app.on_startup.append(heap.freeze_on_gateway_start)  # after every other start-up step
     web.run_app(
         app,
         host=settings.host,

@@ -30,11 +30,18 @@ def freeze_start_up() -> int:
     frozen in all."""
     gc.collect()
     gc.freeze()
-    frozen = gc.get_freeze_count()
-    log.info("start-up objects kept out of garbage collection: %d", frozen)
-    return frozen
+    return gc.get_freeze_count()
 
 
-async def freeze_after_server_start(*_args: Any) -> None:
-    """A Sanic ``after_server_start`` listener or an aiohttp ``on_startup`` hook."""
-    freeze_start_up()
+MESSAGE = "start-up objects kept out of garbage collection: %d"
+
+
+async def freeze_on_gateway_start(_app: Any) -> None:
+    """An aiohttp ``on_startup`` hook, after the gateway's other start-up steps."""
+    log.info(MESSAGE, freeze_start_up())
+
+
+async def freeze_after_rasa_start(_app: Any, _loop: Any) -> None:
+    """A Sanic ``after_server_start`` listener: Rasa has loaded its model before its server
+    starts. Printed as Rasa prints its start-up (its process has no log handler for INFO)."""
+    print("Relais: " + MESSAGE % freeze_start_up(), flush=True)

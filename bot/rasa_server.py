@@ -92,7 +92,7 @@ def main() -> None:
         endpoints=endpoints,
         server_listeners=[(rasa_speedups.close_action_session, "after_server_stop"),
                           # the model is loaded before the server starts (Rasa's listener)
-                          (heap.freeze_after_server_start, "after_server_start")],
+                          (heap.freeze_after_rasa_start, "after_server_start")],
     )
 
 
