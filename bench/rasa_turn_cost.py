@@ -73,6 +73,8 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
         "memoization_skip": (WindowedMemoizationPolicy, "skip_when_rules_win", False, True),
         "tracker_copy": (DialogueStateTracker, "copy", DialogueStateTracker.copy,
                          rasa_speedups._copy_tracker),
+        "init_copy": (DialogueStateTracker, "init_copy", DialogueStateTracker.init_copy,
+                      rasa_speedups._init_copy),
         "count_features": (CountVectorsFeaturizer, "process", CountVectorsFeaturizer.process,
                            rasa_speedups._count_features),
         "decoded_rules": (WindowedRulePolicy, "_get_possible_keys",
@@ -90,7 +92,7 @@ class _Nothing:
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
             "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules",
-            "tracker_copy", "count_features", "rules_by_last_action")
+            "tracker_copy", "count_features", "rules_by_last_action", "init_copy")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

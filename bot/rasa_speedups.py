@@ -733,8 +733,29 @@ def _copy_tracker(self: Any) -> Any:
     return copied
 
 
+def _init_copy(self: Any) -> Any:
+    """Rasa's ``DialogueStateTracker.init_copy`` (a new tracker with the same slots at their
+    initial values, from which the featuriser replays a window before each prediction), each
+    slot copied as ``_copy_slot`` copies it instead of through ``copy.copy``'s dispatch: 33 ->
+    13 us for Relais's 20 slots, three times a message. A tracker without a domain's slots
+    (Rasa's AnySlotDict) is copied by Rasa."""
+    from rasa.shared.constants import DEFAULT_SENDER_ID
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    if type(self.slots) is not dict:
+        return _original_init_copy(self)
+    copied = DialogueStateTracker(self.sender_id or DEFAULT_SENDER_ID, [],
+                                  self._max_event_history, is_rule_tracker=self.is_rule_tracker)
+    copied.slots = {slot.name: _copy_slot(slot) for slot in self.slots.values()}
+    copied._reset_slots()  # as the constructor resets the slots it copies
+    return copied
+
+
+_original_init_copy: Any = None
+
+
 def apply() -> None:
-    global _original_resolve_by_type, _original_count_features
+    global _original_resolve_by_type, _original_count_features, _original_init_copy
     from rasa.core.actions.action import RemoteAction
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.nlu.classifiers.logistic_regression_classifier import (
@@ -756,6 +777,9 @@ def apply() -> None:
     LogisticRegressionClassifier._create_X = _direct_classifier_input
     LogisticRegressionClassifier.process = _classify
     Domain.is_empty = _domain_is_empty
+    if DialogueStateTracker.init_copy is not _init_copy:
+        _original_init_copy = DialogueStateTracker.init_copy
+        DialogueStateTracker.init_copy = _init_copy
     if CountVectorsFeaturizer.process is not _count_features:
         _original_count_features = CountVectorsFeaturizer.process
         CountVectorsFeaturizer.process = _count_features

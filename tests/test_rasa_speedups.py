@@ -32,6 +32,7 @@ def applied():
     original_classify = LogisticRegressionClassifier.process
     original_is_empty = Domain.is_empty
     original_count = CountVectorsFeaturizer.process
+    original_init_copy = DialogueStateTracker.init_copy
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
@@ -42,6 +43,7 @@ def applied():
     LogisticRegressionClassifier.process = original_classify
     Domain.is_empty = original_is_empty
     CountVectorsFeaturizer.process = original_count
+    DialogueStateTracker.init_copy = original_init_copy
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -768,6 +770,39 @@ def test_a_tracker_rasa_must_replay_is_copied_by_rasa():
         assert _tracker_state(rasa_speedups._copy_tracker(tracker)) == _tracker_state(
             tracker.copy())
     assert isinstance(bounded.events, deque) and len(bounded.events) == 3
+
+
+@pytest.mark.parametrize("seed", [None, 7])
+def test_the_initial_copy_is_rasas(seed):
+    """After every event of every test story (with surprises), and for the window the policies
+    featurise, the tracker ``init_copy`` starts from holds what Rasa's holds: the same slots
+    at their initial values, copies that share nothing with the original."""
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa_policies import window
+
+    rasas_init_copy = DialogueStateTracker.init_copy
+    assert rasas_init_copy.__module__ == "rasa.shared.core.trackers"  # Rasa's own
+    rasa_speedups._original_init_copy = rasas_init_copy
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    events = _story_events() if seed is None else _with_surprises(_story_events(), seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    set_before = 0
+    for number, happened in enumerate(events):
+        tracker.update(happened, domain)
+        if number % 3:
+            continue
+        for original in (tracker, window(tracker, 8)):
+            relais = rasa_speedups._init_copy(original)
+            assert _tracker_state(relais) == _tracker_state(rasas_init_copy(original))
+            assert all(relais.slots[name] is not slot for name, slot in original.slots.items())
+        set_before += any(slot._has_been_set for slot in tracker.slots.values())
+    assert set_before > 10  # copies of trackers whose slots were set
+    for other in (DialogueStateTracker("resident", None),  # any slot: Rasa's own copy
+                  DialogueStateTracker("resident", domain.slots, max_event_history=3,
+                                       is_rule_tracker=True)):
+        assert _tracker_state(rasa_speedups._init_copy(other)) == _tracker_state(
+            rasas_init_copy(other))
 
 
 # --- the domain's JSON written once for the calls to the action server ---------------------------
