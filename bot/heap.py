@@ -1,10 +1,11 @@
 """The objects a server holds from its start to its end, kept out of Python's full collections.
 
 CPython's full garbage collection (generation 2) visits every object that can hold references,
-however old. The Rasa server holds about two million of them once its model and libraries are
+however old. The Rasa server holds about 530,000 of them once its model and libraries are
 loaded (the gateway about 200,000), and a full collection, which CPython starts by itself as
-objects accumulate, took 400 to 750 ms in the Rasa server and 100 to 270 ms in the gateway
-under 16 conversations (1 Dec 2026, docs/performance.md): every conversation waited meanwhile.
+objects accumulate (every 8 to 14 s under 16 conversations), took 210 to 430 ms in the Rasa
+server and 70 to 170 ms in the gateway, up to 780 and 270 ms with other work on the machine
+(1 Dec 2026, docs/performance.md): every conversation waited meanwhile.
 
 ``freeze_start_up()``, called once a server has started, collects what start-up left behind,
 then moves every object alive to the permanent generation (``gc.freeze``), which collections
