@@ -46,6 +46,9 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+        CountVectorsFeaturizer,
+    )
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -70,8 +73,16 @@ def _speedups() -> dict[str, tuple[object, str, object, object]]:
         "memoization_skip": (WindowedMemoizationPolicy, "skip_when_rules_win", False, True),
         "tracker_copy": (DialogueStateTracker, "copy", DialogueStateTracker.copy,
                          rasa_speedups._copy_tracker),
+        "init_copy": (DialogueStateTracker, "init_copy", DialogueStateTracker.init_copy,
+                      rasa_speedups._init_copy),
+        "count_features": (CountVectorsFeaturizer, "process", CountVectorsFeaturizer.process,
+                           rasa_speedups._count_features),
         "decoded_rules": (WindowedRulePolicy, "_get_possible_keys",
                           RulePolicy._get_possible_keys, WindowedRulePolicy._get_possible_keys),
+        # every rule tested on the last state, as Rasa does
+        "rules_by_last_action": (WindowedRulePolicy, "_candidates",
+                                 lambda _self, lookup, _state: list(set(lookup.keys())),
+                                 WindowedRulePolicy._candidates),
     }
 
 
@@ -81,7 +92,7 @@ class _Nothing:
 
 SPEEDUPS = ("none", "applied_events", "classifier_input", "classifier_probabilities",
             "empty_domain", "action_answer_check", "memoization_skip", "decoded_rules",
-            "tracker_copy")
+            "tracker_copy", "count_features", "rules_by_last_action", "init_copy")
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -16,7 +16,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot import json_logs
+from bot import heap, json_logs
 from bot.admission import Admission
 from bot.appointments.setup import setup_appointments
 from bot.channels.setup import setup_channels
@@ -127,8 +127,10 @@ def main() -> None:
     except ConfigError as exc:
         print(f"relais gateway: {exc}", file=sys.stderr)
         sys.exit(2)
+    app = create_app(settings)
+    app.on_startup.append(heap.freeze_on_gateway_start)  # after every other start-up step
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.gateway_port,
         access_log_class=AccessLogger,

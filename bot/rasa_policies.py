@@ -57,6 +57,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ACTION_NAME
 
 CHECK_ENV = "RELAIS_POLICY_WINDOW_CHECK"
 STORY_TURNS_MARGIN = 3  # story turns kept before memoization's max_history
@@ -165,11 +166,14 @@ class WindowedRulePolicy(_Windowed, RulePolicy):
                            ) -> set[str]:
         """Rasa's ``RulePolicy._get_possible_keys`` (the rules that match the states, read from
         the last state back), with each rule's states decoded and reversed once instead of at
-        each test. The sets are built in the same order, one per state, as Rasa builds them:
-        the longest rule is picked from the last one with ``max``, whose ties go to the first
-        in the set's order."""
-        rules = self.__dict__.setdefault("_relais_reversed_rules", {})
-        possible_keys = set(lookup.keys())
+        each test, and the last state tested only on the rules whose last state names the same
+        previous action or none (``_candidates``). The sets are built in the same order, one
+        per state, as Rasa builds them: the longest rule is picked from the last one with
+        ``max``, whose ties go to the first in the set's order."""
+        rules = self._reversed_rules()
+        possible_keys: Any = set(lookup.keys())
+        if states:  # the last state's test, on the rules whose last action can match it
+            possible_keys = self._candidates(lookup, states[-1])
         for turn, state in enumerate(reversed(states)):
             previous_action = state.get(PREVIOUS_ACTION)
             kept = []
@@ -188,6 +192,36 @@ class WindowedRulePolicy(_Windowed, RulePolicy):
                     kept.append(key)
             possible_keys = set(kept)
         return possible_keys
+
+    def _reversed_rules(self) -> dict[str, Any]:
+        return self.__dict__.setdefault("_relais_reversed_rules", {})
+
+    def _candidates(self, lookup: dict[str, str], last_state: dict[str, Any]) -> list[str]:
+        """The rules of ``lookup`` that the last state's test may keep, in the order in which
+        Rasa's ``set(lookup.keys())`` hands them out. A rule whose last state names its
+        previous action is kept only if the conversation's last state names the same one
+        (``_rule_state_matches``: a value the rule sets must be the conversation's); the
+        others are tested as before. So the test keeps the same rules in the same order,
+        and the sets built from them are Rasa's."""
+        kept = self.__dict__.setdefault("_relais_rules_by_last_action", {})
+        entry = kept.get(id(lookup))
+        if entry is None or entry[0] is not lookup or entry[1] != len(lookup):
+            rules = self._reversed_rules()
+            ordered = list(set(lookup.keys()))  # the order of Rasa's set of these keys
+            groups: dict[str | None, list[int]] = {}
+            for position, key in enumerate(ordered):
+                reversed_rule = rules.get(key)
+                if reversed_rule is None:
+                    reversed_rule = rules[key] = _reversed_rule(key)
+                groups.setdefault(_named_last_action(reversed_rule), []).append(position)
+            entry = kept[id(lookup)] = (lookup, len(lookup), ordered, groups)
+        _, _, ordered, groups = entry
+        previous_action = last_state.get(PREVIOUS_ACTION) or {}
+        name = previous_action.get(ACTION_NAME)
+        if type(name) is not str:
+            return ordered
+        positions = sorted([*groups.get(name, ()), *groups.get(None, ())])
+        return [ordered[position] for position in positions]
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Any,
                                      *args: Any, **kwargs: Any) -> PolicyPrediction:
@@ -335,6 +369,20 @@ def _reversed_rule(key: str) -> list[tuple[Any, list[tuple[str, list[tuple[str, 
                   for state_type, sub_state in rule_state.items()]
         reversed_rule.append((rule_state.get(PREVIOUS_ACTION), values))
     return reversed_rule
+
+
+def _named_last_action(reversed_rule: list[tuple[Any, Any]]) -> str | None:
+    """The previous action a rule's last state requires by name (the conversation's last
+    state must name the same), or None when it requires none by name."""
+    if not reversed_rule:
+        return None
+    rule_previous_action = reversed_rule[0][0]
+    if not rule_previous_action:
+        return None
+    name = rule_previous_action.get(ACTION_NAME)
+    if type(name) is str and name and name != SHOULD_NOT_BE_SET:
+        return name
+    return None
 
 
 def _rule_state_matches(rule_state: list[tuple[str, list[tuple[str, Any]]]],

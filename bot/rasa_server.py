@@ -71,7 +71,7 @@ def main() -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot import rasa_sessions, rasa_speedups
+    from bot import heap, rasa_sessions, rasa_speedups
 
     # At DEBUG, Rasa logs every message text; residents' words must never reach a log file.
     configure_logging_and_warnings(logging.INFO)
@@ -90,7 +90,9 @@ def main() -> None:
         enable_api=True,
         auth_token=settings.rasa_token,
         endpoints=endpoints,
-        server_listeners=[(rasa_speedups.close_action_session, "after_server_stop")],
+        server_listeners=[(rasa_speedups.close_action_session, "after_server_stop"),
+                          # the model is loaded before the server starts (Rasa's listener)
+                          (heap.freeze_after_rasa_start, "after_server_start")],
     )
 
 

@@ -12,6 +12,7 @@ from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -30,6 +31,8 @@ def applied():
     original_input = LogisticRegressionClassifier._create_X
     original_classify = LogisticRegressionClassifier.process
     original_is_empty = Domain.is_empty
+    original_count = CountVectorsFeaturizer.process
+    original_init_copy = DialogueStateTracker.init_copy
     rasa_speedups.apply()
     yield
     RemoteAction._validate_action_result = original
@@ -39,6 +42,8 @@ def applied():
     LogisticRegressionClassifier._create_X = original_input
     LogisticRegressionClassifier.process = original_classify
     Domain.is_empty = original_is_empty
+    CountVectorsFeaturizer.process = original_count
+    DialogueStateTracker.init_copy = original_init_copy
     event.remove(Engine, "connect", rasa_speedups._sqlite_pragmas)
 
 
@@ -335,17 +340,21 @@ def test_the_direct_classifier_input_and_probabilities_parse_as_rasa_does():
     async def parse_all(agent: Agent) -> list:
         return [await agent.parse_message(text) for text in texts]
 
-    agent = Agent.load(str(MODEL))
     originals = [(LogisticRegressionClassifier, "_create_X"),
-                 (LogisticRegressionClassifier, "process"), (Domain, "is_empty")]
+                 (LogisticRegressionClassifier, "process"), (Domain, "is_empty"),
+                 (CountVectorsFeaturizer, "process")]
     kept = [getattr(owner, name) for owner, name in originals]
     assert all(f.__module__.startswith("rasa.") for f in kept)  # Rasa's own
-    rasas = asyncio.run(parse_all(agent))
+    rasas = asyncio.run(parse_all(Agent.load(str(MODEL))))
     speedups = [rasa_speedups._direct_classifier_input, rasa_speedups._classify,
-                rasa_speedups._domain_is_empty]
+                rasa_speedups._domain_is_empty, rasa_speedups._count_features]
     try:
         for (owner, name), speedup in zip(originals, speedups, strict=True):
             setattr(owner, name, speedup)
+        # loaded again: Rasa's graph nodes take their component's method when the model loads
+        agent = Agent.load(str(MODEL))
+        ran = {node._fn for node in agent.processor.graph_runner._instantiated_nodes.values()}
+        assert {rasa_speedups._classify, rasa_speedups._count_features} <= ran
         relais = asyncio.run(parse_all(agent))
     finally:
         for (owner, name), original in zip(originals, kept, strict=True):
@@ -382,6 +391,63 @@ def test_the_direct_classifier_input_is_rasas_matrix_row_for_row():
         assert np.array_equal(getattr(relais, part), getattr(rasas, part))
     assert np.array_equal(rasa_speedups._probabilities(classifier.clf, relais),
                           classifier.clf.predict_proba(rasas))
+
+
+# --- the count vectorisers' sentence features written directly, the sequence ones when read ----
+
+def _same_matrix(relais: Any, rasas: Any) -> bool:
+    import numpy as np
+
+    return (type(relais) is type(rasas) and relais.shape == rasas.shape
+            and relais.has_canonical_format == rasas.has_canonical_format
+            and all(getattr(relais, part).dtype == getattr(rasas, part).dtype
+                    and np.array_equal(getattr(relais, part), getattr(rasas, part))
+                    for part in ("row", "col", "data")))
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_count_vectorisers_features_are_rasas():
+    """Every training example and development message through Relais's two count vectorisers
+    (words, then character n-grams), by Rasa's own ``process`` and by rasa_speedups': the same
+    features in the same order; the sentence features the same COO matrices (arrays, types,
+    shape); the sequence features computed only when read, and then Rasa's."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE
+
+    agent = Agent.load(str(MODEL))
+    runner = agent.processor.graph_runner
+    tokenizer = next(name for name in runner._graph_schema.nodes
+                     if name.startswith("run_WhitespaceTokenizer"))
+    vectorisers = [node._component for name, node in runner._instantiated_nodes.items()
+                   if name.startswith("run_CountVectorsFeaturizer")]
+    assert {v._config["analyzer"] for v in vectorisers} == {"word", "char_wb"}
+    assert CountVectorsFeaturizer.process.__module__.startswith("rasa.")  # Rasa's own
+
+    def featurised(process: Any) -> list:
+        messages = []
+        for words in _nlu_texts():
+            message = runner.run(inputs={"__message__": [UserMessage(words)]},
+                                 targets=[tokenizer])[tokenizer][0]
+            for vectoriser in vectorisers:
+                process(vectoriser, [message])
+            messages.append(message)
+        return messages
+
+    rasas = featurised(CountVectorsFeaturizer.process)
+    relais = featurised(rasa_speedups._count_features)
+    compared = 0
+    for rasa_message, relais_message in zip(rasas, relais, strict=True):
+        kinds = [(f.type, f.attribute, f.origin, f.is_sparse()) for f in rasa_message.features]
+        assert [(f.type, f.attribute, f.origin, f.is_sparse())
+                for f in relais_message.features] == kinds
+        for rasas_features, relais_features in zip(rasa_message.features,
+                                                   relais_message.features, strict=True):
+            if relais_features.type == FEATURE_TYPE_SEQUENCE:
+                assert relais_features._features is None  # not computed until read
+            assert _same_matrix(relais_features.features, rasas_features.features)
+            compared += 1
+    assert compared == 4 * len(rasas) > 4_000
 
 
 # --- each event checked against the branch of the schema its name selects -----------------------
@@ -547,7 +613,8 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
     """Before every action of every test story in one long session: the states each policy
     featurises (text, then intent for the rules) are those of Rasa's featuriser on the window,
     computed once for the rules; the rules that match them, in the same set order, and the
-    rule policy's prediction are those of Rasa's own ``_get_possible_keys``."""
+    rule policy's prediction are those of Rasa's own ``_get_possible_keys`` (the last state
+    tested only on the rules whose last state names the same previous action, or none)."""
     import random
 
     from rasa.core.agent import Agent
@@ -563,7 +630,7 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
     only = rule._get_rule_only_data()
     rng = random.Random(seed)
     tracker = DialogueStateTracker("resident", domain.slots)
-    matched = 0
+    matched = tested = calls = 0
 
     def rasas_states(policy: Any, use_text: bool) -> list:
         from rasa.core.policies.policy import Policy
@@ -582,6 +649,8 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
                     rasas = RulePolicy._get_possible_keys(rule, lookup, states)
                     assert list(relais) == list(rasas)
                     matched += bool(relais)
+                    tested += len(rule._candidates(lookup, states[-1]))
+                    calls += len(lookup)
             assert len(rule._relais_past_states._states) == 1  # text and intent: once
             assert memo._prediction_states(tracker, domain, rule_only_data=only) == \
                 rasas_states(memo, False)
@@ -598,6 +667,47 @@ def test_the_kept_window_states_and_the_decoded_rules_are_rasas(seed):
         if seed is not None and type(happened).__name__ == "UserUttered" and rng.random() < 0.05:
             tracker.update(UserUtteranceReverted(), domain)
     assert matched > 300
+    # the last state tested on the rules whose last action it names, a fraction of them
+    assert tested < calls / 4  # about 11 % of the rules in Relais's model
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make setup)")
+def test_the_rules_kept_for_every_kind_of_last_state_are_rasas():
+    """Rules of every shape Rasa writes (a previous action by name, by text, none at a
+    conversation's start, a value that must not be set, several states) against last states
+    of every kind: the rules kept are Rasa's, in the same set order."""
+    import itertools
+    import json
+
+    from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    from bot.rasa_policies import WindowedRulePolicy
+
+    agent = Agent.load(str(MODEL))
+    rule = next(node._component for node in agent.processor.graph_runner
+                ._instantiated_nodes.values() if type(node._component) is WindowedRulePolicy)
+    listen = {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}
+    states = [
+        listen,
+        {"prev_action": {"action_name": "utter_greet"}},
+        {"prev_action": {"action_name": "utter_greet"}, "active_loop": {"name": "form"}},
+        {"prev_action": {"action_text": "Bonjour"}, "user": {"intent": "greet"}},
+        {"user": {"intent": "greet"}},  # a conversation's start: no previous action
+        {"prev_action": {"action_name": SHOULD_NOT_BE_SET}},
+    ]
+    loops = [{"active_loop": {"name": "form"}}, {"active_loop": {"name": SHOULD_NOT_BE_SET}}]
+    shapes = states + [{**state, **loop} for state in states[:2] for loop in loops]
+    lookup = {json.dumps(list(rule_states)): "utter_x"
+              for length in (1, 2) for rule_states in itertools.product(shapes, repeat=length)}
+    for length in (1, 2, 3):
+        for conversation in itertools.product(states, repeat=length):
+            conversation = [dict(state) for state in conversation]
+            relais = rule._get_possible_keys(lookup, conversation)
+            rasas = RulePolicy._get_possible_keys(rule, lookup, conversation)
+            assert list(relais) == list(rasas)
+    assert len(rule._candidates(lookup, listen)) < len(lookup)  # some rules left out
 
 
 # --- the tracker copied without replaying the session ---------------------------------------------
@@ -663,6 +773,39 @@ def test_a_tracker_rasa_must_replay_is_copied_by_rasa():
         assert _tracker_state(rasa_speedups._copy_tracker(tracker)) == _tracker_state(
             tracker.copy())
     assert isinstance(bounded.events, deque) and len(bounded.events) == 3
+
+
+@pytest.mark.parametrize("seed", [None, 7])
+def test_the_initial_copy_is_rasas(seed):
+    """After every event of every test story (with surprises), and for the window the policies
+    featurise, the tracker ``init_copy`` starts from holds what Rasa's holds: the same slots
+    at their initial values, copies that share nothing with the original."""
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa_policies import window
+
+    rasas_init_copy = DialogueStateTracker.init_copy
+    assert rasas_init_copy.__module__ == "rasa.shared.core.trackers"  # Rasa's own
+    rasa_speedups._original_init_copy = rasas_init_copy
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    events = _story_events() if seed is None else _with_surprises(_story_events(), seed)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    set_before = 0
+    for number, happened in enumerate(events):
+        tracker.update(happened, domain)
+        if number % 3:
+            continue
+        for original in (tracker, window(tracker, 8)):
+            relais = rasa_speedups._init_copy(original)
+            assert _tracker_state(relais) == _tracker_state(rasas_init_copy(original))
+            assert all(relais.slots[name] is not slot for name, slot in original.slots.items())
+        set_before += any(slot._has_been_set for slot in tracker.slots.values())
+    assert set_before > 10  # copies of trackers whose slots were set
+    for other in (DialogueStateTracker("resident", None),  # any slot: Rasa's own copy
+                  DialogueStateTracker("resident", domain.slots, max_event_history=3,
+                                       is_rule_tracker=True)):
+        assert _tracker_state(rasa_speedups._init_copy(other)) == _tracker_state(
+            rasas_init_copy(other))
 
 
 # --- the domain's JSON written once for the calls to the action server ---------------------------

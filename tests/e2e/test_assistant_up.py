@@ -8,6 +8,7 @@ then press Ctrl-C, so they come after the conversation tests.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -228,6 +229,14 @@ def test_no_log_file_holds_what_residents_wrote(stack):
     for log in logs.iterdir():
         text = log.read_text(errors="replace")
         assert "Zorglub" not in text and "resultats du foot" not in text, log.name
+
+
+def test_rasa_and_the_gateway_keep_their_start_up_objects_out_of_full_collections(stack):
+    """A full garbage collection paused every conversation for 0.2 to 0.8 s (bot/heap.py)."""
+    for name in ("rasa", "gateway"):
+        log = (stack.data_dir / "logs" / f"{name}.log").read_text(errors="replace")
+        frozen = re.search(r"start-up objects kept out of garbage collection: (\d+)", log)
+        assert frozen and int(frozen.group(1)) > 100_000, name
 
 
 def test_a_killed_rasa_makes_health_503_and_messages_a_clear_error_then_recovers(stack):
