@@ -26,24 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from rasa.core.agent import Agent
-    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
     from rasa.shared.core.trackers import DialogueStateTracker
-    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
+    from bench.story_events import stories_in_a_row
     from bot.rasa_policies import _Windowed
 
     agent = Agent.load(args.model)
     domain = agent.domain
     nodes = agent.processor.graph_runner._instantiated_nodes.values()
     policies = [node._component for node in nodes if isinstance(node._component, _Windowed)]
-    events = [ActionExecuted("action_session_start"), SessionStarted()]
-    reader = YAMLStoryReader(domain)
-    for path in sorted((REPO_ROOT / "tests" / "stories").glob("*.yml")):
-        for step in reader.read_from_file(str(path)):
-            for event in step.events:
-                if isinstance(event, UserUttered):
-                    events.append(ActionExecuted("action_listen"))
-                events.append(event)
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              *stories_in_a_row(domain)]
     only = next(p for p in policies if hasattr(p, "_get_rule_only_data"))._get_rule_only_data()
     print(f"{len(policies)} policies; ms per prediction, whole session / window")
     for length in LENGTHS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 
 import pytest
 from rasa.core.agent import Agent
@@ -13,8 +12,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
+from bench.story_events import story_steps
 from bot import rasa_policies
 from bot.rasa_policies import (
     WindowedMemoizationPolicy,
@@ -47,11 +46,6 @@ def checked(monkeypatch):
     monkeypatch.setenv(rasa_policies.CHECK_ENV, "1")
 
 
-def stories(domain: Domain) -> Iterator[list[Event]]:
-    reader = YAMLStoryReader(domain)
-    for path in sorted((REPO_ROOT / "tests" / "stories").glob("*.yml")):
-        for step in reader.read_from_file(str(path)):
-            yield step.events
 
 
 def new_session(domain: Domain) -> DialogueStateTracker:
@@ -94,7 +88,7 @@ def play(domain: Domain, tracker: DialogueStateTracker, events: list[Event],
 
 def test_a_window_holds_the_last_states_of_the_session(domain):
     tracker = new_session(domain)
-    for events in stories(domain):
+    for events in story_steps(domain):
         play(domain, tracker, events)
     whole = tracker.past_states(domain)
     assert len(whole) > 300
@@ -111,14 +105,14 @@ def test_every_test_story_in_one_long_session_is_predicted_as_on_the_whole_sessi
         policies, checked):
     domain, rule, memo = policies
     tracker = new_session(domain)
-    windowed = sum(play(domain, tracker, events, rule, memo) for events in stories(domain))
+    windowed = sum(play(domain, tracker, events, rule, memo) for events in story_steps(domain))
     # check mode raised WindowMismatch on any difference; the windows were really used
     assert windowed > 300
 
 
 def test_each_test_story_alone_is_predicted_as_on_the_whole_session(policies, checked):
     domain, rule, memo = policies
-    for events in stories(domain):
+    for events in story_steps(domain):
         play(domain, new_session(domain), events, rule, memo)
 
 
@@ -143,7 +137,7 @@ def test_a_conversation_start_rule_does_not_match_in_a_long_session(policies, ch
 
     assert predicted(start) == goodbye
     tracker = new_session(domain)
-    for events in stories(domain):
+    for events in story_steps(domain):
         play(domain, tracker, events)
     for event in greeting:
         tracker.update(event, domain)
@@ -162,7 +156,7 @@ def test_the_check_finds_a_window_too_short_for_the_rules(policies, checked):
     too_short.__dict__.update(rule.__dict__)
     tracker = new_session(domain)
     with pytest.raises(WindowMismatch):
-        for events in stories(domain):
+        for events in story_steps(domain):
             play(domain, tracker, events, too_short, memo)
 
 
@@ -171,7 +165,7 @@ def test_memoization_without_max_history_predicts_on_the_whole_session(policies)
     whole_stories = copy.copy(memo)
     whole_stories.config = {**memo.config, "max_history": None}
     tracker = new_session(domain)
-    for events in stories(domain):
+    for events in story_steps(domain):
         play(domain, tracker, events)
     assert window(tracker, whole_stories._window_actions(tracker)) is tracker
     assert window(tracker, memo._window_actions(tracker)) is not tracker

@@ -187,20 +187,10 @@ def _story_events() -> list:
     """Every test story's events, one after the other: forms (loops run again and again,
     deactivated), slots, messages."""
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, UserUttered
-    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
-    root = Path(__file__).resolve().parents[1]
-    domain = Domain.load(str(root / "domain.yml"))
-    reader = YAMLStoryReader(domain)
-    events: list = []
-    for path in sorted((root / "tests" / "stories").glob("*.yml")):
-        for step in reader.read_from_file(str(path)):
-            for happened in step.events:
-                if isinstance(happened, UserUttered):
-                    events.append(ActionExecuted("action_listen"))
-                events.append(happened)
-    return events
+    from bench.story_events import stories_in_a_row
+
+    return stories_in_a_row(Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml")))
 
 
 def _with_surprises(events: list, seed: int) -> list:
