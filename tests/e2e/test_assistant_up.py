@@ -185,6 +185,10 @@ def test_when_the_calculation_is_down_the_resident_is_told_and_offered_a_person(
     text = _texts(stack.say("Propriétaire", sender=who))
     assert "Le calcul est indisponible pour le moment." in text
     assert "CCAS" in text
+    # Back by itself: the supervisor restarts it. Asked of the service itself, not only of the
+    # gateway's /health, whose last probe (kept a second) may predate the kill.
+    eligibility = f"http://127.0.0.1:{stack.env['RELAIS_ELIGIBILITY_PORT']}/health"
+    assert wait_until(lambda: http("GET", eligibility, timeout=5)[0] == 200, 120)
     assert wait_until(lambda: http("GET", f"{stack.url}/health", timeout=5)[0] == 200, 120)
 
 
