@@ -7,12 +7,15 @@ strings and no CSRF, guessed cookies and ids, unknown paths and methods, and raw
 are not HTTP at all. The expectation is the same for each: a clear 2xx/3xx/4xx, never a 5xx,
 and the gateway still serving residents normally.
 
-    python -m bench.fuzz [--calls 10000]
+    python -m bench.fuzz [--calls 10000] [--residents 4] [--pause 0] [--fuzz-process]
 
 starts the whole assistant (as bench/benchmark.py does), measures normal traffic alone, then
 the same traffic while the hostile calls run, and prints the status counts, the 5xx (there
-must be none) and the latency ratio. ``tests/channels/test_webhook_fuzz.py`` runs the same
-generator against a gateway with fake Rasa and providers.
+must be none) and the latency ratio. With ``--pause 0`` the residents write flat out and use
+all of Rasa's throughput, so any other work slows them; ``--pause 3 --residents 16`` is
+ordinary traffic (a resident reads, then types) beside the attack.
+``tests/channels/test_webhook_fuzz.py`` runs the same generator against a gateway with fake
+Rasa and providers.
 """
 
 from __future__ import annotations
@@ -386,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--residents", type=int, default=4, help="normal conversations beside")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of normal traffic")
+    parser.add_argument("--pause", type=float, default=0.0, help=(
+        "seconds each resident takes before the next message (0.5-1.5x at random); 0, the "
+        "default, has them write flat out, using all of Rasa's throughput"))
     parser.add_argument("--fuzz-process", action="store_true", help=(
         "send the hostile calls from a process of their own, not from the event loop that "
         "times the residents' answers (an attacker does not share the residents' client)"))
@@ -398,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         secrets = Secrets(twilio.public_url, twilio.auth_token, TELEGRAM_SECRET,
                           twilio.account_sid)
         calls = hostile_calls(args.calls, secrets, with_messages=not args.without_messages)
-        plan = Plan(args.residents, duration_s=args.duration, warmup_messages=2)
+        plan = Plan(args.residents, duration_s=args.duration, warmup_messages=2,
+                    pause_s=args.pause)
         quiet = asyncio.run(run_load(url, plan, twilio=twilio))
         print("normal traffic alone:        " + quiet.line(), flush=True)
 

@@ -249,6 +249,10 @@ class Plan:
     warmup_messages: int = 0  # per resident, sent before the clock starts, not measured
     seed: int = 20261130
     cycle: list[str] | None = None  # the same messages over and over, instead of random scripts
+    # Seconds a resident takes to read an answer and type the next message (0.5 to 1.5 times
+    # this, at random): 0 is the closed loop that measures capacity; a few seconds is
+    # ordinary traffic, which leaves the machine room (bench/fuzz.py --pause).
+    pause_s: float = 0.0
 
 
 @dataclass
@@ -280,6 +284,8 @@ async def _resident(number: int, channel: Channel, scripts: dict[str, list[str]]
         began = time.perf_counter()
         ok = await _send(channel, number, next(texts))
         samples.append(Sample(position, time.perf_counter() - began, ok))
+        if plan.pause_s:
+            await asyncio.sleep(plan.pause_s * rng.uniform(0.5, 1.5))
 
 
 async def _send(channel: Channel, resident: int, text: str) -> bool:
