@@ -169,8 +169,18 @@ def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
             continue
         if not any(c.isupper() for c in entity.text):
             continue  # lower-case "entities" are mostly verbs the model mistook ("ecrivez")
-        spans.append(Span(entity.start_char, entity.end_char, kind, "ner"))
+        # The French model reads a Chinese clause as one entity up to its full stop ("你好，我叫
+        # 陈小玲，温州人，住在Aubervilliers"): only its Latin words are its guess; the Chinese
+        # is read by its own words and cues (round 9).
+        for piece in _OUTSIDE_HAN.finditer(entity.text):
+            if any(c.isupper() for c in piece.group()):
+                spans.append(Span(entity.start_char + piece.start(),
+                                  entity.start_char + piece.end(), kind, "ner"))
     return spans
+
+
+# Runs of text with no Chinese character nor Chinese punctuation in them.
+_OUTSIDE_HAN = re.compile(r"[^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
 
 def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:

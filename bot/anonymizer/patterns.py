@@ -24,7 +24,9 @@ _STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee
 _STREET_LINKS = frozenset({"de", "des", "du", "d", "l"})
 _STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appartement", "appart",
                            "apt", "appt", "porte", "code", "interphone", "rdc", "depuis", "pres",
-                           "a", "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
+                           "a", "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc",
+                           # "à la rue dp hier soir": words of time end a street (round 9)
+                           "dp", "hier", "demain", "soir", "matin", "maintenant", "ici"})
 MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
                             "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
                             "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
@@ -102,6 +104,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
         # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.
         ("number", re.compile(r"(?<!\d)\d{7,}(?!\d)")),
+        # An IBAN, in groups of four as banks print it: "FR76 3000 4012 3400 0101 2345 678"
+        # (two letters, two check digits, then up to 30 letters or digits; round 9).
+        ("number", re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}"
+                              r"(?:[ ]?[A-Z0-9]{1,3})?(?!\w)")),
         ("date", re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])")),
         ("date", re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")),
         ("date", re.compile(r"(?<!\d)(?<!\d )\b(?:0?[1-9]|[12]\d|3[01]) (?:0?[1-9]|1[0-2]) "
