@@ -57,6 +57,9 @@ DEV_PATHS = (
     # The held-out set of 1 Dec c, run once blind after round 8 (10:37 UTC: 96.4 %), then spent
     # and turned into a development set like anonymizer_heldout_2026_11.yml; its name stays.
     ROOT / "bench" / "anonymizer_heldout_2026_12_01c.yml",
+    # Ninth blind set (1 Dec, fourth), same protocol; first figure in docs/dossiers.md (10:42
+    # UTC, before tuning on it: round 9's earlier rules and main both 95.7 %).
+    ROOT / "bench" / "anonymizer_dev_2026_12_01d.yml",
 )
 # The held-out set, written blind: run it with --heldout, never tune on it. The earlier held-out
 # sets (anonymizer_heldout.yml, anonymizer_heldout_2026_11.yml, anonymizer_heldout_2026_12_01c.yml)
