@@ -65,6 +65,7 @@ from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_span
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
 from .unknown_words import is_everyday_abroad, known_word, unknown_word_spans
 from .vocabulary import is_french_word, mostly_english, one_letter_off
+from .word_frequency import foreign_letters, is_spelled_elsewhere
 
 __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_text",
            "find_identifiers"]
@@ -350,6 +351,9 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
         return True
     if folded in lexicon.relations:
         return True  # "mon ex Dédé": NER took the kinship word with the name
+    if _uncased(word) and foreign_letters(word) and folded not in lexicon.area_names and (
+            is_spelled_elsewhere(word, cased=word.lower() != word.upper())):
+        return True  # "Mehmet Bey kirayı artırdı": the model's span ends at Turkish words
     return _uncased(word) and not is_first_name(folded, lexicon) and (is_french_word(word) or (
         not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon)))
 

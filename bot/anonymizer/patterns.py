@@ -114,6 +114,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                             r"(?:19|20)\d{2}(?!\d)")),
         ("date", re.compile(rf"(?i)\b(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})"
                             rf"\s+(?:{_MONTHS})\s+(?:\d{{4}}\b|{_YEAR_WORDS})")),
+        # A birth year in the languages residents write: Turkish "1985 doğumluyum" (the year
+        # before "born"), Vietnamese "sinh năm 1949" ("born in the year"; round 9).
+        ("date", re.compile(r"(?i)(?<!\d)(?:19|20)\d{2}(?=(?:['’]?[dt][ae])?\s+do[ğg]um)")),
+        ("date", re.compile(r"(?i)(?<=\bsinh n[ăa]m )(?:19|20)\d{2}(?!\d)")),
         # A birth date with a two-digit year: "née le 5 mai 90".
         ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(

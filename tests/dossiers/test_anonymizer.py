@@ -304,6 +304,17 @@ IDENTIFIERS_GO = [
                  "قریشی ہے",
                  "chamo-me [nom], mi chiamo [nom], jina langu ni [nom], میرا نام [nom] ہے",
                  id="my name is in more languages and scripts"),
+    # round 9
+    pytest.param("mon RIB : FR14 2004 1010 0505 0001 3M02 606 au nom de ma mère",
+                 "mon RIB : [numéro] au nom de ma mère", id="an IBAN"),
+    pytest.param("ben 1990 doğumluyum, 2015'te geldim ; bố tôi sinh năm 1949",
+                 "ben [date] doğumluyum, 2015'te geldim ; bố tôi sinh năm [date]",
+                 id="a birth year in Turkish and Vietnamese"),
+    pytest.param("نام من رضا احمدی است ; ስመይ ዮናስ እዩ",
+                 "نام من [nom] است ; ስመይ [nom] እዩ", id="my name is in Farsi and Tigrinya"),
+    pytest.param("你好，我叫王芳，住在Bobigny，谢谢。我想问一下CSS，要什么材料？",
+                 "你好，我叫[nom]，[retiré]，谢谢。我想问一下CSS，要什么材料？",
+                 id="the model's entity over Chinese clauses"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -382,7 +393,28 @@ SITUATION_STAYS = [
                  id="Arabic words with their clitics, SMS, languages after a Wolof verb"),
     pytest.param("shab-ha dar kenar-e canal, வணக்கம், আমি থাকি", id="words with a hyphen, in scripts"),
     pytest.param("mon abla aussi, la plaine est grande, Ben oui", id="kinship, a plain, ben"),
+    # round 9
+    pytest.param("jsuis a la rue dp hier soir, rappel moi stp", id="homeless since last night"),
+    pytest.param("Tôi muốn hỏi về trợ cấp, tôi thuê một phòng nhỏ.",
+                 id="Vietnamese words that spell names once their tones are gone"),
+    pytest.param("ev sahibi çocuklarım için ne yapmalıyım ? я живу з дочкою",
+                 id="inflected forms as Turkish and Ukrainian spell them"),
+    pytest.param("ben evden çıkmamızı istiyor, ez alîkariyê dixwazim, 1990'da doğdum",
+                 id="an inflected word whose stem is known"),
+    pytest.param("mwen pa ka peye lwaye mwa sa a, pwopriyetè a ap menase m ; queria saber se "
+                 "posso pedir, trabalho nas limpezas ; pryvit, potribna dopomoha, ne rozumiiu "
+                 "lysty ; amma sollunga, CAF la APL varala 3 maasam, enna pannanum ; ሰላም፣ "
+                 "ሓገዝ የድልየኒ እየ ; راني خدامة غير نص الوقت",
+                 id="everyday words of Creole, Portuguese, Ukrainian typed in Latin letters, "
+                    "Tamil, Tigrinya, darija"),
 ]
+
+
+def test_a_word_of_an_indian_script_counts_as_one_word_in_the_benchmark():
+    # Python's \w leaves out vowel signs: "অসুস্থ" counted as three over-removed words
+    case = anonymizer_eval.parse("আমার স্বামী অসুস্থ")
+    assert [word.group() for word in anonymizer_eval.WORD.finditer(case.text)] == [
+        "আমার", "স্বামী", "অসুস্থ"]
 
 
 @pytest.mark.parametrize("answer, commission_reads", IDENTIFIERS_GO)
