@@ -52,6 +52,7 @@ from .cues import (
     NAME_PARTICLES,
     TURKISH_SUFFIXED,
     UNIT,
+    arabic_particle_spans,
     chinese_spans,
     context_spans,
     name_alone_spans,
@@ -89,7 +90,7 @@ _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*
 # Form labels stay, whatever a detector took around them: "Nom : X Prénom : Y Né le : …".
 _FORM_LABEL = re.compile(r"(?i)\b(?:nom|pr[ée]nom|n[ée]e?(?:\s+le)?|date(?:\s+de\s+naissance)?"
                          r"|lieu(?:\s+de\s+naissance)?|t[ée]l[ée]phone|t[ée]l|portable|adresse"
-                         r"|code(?:\s+postal)?|ville|e-?mail|nationalit[ée])\s*:")
+                         r"|code(?:\s+postal)?|ville|e-?mail|mail|courriel|nationalit[ée])\s*:")
 _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "aux", "en", "mon",
                        "ma", "mes", "son", "sa", "ses", "ce", "cette", "notre", "votre", "leur"})
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
@@ -385,6 +386,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += name_alone_spans(text, lexicon)
         guesses += turkish_proper_noun_spans(text)
         guesses += chinese_spans(text)
+        guesses += arabic_particle_spans(text)
         guesses += employer_spans(text, lexicon)
     if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)

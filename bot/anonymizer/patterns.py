@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .first_names import world_first_names
@@ -316,6 +317,9 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
                 break
             if names == 0 and not named and not _name_like(word, lexicon):
                 break
+            if names and token.group().islower() and (
+                    word in lexicon.foreign_words or word in ENGLISH_STOP_WORDS):
+                break  # "rue de Rosny w Montreuil", "rue Gabriel-Péri nan Saint-Denis": "in"
             end, names = token.end(), names + 1
         if names:
             spans.append(Span(match.start(), end, "address", "regex"))

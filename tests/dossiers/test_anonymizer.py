@@ -315,6 +315,19 @@ IDENTIFIERS_GO = [
     pytest.param("你好，我叫王芳，住在Bobigny，谢谢。我想问一下CSS，要什么材料？",
                  "你好，我叫[nom]，[retiré]，谢谢。我想问一下CSS，要什么材料？",
                  id="the model's entity over Chinese clauses"),
+    pytest.param("ippo La Courneuve-la irukken, je suis amazigh, je parle amazigh",
+                 "ippo [lieu] irukken, je suis [nationalité], je parle amazigh",
+                 id="a listed place with a suffix after a hyphen, an origin that is a language"),
+    pytest.param("میرے شوہر طارق کو کام نہیں ملا ; أنا خديجة بن علي، ساكنة في بوبيني ; "
+                 "proprietarul, domnul Leroy, vrea bani",
+                 "میرے شوہر [nom] کو کام نہیں ملا ; أنا [nom]، ساكنة في [lieu] ; "
+                 "proprietarul, [nom], vrea bani",
+                 id="husband in Urdu, bin between two names, a town in Arabic script, domnul"),
+    pytest.param("mieszkam przy rue de Rosny w Montreuil, a flat rue Hoche in Bobigny, je dors a "
+                 "auber, jhabite o 4 chemin",
+                 "mieszkam przy [adresse] w [lieu], a flat [adresse] in [lieu], je dors a [lieu], "
+                 "jhabite o [lieu]",
+                 id="a street ends at a small word of another language, the area's nicknames"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -407,6 +420,8 @@ SITUATION_STAYS = [
                  "ሓገዝ የድልየኒ እየ ; راني خدامة غير نص الوقت",
                  id="everyday words of Creole, Portuguese, Ukrainian typed in Latin letters, "
                     "Tamil, Tigrinya, darija"),
+    pytest.param("Inshallah ça va marcher, j'ai demandé l'ASF, l'OPH répond pas, bonne fête du "
+                 "Têt, he wants me out by January", id="a wish, a benefit, a feast, a month"),
 ]
 
 
