@@ -259,8 +259,10 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
                 span.by == "ner" and _common_at_start(words[0], text, lexicon,
                                                       person=span.kind == "person"))):
             words.pop(0)
-        while edges and words and _ordinary(words[-1].group(), lexicon):
-            words.pop()
+        while edges and words and (_ordinary(words[-1].group(), lexicon) or (
+                len(words) > 1 and words[-1].group().islower()
+                and fold(words[-1].group()) in NAME_PARTICLES)):
+            words.pop()  # a particle comes before a name, never last: "Delafontaine di"
         if words and not _common_noun(piece, words, text, lexicon):
             trimmed.append(replace(piece, start=words[0].start(), end=words[-1].end()))
     return trimmed
@@ -501,10 +503,27 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
     return whole
 
 
+# The département after a town, as residents add it: "rue hoche pantin 93", "Bobigny (93)";
+# not a count ("Pantin 93 ans").
+_DEPARTMENT_AFTER = re.compile(r"\s+\(?(?:75|77|78|91|92|93|94|95)\)?(?!\w|[.,]\d|\s*(?:ans?|€|%|"
+                               r"euros?)\b)")
+
+
+# "m" typed without its dot before a name: the title goes with it (the name went already).
+_M_BEFORE = re.compile(r"(?<![\w'’.-])m $")
+
+
 def _join_addresses(text: str, spans: list[Span]) -> list[Span]:
-    """"27 rue des Lilas, 93500 Pantin": one address, the comma inside it goes too."""
+    """"27 rue des Lilas, 93500 Pantin": one address, the comma inside it goes too; "rue hoche
+    pantin 93": the département with it (round 9)."""
     joined: list[Span] = []
     for span in spans:
+        title = _M_BEFORE.search(text, max(0, span.start - 3), span.start)
+        if title and span.kind in ("person", "unknown"):
+            span = replace(span, start=title.start())  # "le proprio m benali" (round 9)
+        department = _DEPARTMENT_AFTER.match(text, span.end)
+        if department and span.kind in ("address", "place"):
+            span = replace(span, end=department.end())
         if (joined and joined[-1].kind == "address" and span.kind in ("address", "place")
                 and re.fullmatch(r"\s*,\s*", text[joined[-1].end:span.start])):
             joined[-1] = replace(joined[-1], end=span.end, kind="address")

@@ -106,7 +106,16 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
     if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
+    if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
+           and _silent_end_dropped(folded[len(glue):]) for glue in _GLUED):
+        return True  # "jdor": "je dors" glued, its silent "s" left out (round 9)
     return len(folded) >= 5 and one_letter_off(folded) or _cut_short(folded)
+
+
+def _silent_end_dropped(folded: str) -> bool:
+    """A common French word typed without its silent last letter: "dor" (dors), "fon" (font)."""
+    return any(zipf(folded + end) >= COMMON_IN_FRENCH - 0.5 and is_french_word(folded + end)
+               for end in "stxe")
 
 
 # Arabic's clitics, glued before a word: "wa-" (and), "fa-", "bi-", "li-", "ka-", the article.
@@ -205,3 +214,4 @@ def _inflected_known(lower: str, lexicon: Lexicon, depth: int = 3) -> bool:
                 or depth > 1 and _inflected_known(stem, lexicon, depth - 1)):
             return True
     return False
+

@@ -328,6 +328,18 @@ IDENTIFIERS_GO = [
                  "mieszkam przy [adresse] w [lieu], a flat [adresse] in [lieu], je dors a [lieu], "
                  "jhabite o [lieu]",
                  id="a street ends at a small word of another language, the area's nicknames"),
+    pytest.param("میرا نام عائشہ بی بی ہے، میں پاکستان سے ہوں ; ካብ ኤርትራ እየ ; أنا من مصر وأعيش "
+                 "في فرنسا",
+                 "میرا نام [nom] ہے، میں [lieu] سے ہوں ; ካብ [lieu] እየ ; أنا من [lieu] وأعيش "
+                 "في فرنسا",
+                 id="bibi after a name, countries in the scripts residents write, France kept"),
+    pytest.param("adım Ayşe Yılmaz, Kayseri'liyim ; Doktè lopital Delafontaine di m fè demann",
+                 "adım [nom], [nom]'liyim ; Doktè lopital [lieu] di m fè demann",
+                 id="a Turkish 'I am from' after the apostrophe, a particle ending no name"),
+    pytest.param("jsui rue hoche pantin 93 bat B, avant Bobigny (93), le proprio m benali veut "
+                 "pas",
+                 "jsui [adresse] bat B, avant [lieu], le proprio [nom] veut pas",
+                 id="a town's departement after it, m before a name"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -422,6 +434,8 @@ SITUATION_STAYS = [
                     "Tamil, Tigrinya, darija"),
     pytest.param("Inshallah ça va marcher, j'ai demandé l'ASF, l'OPH répond pas, bonne fête du "
                  "Têt, he wants me out by January", id="a wish, a benefit, a feast, a month"),
+    pytest.param("ma mère a 93 ans, il m appelle, jdor chez un pote, ev sahibi kirayı artırdı",
+                 id="an age, m as me, a silent letter left out, the rent in Turkish"),
 ]
 
 
