@@ -196,9 +196,10 @@ _SUFFIXES = ("mamızı", "memizi", "lıyım", "liyim", "luyum", "lüyüm", "lar�
 _PREFIXES = ("di", "bi", "ne", "na", "de")
 
 
-def _inflected_known(lower: str, lexicon: Lexicon, depth: int = 3) -> bool:
-    if len(lower) < 6:
-        return False
+@lru_cache(maxsize=8192)
+def _inflected_known(lower: str, lexicon: Lexicon, depth: int = 2) -> bool:
+    if len(lower) < 6 or lower.isascii() and not lower.startswith(_PREFIXES):
+        return False  # written with Turkish or Kurmanji letters, or with a verb prefix
     stems = [other + lower[len(prefix):] for prefix in _PREFIXES if lower.startswith(prefix)
              for other in ("", *_PREFIXES) if other != prefix]
     stems += [lower[:-len(suffix)] for suffix in _SUFFIXES if lower.endswith(suffix)]

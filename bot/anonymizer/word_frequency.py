@@ -104,16 +104,25 @@ def is_everyday_english(folded: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _elsewhere() -> tuple[dict[str, float], tuple[str, ...]]:
-    """The words of the other languages down to Zipf 3.5, each with its highest Zipf in any of
-    them, and the same words in alphabetical order (to find the base form of an inflected
-    one)."""
+def _elsewhere() -> tuple[dict[str, float], tuple[str, ...], dict[str, float]]:
+    """The words of the other languages down to Zipf 3.5, folded, each with its highest Zipf in
+    any of them; the same words in alphabetical order (to find the base form of an inflected
+    one); and, down to Zipf 3, the words spelled with a letter French does not write, as
+    written (round 9). One pass over the lists."""
     table: dict[str, float] = {}
+    spelled: dict[str, float] = {}
     for language in _OTHER_LANGUAGES:
-        for word, value in _read(f"small_{language}", down_to=3.5).items():
-            if value > table.get(word, 0.0):
-                table[word] = value
-    return table, tuple(sorted(table))
+        seen: set[str] = set()
+        for word, value in _words(f"small_{language}", SPELLED_ELSEWHERE):
+            if value >= 3.5:
+                folded = word if word.isascii() else fold(word)
+                if folded not in seen:  # the language's commonest spelling first
+                    seen.add(folded)
+                    if value > table.get(folded, 0.0):
+                        table[folded] = value
+            if not word.isascii() and value > spelled.get(word, 0.0) and foreign_letters(word):
+                spelled[word] = value
+    return table, tuple(sorted(table)), spelled
 
 
 def elsewhere_zipf(folded: str) -> float:
@@ -131,7 +140,7 @@ def is_everyday_elsewhere(folded: str) -> bool:
     "oturuyorum", "molim". Not a word French or English text also uses ("kowalski", "konya",
     "szabo": names and places travel), nor an inflected form of one ("warszawy", "krakowa",
     "beogradu", "budapesten"), nor a word with a family name's ending ("kovacevic")."""
-    table, ordered = _elsewhere()
+    table, ordered, _ = _elsewhere()
     if table.get(folded, 0.0) < EVERYDAY_ELSEWHERE or _travels(folded) or folded.endswith(
             _FAMILY_NAME_ENDINGS):
         return False
@@ -164,23 +173,11 @@ def foreign_letters(word: str) -> bool:
     return any(c not in _FRENCH_LETTERS for c in word if not c.isdigit())
 
 
-@lru_cache(maxsize=1)
-def _spelled_elsewhere() -> dict[str, float]:
-    """The words of the other languages spelled with a letter French does not write, as
-    written, down to Zipf 3, with their highest Zipf in any of them."""
-    table: dict[str, float] = {}
-    for language in _OTHER_LANGUAGES:
-        for word, value in _words(f"small_{language}", SPELLED_ELSEWHERE):
-            if value > table.get(word, 0.0) and foreign_letters(word):
-                table[word] = value
-    return table
-
-
 def is_spelled_elsewhere(word: str, *, cased: bool) -> bool:
     """An everyday word of another language as that language spells it ("hỏi", "artırdı",
     "дочкою"), in lower case (``cased``) or in a script without capitals; not with a family
     name's ending ("wiśniewska", "коваленко")."""
     lower = word.lower()
     threshold = SPELLED_ELSEWHERE if cased else SPELLED_ELSEWHERE_UNCASED
-    return _spelled_elsewhere().get(lower, 0.0) >= threshold and not fold(lower).endswith(
+    return _elsewhere()[2].get(lower, 0.0) >= threshold and not fold(lower).endswith(
         _FAMILY_NAME_ENDINGS)
