@@ -52,6 +52,7 @@ from .cues import (
     NAME_PARTICLES,
     TURKISH_SUFFIXED,
     UNIT,
+    arabic_particle_spans,
     chinese_spans,
     context_spans,
     name_alone_spans,
@@ -65,6 +66,7 @@ from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_span
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
 from .unknown_words import is_everyday_abroad, known_word, unknown_word_spans
 from .vocabulary import is_french_word, mostly_english, one_letter_off
+from .word_frequency import foreign_letters, is_spelled_elsewhere
 
 __all__ = ["PLACEHOLDERS", "REMOVED", "Span", "anonymize_dossier", "anonymize_text",
            "find_identifiers"]
@@ -88,7 +90,7 @@ _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:le|en|langue|un peu|cours d\w*|tradui\w*
 # Form labels stay, whatever a detector took around them: "Nom : X Prénom : Y Né le : …".
 _FORM_LABEL = re.compile(r"(?i)\b(?:nom|pr[ée]nom|n[ée]e?(?:\s+le)?|date(?:\s+de\s+naissance)?"
                          r"|lieu(?:\s+de\s+naissance)?|t[ée]l[ée]phone|t[ée]l|portable|adresse"
-                         r"|code(?:\s+postal)?|ville|e-?mail|nationalit[ée])\s*:")
+                         r"|code(?:\s+postal)?|ville|e-?mail|mail|courriel|nationalit[ée])\s*:")
 _ARTICLES = frozenset({"le", "la", "l", "les", "un", "une", "des", "du", "au", "aux", "en", "mon",
                        "ma", "mes", "son", "sa", "ses", "ce", "cette", "notre", "votre", "leur"})
 _ALWAYS_ORDINARY = frozenset({"ma", "mon", "mes", "le", "la", "les", "un", "une", "au", "aux"})
@@ -169,8 +171,18 @@ def _ner_spans(text: str, lexicon: Lexicon) -> list[Span]:
             continue
         if not any(c.isupper() for c in entity.text):
             continue  # lower-case "entities" are mostly verbs the model mistook ("ecrivez")
-        spans.append(Span(entity.start_char, entity.end_char, kind, "ner"))
+        # The French model reads a Chinese clause as one entity up to its full stop ("你好，我叫
+        # 陈小玲，温州人，住在Aubervilliers"): only its Latin words are its guess; the Chinese
+        # is read by its own words and cues (round 9).
+        for piece in _OUTSIDE_HAN.finditer(entity.text):
+            if any(c.isupper() for c in piece.group()):
+                spans.append(Span(entity.start_char + piece.start(),
+                                  entity.start_char + piece.end(), kind, "ner"))
     return spans
+
+
+# Runs of text with no Chinese character nor Chinese punctuation in them.
+_OUTSIDE_HAN = re.compile(r"[^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
 
 def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:
@@ -247,8 +259,10 @@ def _trim(span: Span, text: str, mask: list[bool], lexicon: Lexicon) -> list[Spa
                 span.by == "ner" and _common_at_start(words[0], text, lexicon,
                                                       person=span.kind == "person"))):
             words.pop(0)
-        while edges and words and _ordinary(words[-1].group(), lexicon):
-            words.pop()
+        while edges and words and (_ordinary(words[-1].group(), lexicon) or (
+                len(words) > 1 and words[-1].group().islower()
+                and fold(words[-1].group()) in NAME_PARTICLES)):
+            words.pop()  # a particle comes before a name, never last: "Delafontaine di"
         if words and not _common_noun(piece, words, text, lexicon):
             trimmed.append(replace(piece, start=words[0].start(), end=words[-1].end()))
     return trimmed
@@ -340,6 +354,9 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
         return True
     if folded in lexicon.relations:
         return True  # "mon ex Dédé": NER took the kinship word with the name
+    if _uncased(word) and foreign_letters(word) and folded not in lexicon.area_names and (
+            is_spelled_elsewhere(word, cased=word.lower() != word.upper())):
+        return True  # "Mehmet Bey kirayı artırdı": the model's span ends at Turkish words
     return _uncased(word) and not is_first_name(folded, lexicon) and (is_french_word(word) or (
         not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon)))
 
@@ -371,6 +388,7 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += name_alone_spans(text, lexicon)
         guesses += turkish_proper_noun_spans(text)
         guesses += chinese_spans(text)
+        guesses += arabic_particle_spans(text)
         guesses += employer_spans(text, lexicon)
     if use_ner and not mostly_english(text):
         guesses += _ner_spans(text, lexicon)
@@ -485,10 +503,27 @@ def _whole_names(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
     return whole
 
 
+# The département after a town, as residents add it: "rue hoche pantin 93", "Bobigny (93)";
+# not a count ("Pantin 93 ans").
+_DEPARTMENT_AFTER = re.compile(r"\s+\(?(?:75|77|78|91|92|93|94|95)\)?(?!\w|[.,]\d|\s*(?:ans?|€|%|"
+                               r"euros?)\b)")
+
+
+# "m" typed without its dot before a name: the title goes with it (the name went already).
+_M_BEFORE = re.compile(r"(?<![\w'’.-])m $")
+
+
 def _join_addresses(text: str, spans: list[Span]) -> list[Span]:
-    """"27 rue des Lilas, 93500 Pantin": one address, the comma inside it goes too."""
+    """"27 rue des Lilas, 93500 Pantin": one address, the comma inside it goes too; "rue hoche
+    pantin 93": the département with it (round 9)."""
     joined: list[Span] = []
     for span in spans:
+        title = _M_BEFORE.search(text, max(0, span.start - 3), span.start)
+        if title and span.kind in ("person", "unknown"):
+            span = replace(span, start=title.start())  # "le proprio m benali" (round 9)
+        department = _DEPARTMENT_AFTER.match(text, span.end)
+        if department and span.kind in ("address", "place"):
+            span = replace(span, end=department.end())
         if (joined and joined[-1].kind == "address" and span.kind in ("address", "place")
                 and re.fullmatch(r"\s*,\s*", text[joined[-1].end:span.start])):
             joined[-1] = replace(joined[-1], end=span.end, kind="address")

@@ -52,7 +52,19 @@ def country_names() -> tuple[frozenset[str], frozenset[str]]:
             capitalised.add(name)
         else:
             anywhere.add(folded)
+    # And in the scripts residents write that French text never mixes up with its own words
+    # (round 9): "پاکستان", "مصر", "ኤርትራ", "இலங்கை", "Україна". Not the Latin-script languages,
+    # whose country names are words there ("Anh", the United Kingdom, is "brother" in
+    # Vietnamese), nor Chinese, written without spaces (``cues.chinese_spans``).
+    for language in _COUNTRY_SCRIPTS:
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES and not any(
+                    "a" <= c <= "z" for c in fold(name)):
+                anywhere.add(fold(name))
     return frozenset(anywhere), frozenset(capitalised)
+
+
+_COUNTRY_SCRIPTS = ("ar", "fa", "ur", "ps", "bn", "hi", "ta", "am", "ti", "ru", "uk")
 
 
 @lru_cache(maxsize=1)

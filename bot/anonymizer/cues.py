@@ -154,7 +154,9 @@ def _elided_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
 # Husband, wife, son, daughter, brother, sister, mother, father in Tamil, Arabic, Bengali.
 _SCRIPT_KIN = ("கணவர்", "மனைவி", "மகன்", "மகள்", "அண்ணன்", "தம்பி", "அக்கா", "தங்கை",
                "زوجي", "زوجتي", "ابني", "بنتي", "ابنتي", "أخي", "اخي", "أختي", "اختي",
-               "স্বামী", "স্ত্রী", "ছেলে", "মেয়ে", "ভাই", "বোন")
+               "স্বামী", "স্ত্রী", "ছেলে", "মেয়ে", "ভাই", "বোন",
+               # Urdu and Farsi (round 9): "میرے شوہر طارق", "همسرم"
+               "شوہر", "بیوی", "بیٹا", "بیٹی", "شوهرم", "همسرم", "پسرم", "دخترم")
 
 
 @lru_cache(maxsize=1)
@@ -267,7 +269,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
 TURKISH_SUFFIXED = re.compile(
     r"(?<![\w'’-])(?P<name>[A-ZÇĞİÖŞÜ][\w-]{2,})(?<!qu)['’]"
     r"(?P<suffix>(?:n|y)?(?:d|t)(?:a|e)(?:n|ki)?|y?(?:a|e)|y?(?:ı|i|u|ü)|n?(?:ı|i|u|ü)n|"
-    r"y?l(?:a|e)|l(?:ı|i|u|ü)|d(?:ı|i|u|ü)r)(?!\w)")
+    # "Kayseri'liyim", "Batman'lıyım": "I am from…" (round 9)
+    r"y?l(?:a|e)|l(?:ı|i|u|ü)(?:y(?:ı|i|u|ü)m)?|d(?:ı|i|u|ü)r)(?!\w)")
 
 
 def turkish_proper_noun_spans(text: str) -> list[Span]:
@@ -381,3 +384,18 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
         spans.append(Span(start, end, "person", "context"))
     return spans
 
+
+
+# A name in Arabic script with its "son/daughter of" between two words: "خديجة بن علي",
+# "محمد بن سالم" (round 9). Names there are common words, so the particle is the cue; the
+# word before it is the first name, the one after the father's or family name.
+_ARABIC_PARTICLE_NAME = re.compile(r"(?<![\u0600-\u06ff])[\u0621-\u064a\u067e-\u06d3]{2,}"
+                                   r" (?:(?:بن|بنت|ابن) [\u0621-\u064a\u067e-\u06d3]{2,}"
+                                   r"|بی بی)")  # Urdu "bibi" after a woman's name
+
+
+def arabic_particle_spans(text: str) -> list[Span]:
+    """Names in Arabic script known by "bin"/"bint" between two of their words, or by "bibi"
+    after one ("عائشہ بی بی")."""
+    return [Span(*match.span(), "person", "context")
+            for match in _ARABIC_PARTICLE_NAME.finditer(text)]

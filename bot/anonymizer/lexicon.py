@@ -12,7 +12,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .countries import country_names
 from .first_names import first_names_also_words, world_first_names
-from .spans import Span, fold
+from .spans import MARKS, Span, fold
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
 
@@ -110,7 +110,10 @@ def alternation(words: tuple[str, ...]) -> str:
 @lru_cache(maxsize=8)
 def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled pattern per word list (hundreds of small ones would overflow re's cache)."""
-    return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])")
+    # A listed word may carry a short suffix after a hyphen: "La Courneuve-la" (Tamil "in"),
+    # "Aubervilliers-এ" (Bengali; round 9); not a longer word ("Noisy-le-Sec" is not "Noisy").
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})"
+                      rf"(?![\w{MARKS}]|-(?![\w{MARKS}]{{1,3}}(?![\w{MARKS}-])))")
 
 
 def word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:

@@ -9,7 +9,14 @@ from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
 from .vocabulary import glued_elision, is_french_word, is_verb_form, one_letter_off
-from .word_frequency import elsewhere_zipf, is_everyday_elsewhere, is_everyday_english, zipf
+from .word_frequency import (
+    elsewhere_zipf,
+    foreign_letters,
+    is_everyday_elsewhere,
+    is_everyday_english,
+    is_spelled_elsewhere,
+    zipf,
+)
 
 # A first name of the world list that spaCy's tables also list as a French word is read as the
 # name with no cue at all when French text hardly uses the word (Zipf, ``word_frequency.py``):
@@ -48,6 +55,8 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))
+    if foreign_letters(word) and is_spelled_elsewhere(word, cased=True):
+        return False  # "Mehmet Bey kirayı artırdı": Turkish words end the name
     if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (
             is_everyday_english(folded) or is_everyday_elsewhere(folded))):
         return False  # "karim and me", "jestem zmęczona": no French word, no name either
@@ -97,6 +106,8 @@ def is_name_alone(word: str, lexicon: Lexicon) -> bool:
         return False
     if folded not in world_first_names() and folded not in lexicon.area_names:
         return False
+    if word.islower() and foreign_letters(word) and is_spelled_elsewhere(word, cased=True):
+        return False  # "tôi muốn hỏi": Vietnamese "ask", though "hoi" is a name somewhere
     if glued_elision(folded) and folded not in lexicon.area_names:
         return False  # "besoin dun papier": "d'un"
     if (folded in lexicon.keep or folded in lexicon.not_names or folded in STOP_WORDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .first_names import world_first_names
@@ -24,7 +25,9 @@ _STREET_ONLY_WORDS = frozenset({"rue", "avenue", "av", "bd", "boulevard", "allee
 _STREET_LINKS = frozenset({"de", "des", "du", "d", "l"})
 _STREET_STOPS = frozenset({"bat", "batiment", "esc", "escalier", "etage", "appartement", "appart",
                            "apt", "appt", "porte", "code", "interphone", "rdc", "depuis", "pres",
-                           "a", "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc"})
+                           "a", "au", "et", "chez", "avec", "dans", "pour", "mais", "ou", "donc",
+                           # "à la rue dp hier soir": words of time end a street (round 9)
+                           "dp", "hier", "demain", "soir", "matin", "maintenant", "ici"})
 MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
                             "septembre", "octobre", "novembre", "decembre", "lundi", "mardi",
                             "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
@@ -102,12 +105,20 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                               r"\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
         # 7 digits: a CAF allocataire number; more: tax, foreigner, housing-request numbers.
         ("number", re.compile(r"(?<!\d)\d{7,}(?!\d)")),
+        # An IBAN, in groups of four as banks print it: "FR76 3000 4012 3400 0101 2345 678"
+        # (two letters, two check digits, then up to 30 letters or digits; round 9).
+        ("number", re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}"
+                              r"(?:[ ]?[A-Z0-9]{1,3})?(?!\w)")),
         ("date", re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])")),
         ("date", re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")),
         ("date", re.compile(r"(?<!\d)(?<!\d )\b(?:0?[1-9]|[12]\d|3[01]) (?:0?[1-9]|1[0-2]) "
                             r"(?:19|20)\d{2}(?!\d)")),
         ("date", re.compile(rf"(?i)\b(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})"
                             rf"\s+(?:{_MONTHS})\s+(?:\d{{4}}\b|{_YEAR_WORDS})")),
+        # A birth year in the languages residents write: Turkish "1985 doğumluyum" (the year
+        # before "born"), Vietnamese "sinh năm 1949" ("born in the year"; round 9).
+        ("date", re.compile(r"(?i)(?<!\d)(?:19|20)\d{2}(?=(?:['’]?[dt][ae])?\s+do[ğg]um)")),
+        ("date", re.compile(r"(?i)(?<=\bsinh n[ăa]m )(?:19|20)\d{2}(?!\d)")),
         # A birth date with a two-digit year: "née le 5 mai 90".
         ("date", re.compile(rf"(?i)(?<=\bl[e']\s)(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+\d{{2}}\b")),
         ("address", re.compile(
@@ -306,6 +317,9 @@ def lower_case_street_spans(text: str, folded: str, lexicon: Lexicon) -> list[Sp
                 break
             if names == 0 and not named and not _name_like(word, lexicon):
                 break
+            if names and token.group().islower() and (
+                    word in lexicon.foreign_words or word in ENGLISH_STOP_WORDS):
+                break  # "rue de Rosny w Montreuil", "rue Gabriel-Péri nan Saint-Denis": "in"
             end, names = token.end(), names + 1
         if names:
             spans.append(Span(match.start(), end, "address", "regex"))

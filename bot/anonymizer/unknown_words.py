@@ -30,7 +30,14 @@ from .first_names import is_world_first_name
 from .lexicon import Lexicon
 from .spans import TOKEN, Span, fold, sentence_start
 from .vocabulary import french_words_in_order, glued_elision, is_french_word, one_letter_off
-from .word_frequency import elsewhere_zipf, is_everyday_elsewhere, is_everyday_english, zipf
+from .word_frequency import (
+    elsewhere_zipf,
+    foreign_letters,
+    is_everyday_elsewhere,
+    is_everyday_english,
+    is_spelled_elsewhere,
+    zipf,
+)
 
 # "jcomprend", "jpeux", "chuis", "tinquiete": a pronoun glued to a French word.
 # A word French text uses once in 30,000 words or more, no first name nor place, is French even
@@ -74,8 +81,14 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
     if any(_listed(folded[:cut], lexicon) and _listed(folded[cut:], lexicon)
            for cut in range(3, len(folded) - 2)):
         return True  # two words typed as one: "assalamualaikum"
+    if (not word[:1].isupper() and foreign_letters(word) and folded not in lexicon.area_names
+            and folded not in lexicon.places and folded not in lexicon.nationalities
+            and is_spelled_elsewhere(word, cased=word.lower() != word.upper())):
+        return True  # "hỏi", "artırdı", "дочкою", "ساكنة": as another language spells them
     if is_world_first_name(folded) or folded in lexicon.area_names:
         return False
+    if not word[:1].isupper() and _inflected_known(word.lower(), lexicon):
+        return True  # "kirayı", "doğumluyum", "alîkariyê", "bixwazim": a known stem inflected
     if zipf(folded) >= COMMON_IN_FRENCH and folded not in lexicon.places and (
             folded not in lexicon.nationalities) and (opening or not word[:1].isupper()):
         return True  # "dos", "temps": common French words the lemmatizer's tables lack
@@ -93,7 +106,16 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
     if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
            and is_french_word(folded[len(glue):]) for glue in _GLUED):
         return True
+    if any(folded.startswith(glue) and len(folded) - len(glue) >= 3
+           and _silent_end_dropped(folded[len(glue):]) for glue in _GLUED):
+        return True  # "jdor": "je dors" glued, its silent "s" left out (round 9)
     return len(folded) >= 5 and one_letter_off(folded) or _cut_short(folded)
+
+
+def _silent_end_dropped(folded: str) -> bool:
+    """A common French word typed without its silent last letter: "dor" (dors), "fon" (font)."""
+    return any(zipf(folded + end) >= COMMON_IN_FRENCH - 0.5 and is_french_word(folded + end)
+               for end in "stxe")
 
 
 # Arabic's clitics, glued before a word: "wa-" (and), "fa-", "bi-", "li-", "ka-", the article.
@@ -160,3 +182,37 @@ def _cut_short(folded: str) -> bool:
     index = bisect.bisect_left(words, folded)
     return index < len(words) and words[index].startswith(folded) and (
         len(words[index]) >= len(folded) + 2)
+
+
+# The endings Turkish and Kurmanji glue to a word (case, possession, person, plural; Kurmanji's
+# ezafe), longest first; and Kurmanji's verb prefixes, which change with the tense ("dixwazim",
+# "bixwazim"). A word is known when, with some of them cut, its stem is an everyday word of
+# another language (round 9): wordfreq lists the stem, rarely each of its hundred forms.
+_SUFFIXES = ("mamızı", "memizi", "lıyım", "liyim", "luyum", "lüyüm", "ları", "leri", "ımız",
+             "imiz", "umuz", "ümüz", "yım", "yim", "yum", "yüm", "lar", "ler", "dan", "den",
+             "tan", "ten", "nın", "nin", "yla", "yle", "yê", "ya", "ye", "yı", "yi", "yu", "yü",
+             "ım", "im", "um", "üm", "ın", "in", "da", "de", "ta", "te", "lı", "li", "lu",
+             "lü", "ê", "ı", "ü")
+_PREFIXES = ("di", "bi", "ne", "na", "de")
+
+
+@lru_cache(maxsize=8192)
+def _inflected_known(lower: str, lexicon: Lexicon, depth: int = 2) -> bool:
+    if len(lower) < 6 or lower.isascii() and not lower.startswith(_PREFIXES):
+        return False  # written with Turkish or Kurmanji letters, or with a verb prefix
+    stems = [other + lower[len(prefix):] for prefix in _PREFIXES if lower.startswith(prefix)
+             for other in ("", *_PREFIXES) if other != prefix]
+    stems += [lower[:-len(suffix)] for suffix in _SUFFIXES if lower.endswith(suffix)]
+    for stem in stems:
+        if len(stem) < 3:
+            continue
+        folded = fold(stem)
+        if is_world_first_name(folded) or folded in lexicon.area_names or (
+                folded in lexicon.places or folded in lexicon.nationalities):
+            continue
+        if (folded in lexicon.foreign_words or is_spelled_elsewhere(stem, cased=True)
+                or is_everyday_elsewhere(folded)
+                or depth > 1 and _inflected_known(stem, lexicon, depth - 1)):
+            return True
+    return False
+

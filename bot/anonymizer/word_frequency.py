@@ -53,7 +53,8 @@ TRAVELS = 1.6
 # Russian and Bulgarian "-ov/-eva".
 _FAMILY_NAME_ENDINGS = ("ic", "vic", "ski", "ska", "cki", "cka", "dzki", "dzka", "escu", "eanu",
                         "enko", "chuk", "czuk", "oglu", "ov", "ova", "ev", "eva", "ovic", "evic",
-                        "owski", "owska", "ewski", "ewska", "yan", "ian", "dze", "shvili")
+                        "owski", "owska", "ewski", "ewska", "yan", "ian", "dze", "shvili",
+                        "енко", "чук", "ський", "ська", "ский", "ская")
 # An English word residents mix with French ("school", "week-end", "works"): common in English
 # (Zipf 4.5 and up, the ~2,000 commonest) and at least ten times rarer in French, German and
 # Spanish, so that a name or a place, about as common in all of them, is not one ("smith",
@@ -68,7 +69,15 @@ def _table(language: str) -> dict[str, float]:
 
 
 def _read(name: str, down_to: float = 0.0) -> dict[str, float]:
-    """Each word of the language's list, folded (no accents), with its Zipf value.
+    """Each word of the language's list, folded (no accents), with its Zipf value."""
+    table: dict[str, float] = {}
+    for word, zipf in _words(name, down_to):
+        table.setdefault(word if word.isascii() else fold(word), zipf)  # the commonest first
+    return table
+
+
+def _words(name: str, down_to: float):
+    """The list's words as written, commonest first, with their Zipf value.
 
     The file is wordfreq's "cBpack": a header, then lists of words, the n-th list holding the
     words whose frequency is 10^(-n/100)."""
@@ -76,13 +85,10 @@ def _read(name: str, down_to: float = 0.0) -> dict[str, float]:
         header, *buckets = msgpack.load(handle, raw=False)
     if header.get("format") != "cB":
         raise RuntimeError(f"unexpected wordfreq data format: {header}")
-    table: dict[str, float] = {}
     for index, words in enumerate(buckets[:round((9 - down_to) * 100) + 1]):
         zipf = round(9 - index / 100, 2)
         for word in words:
-            folded = word if word.isascii() else fold(word)
-            table.setdefault(folded, zipf)  # the most frequent spelling first
-    return table
+            yield word, zipf
 
 
 def zipf(word: str, language: str = "fr") -> float:
@@ -98,16 +104,25 @@ def is_everyday_english(folded: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _elsewhere() -> tuple[dict[str, float], tuple[str, ...]]:
-    """The words of the other languages down to Zipf 3.5, each with its highest Zipf in any of
-    them, and the same words in alphabetical order (to find the base form of an inflected
-    one)."""
+def _elsewhere() -> tuple[dict[str, float], tuple[str, ...], dict[str, float]]:
+    """The words of the other languages down to Zipf 3.5, folded, each with its highest Zipf in
+    any of them; the same words in alphabetical order (to find the base form of an inflected
+    one); and, down to Zipf 3, the words spelled with a letter French does not write, as
+    written (round 9). One pass over the lists."""
     table: dict[str, float] = {}
+    spelled: dict[str, float] = {}
     for language in _OTHER_LANGUAGES:
-        for word, value in _read(f"small_{language}", down_to=3.5).items():
-            if value > table.get(word, 0.0):
-                table[word] = value
-    return table, tuple(sorted(table))
+        seen: set[str] = set()
+        for word, value in _words(f"small_{language}", SPELLED_ELSEWHERE):
+            if value >= 3.5:
+                folded = word if word.isascii() else fold(word)
+                if folded not in seen:  # the language's commonest spelling first
+                    seen.add(folded)
+                    if value > table.get(folded, 0.0):
+                        table[folded] = value
+            if not word.isascii() and value > spelled.get(word, 0.0) and foreign_letters(word):
+                spelled[word] = value
+    return table, tuple(sorted(table)), spelled
 
 
 def elsewhere_zipf(folded: str) -> float:
@@ -125,7 +140,7 @@ def is_everyday_elsewhere(folded: str) -> bool:
     "oturuyorum", "molim". Not a word French or English text also uses ("kowalski", "konya",
     "szabo": names and places travel), nor an inflected form of one ("warszawy", "krakowa",
     "beogradu", "budapesten"), nor a word with a family name's ending ("kovacevic")."""
-    table, ordered = _elsewhere()
+    table, ordered, _ = _elsewhere()
     if table.get(folded, 0.0) < EVERYDAY_ELSEWHERE or _travels(folded) or folded.endswith(
             _FAMILY_NAME_ENDINGS):
         return False
@@ -139,3 +154,30 @@ def is_everyday_elsewhere(folded: str) -> bool:
                 return False  # "warszawy" is Warszawa's, "krakowa" Kraków's
             index += 1
     return True
+
+
+# Letters French does not write: "ı", "ğ", "ș", "ą", "ỏ", "ợ", and every letter of another
+# script. A word spelled with them, as wordfreq spells it, belongs to that language's text.
+_FRENCH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ'’-")
+# Its everyday words, as they are spelled there, from this Zipf (once in a million words; in a
+# script without capitals, from 3.5): inflected forms are rarer than their stem ("çocuklarım"
+# 3.8, "artırdı" 3.7, "sprzątaczka" 3.2, "дочкою" 3.8, "சேர்ந்தவன்" 3.6, "ساكنة" 3.6) and
+# tone marks tell Vietnamese words from the names their letters also spell ("hỏi", "bảo",
+# "trợ": "hoi", "bao" are first names somewhere).
+SPELLED_ELSEWHERE = 3.0
+SPELLED_ELSEWHERE_UNCASED = 3.5
+
+
+def foreign_letters(word: str) -> bool:
+    """``word`` (in lower case) holds a letter French does not write."""
+    return any(c not in _FRENCH_LETTERS for c in word if not c.isdigit())
+
+
+def is_spelled_elsewhere(word: str, *, cased: bool) -> bool:
+    """An everyday word of another language as that language spells it ("hỏi", "artırdı",
+    "дочкою"), in lower case (``cased``) or in a script without capitals; not with a family
+    name's ending ("wiśniewska", "коваленко")."""
+    lower = word.lower()
+    threshold = SPELLED_ELSEWHERE if cased else SPELLED_ELSEWHERE_UNCASED
+    return _elsewhere()[2].get(lower, 0.0) >= threshold and not fold(lower).endswith(
+        _FAMILY_NAME_ENDINGS)

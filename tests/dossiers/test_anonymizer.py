@@ -304,6 +304,42 @@ IDENTIFIERS_GO = [
                  "قریشی ہے",
                  "chamo-me [nom], mi chiamo [nom], jina langu ni [nom], میرا نام [nom] ہے",
                  id="my name is in more languages and scripts"),
+    # round 9
+    pytest.param("mon RIB : FR14 2004 1010 0505 0001 3M02 606 au nom de ma mère",
+                 "mon RIB : [numéro] au nom de ma mère", id="an IBAN"),
+    pytest.param("ben 1990 doğumluyum, 2015'te geldim ; bố tôi sinh năm 1949",
+                 "ben [date] doğumluyum, 2015'te geldim ; bố tôi sinh năm [date]",
+                 id="a birth year in Turkish and Vietnamese"),
+    pytest.param("نام من رضا احمدی است ; ስመይ ዮናስ እዩ",
+                 "نام من [nom] است ; ስመይ [nom] እዩ", id="my name is in Farsi and Tigrinya"),
+    pytest.param("你好，我叫王芳，住在Bobigny，谢谢。我想问一下CSS，要什么材料？",
+                 "你好，我叫[nom]，[retiré]，谢谢。我想问一下CSS，要什么材料？",
+                 id="the model's entity over Chinese clauses"),
+    pytest.param("ippo La Courneuve-la irukken, je suis amazigh, je parle amazigh",
+                 "ippo [lieu] irukken, je suis [nationalité], je parle amazigh",
+                 id="a listed place with a suffix after a hyphen, an origin that is a language"),
+    pytest.param("میرے شوہر طارق کو کام نہیں ملا ; أنا خديجة بن علي، ساكنة في بوبيني ; "
+                 "proprietarul, domnul Leroy, vrea bani",
+                 "میرے شوہر [nom] کو کام نہیں ملا ; أنا [nom]، ساكنة في [lieu] ; "
+                 "proprietarul, [nom], vrea bani",
+                 id="husband in Urdu, bin between two names, a town in Arabic script, domnul"),
+    pytest.param("mieszkam przy rue de Rosny w Montreuil, a flat rue Hoche in Bobigny, je dors a "
+                 "auber, jhabite o 4 chemin",
+                 "mieszkam przy [adresse] w [lieu], a flat [adresse] in [lieu], je dors a [lieu], "
+                 "jhabite o [lieu]",
+                 id="a street ends at a small word of another language, the area's nicknames"),
+    pytest.param("میرا نام عائشہ بی بی ہے، میں پاکستان سے ہوں ; ካብ ኤርትራ እየ ; أنا من مصر وأعيش "
+                 "في فرنسا",
+                 "میرا نام [nom] ہے، میں [lieu] سے ہوں ; ካብ [lieu] እየ ; أنا من [lieu] وأعيش "
+                 "في فرنسا",
+                 id="bibi after a name, countries in the scripts residents write, France kept"),
+    pytest.param("adım Ayşe Yılmaz, Kayseri'liyim ; Doktè lopital Delafontaine di m fè demann",
+                 "adım [nom], [nom]'liyim ; Doktè lopital [lieu] di m fè demann",
+                 id="a Turkish 'I am from' after the apostrophe, a particle ending no name"),
+    pytest.param("jsui rue hoche pantin 93 bat B, avant Bobigny (93), le proprio m benali veut "
+                 "pas",
+                 "jsui [adresse] bat B, avant [lieu], le proprio [nom] veut pas",
+                 id="a town's departement after it, m before a name"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -382,7 +418,32 @@ SITUATION_STAYS = [
                  id="Arabic words with their clitics, SMS, languages after a Wolof verb"),
     pytest.param("shab-ha dar kenar-e canal, வணக்கம், আমি থাকি", id="words with a hyphen, in scripts"),
     pytest.param("mon abla aussi, la plaine est grande, Ben oui", id="kinship, a plain, ben"),
+    # round 9
+    pytest.param("jsuis a la rue dp hier soir, rappel moi stp", id="homeless since last night"),
+    pytest.param("Tôi muốn hỏi về trợ cấp, tôi thuê một phòng nhỏ.",
+                 id="Vietnamese words that spell names once their tones are gone"),
+    pytest.param("ev sahibi çocuklarım için ne yapmalıyım ? я живу з дочкою",
+                 id="inflected forms as Turkish and Ukrainian spell them"),
+    pytest.param("ben evden çıkmamızı istiyor, ez alîkariyê dixwazim, 1990'da doğdum",
+                 id="an inflected word whose stem is known"),
+    pytest.param("mwen pa ka peye lwaye mwa sa a, pwopriyetè a ap menase m ; queria saber se "
+                 "posso pedir, trabalho nas limpezas ; pryvit, potribna dopomoha, ne rozumiiu "
+                 "lysty ; amma sollunga, CAF la APL varala 3 maasam, enna pannanum ; ሰላም፣ "
+                 "ሓገዝ የድልየኒ እየ ; راني خدامة غير نص الوقت",
+                 id="everyday words of Creole, Portuguese, Ukrainian typed in Latin letters, "
+                    "Tamil, Tigrinya, darija"),
+    pytest.param("Inshallah ça va marcher, j'ai demandé l'ASF, l'OPH répond pas, bonne fête du "
+                 "Têt, he wants me out by January", id="a wish, a benefit, a feast, a month"),
+    pytest.param("ma mère a 93 ans, il m appelle, jdor chez un pote, ev sahibi kirayı artırdı",
+                 id="an age, m as me, a silent letter left out, the rent in Turkish"),
 ]
+
+
+def test_a_word_of_an_indian_script_counts_as_one_word_in_the_benchmark():
+    # Python's \w leaves out vowel signs: "অসুস্থ" counted as three over-removed words
+    case = anonymizer_eval.parse("আমার স্বামী অসুস্থ")
+    assert [word.group() for word in anonymizer_eval.WORD.finditer(case.text)] == [
+        "আমার", "স্বামী", "অসুস্থ"]
 
 
 @pytest.mark.parametrize("answer, commission_reads", IDENTIFIERS_GO)
