@@ -200,15 +200,17 @@ def _capitalised_spans(text: str, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
-def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
-    """Characters no guess may remove: institutions, flat types, school years, floors."""
+def _protected(text: str, folded: str, lexicon: Lexicon,
+               saying: list[tuple[int, int]]) -> list[bool]:
+    """Characters no guess may remove: institutions, flat types, school years, floors, and
+    ``saying`` (``_saying_my_name``)."""
     mask = [False] * len(text)
     ranges = [m.span() for m in _SITUATION.finditer(text)]
     ranges += [m.span() for m in words_pattern(lexicon.keep_phrases).finditer(folded)]
     ranges += [m.span("link") for m in _link_before_place(lexicon).finditer(folded)]
     # "c Momo de Franc-Mo": "de" before a hyphenated name, a place's shape (round 8)
     ranges += [m.span("link") for m in _LINK_BEFORE_COMPOUND.finditer(text)]
-    ranges += _saying_my_name(folded, lexicon)  # "wo jiao", "amar nam": no names there
+    ranges += saying  # "wo jiao", "amar nam": no names there
     for start, end in ranges:
         mask[start:end] = [True] * (end - start)
     return mask
@@ -217,8 +219,7 @@ def _protected(text: str, folded: str, lexicon: Lexicon) -> list[bool]:
 def _saying_my_name(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Where the text says "my name is" in another language ("wo jiao", "amar nam", "ne togo
     ye"): words there that are also first names or places name no one."""
-    pattern = words_pattern(tuple(fold(phrase) for phrase in lexicon.my_name_is))
-    return [match.span() for match in pattern.finditer(folded)]
+    return [match.span() for match in words_pattern(lexicon.my_name_is).finditer(folded)]
 
 
 _LINK_BEFORE_COMPOUND = re.compile(r"(?<=\w )(?P<link>de|du|d['’])\s*(?=[A-ZÀ-Þ][\w]*-[A-ZÀ-Þ])")
@@ -373,9 +374,9 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     spans = regex_spans(text)
     spans += lower_case_street_spans(text, folded, lexicon)
     spans += numbered_code_spans(text)
+    saying = _saying_my_name(folded, lexicon)
     if use_lexicon:
         # "ne togo ye" (Bambara "my name is"): the words saying it are no place
-        saying = _saying_my_name(folded, lexicon)
         spans += [span for span in word_spans(folded, lexicon.places, "place")
                   if not any(a <= span.start and span.end <= b for a, b in saying)]
         spans += [Span(m.start(), m.end(), "place", "lexicon")
@@ -390,14 +391,15 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
         guesses += chinese_spans(text)
         guesses += arabic_particle_spans(text)
         guesses += employer_spans(text, lexicon)
-    if use_ner and not mostly_english(text):
+    english = mostly_english(text)
+    if use_ner and not english:
         guesses += _ner_spans(text, lexicon)
     if use_capitalised:
         guesses += _capitalised_spans(text, lexicon)
-    if use_unknown and use_lexicon and not mostly_english(text):
+    if use_unknown and use_lexicon and not english:
         guesses += unknown_word_spans(text, lexicon)  # a word not known to be harmless goes
     if guesses:
-        mask = _protected(text, folded, lexicon)
+        mask = _protected(text, folded, lexicon, saying)
         for guess in guesses:
             # A title and the name after it go whole: "madame Bouzid".
             pieces = [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)

@@ -193,7 +193,7 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
         (r"\b(?:je m['’ ]?appelle|s['’ ]appelle|mon nom est|mon nom c['’]est|"
          r"nom de famille\s*:?|mon nom\s*:|nom\s*:|prenom\s*:?|my name is|my name's|"
          # the same in the languages residents write in (lexicon.yml's my_name_is)
-         rf"{alternation(tuple(fold(phrase) for phrase in lexicon.my_name_is))})\s+",
+         rf"{alternation(lexicon.my_name_is)})\s+",
          "person", True, False, "", True),
         # "on m'appelle Tati", "mon surnom c'est doudou": a nickname is the person's name
         # whatever word it is, even a brand's or a French word (round 8)

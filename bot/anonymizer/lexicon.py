@@ -35,7 +35,7 @@ class Lexicon:
     foreign_words: frozenset[str]  # everyday words of other languages ("mwen", "amra")
     area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
-    my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in
+    my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in, folded
     countries: frozenset[str]  # in ``places`` too
 
 
@@ -92,7 +92,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),
-        my_name_is=tuple(data["my_name_is"]),
+        my_name_is=tuple(fold(phrase) for phrase in data["my_name_is"]),
         countries=frozenset(countries),
     )
 
