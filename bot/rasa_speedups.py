@@ -615,7 +615,8 @@ def _sentence_counts(vectorizer: Any, text: str) -> Any:
     import scipy.sparse
 
     vocabulary = getattr(vectorizer, "vocabulary_", None)
-    if type(vocabulary) is not dict or vectorizer.analyzer not in ("word", "char", "char_wb"):
+    if (type(vocabulary) is not dict or vectorizer.analyzer not in ("word", "char", "char_wb")
+            or len(vocabulary) > np.iinfo(np.int32).max):
         return None
     analyse = _analysers.get(vectorizer)
     if analyse is None:
@@ -625,8 +626,6 @@ def _sentence_counts(vectorizer: Any, text: str) -> Any:
         column = vocabulary.get(term)
         if column is not None:
             counts[column] = counts.get(column, 0) + 1
-    if len(vocabulary) > np.iinfo(np.int32).max:
-        return None
     columns = np.array(sorted(counts), dtype=np.int32)
     values = np.array([counts[c] for c in columns.tolist()], dtype=np.intc)
     if vectorizer.binary:
