@@ -14,10 +14,10 @@ import os
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -71,7 +71,8 @@ class StoredDocument:
     dossier_id: str | None
 
 
-def _identity(row: ChannelIdentityRow) -> ChannelIdentity:
+def _identity(row: Any) -> ChannelIdentity:
+    """From a ``ChannelIdentityRow`` or a row of ``_IDENTITY``'s columns (same names)."""
     return ChannelIdentity(
         id=row.id, resident_id=row.resident_id, channel=row.channel,
         last_inbound_at=row.last_inbound_at, opted_out=row.opted_out_at is not None,
@@ -206,10 +207,7 @@ class Repository:
                 return None
             connection.execute(_HEARD, {"identity_id": found.id, "at": at})
             connection.execute(_RESIDENT_ACTIVE, {"resident": found.resident_id, "at": at})
-        return ChannelIdentity(
-            id=found.id, resident_id=found.resident_id, channel=found.channel,
-            last_inbound_at=at, opted_out=found.opted_out_at is not None,
-            messages_out=found.messages_out or 0, segments_out=found.segments_out or 0)
+        return replace(_identity(found), last_inbound_at=at)
 
     def find_identity(self, channel: str, address: str) -> ChannelIdentity | None:
         lookup = self.keys.lookup_hash(_address_kind(channel), address)
@@ -253,12 +251,7 @@ class Repository:
             connection.execute(_SENT, {"identity_id": identity_id, "messages": messages,
                                        "segments": segments})
             found = connection.execute(_IDENTITY_BY_ID, {"identity_id": identity_id}).first()
-        if found is None:
-            return None
-        return ChannelIdentity(
-            id=found.id, resident_id=found.resident_id, channel=found.channel,
-            last_inbound_at=found.last_inbound_at, opted_out=found.opted_out_at is not None,
-            messages_out=found.messages_out or 0, segments_out=found.segments_out or 0)
+        return None if found is None else _identity(found)
 
     @staticmethod
     def _find(session: Session, channel: str, lookup: str) -> ChannelIdentityRow | None:
