@@ -64,7 +64,12 @@ from .lexicon import Lexicon, alternation, load_lexicon, word_spans, words_patte
 from .names import is_common_word, is_first_name
 from .patterns import MONTH_AND_DAY, lower_case_street_spans, numbered_code_spans, regex_spans
 from .spans import PLACE_LINKS, TOKEN, Span, fold, merge, sentence_start
-from .unknown_words import is_everyday_abroad, known_word, unknown_word_spans
+from .unknown_words import (
+    is_everyday_abroad,
+    is_inflected_abroad,
+    known_word,
+    unknown_word_spans,
+)
 from .vocabulary import is_french_word, mostly_english, one_letter_off
 from .word_frequency import foreign_letters, is_spelled_elsewhere
 
@@ -359,7 +364,9 @@ def _ordinary(word: str, lexicon: Lexicon) -> bool:
             is_spelled_elsewhere(word, cased=word.lower() != word.upper())):
         return True  # "Mehmet Bey kirayı artırdı": the model's span ends at Turkish words
     return _uncased(word) and not is_first_name(folded, lexicon) and (is_french_word(word) or (
-        not is_world_first_name(folded) and is_everyday_abroad(folded, lexicon)))
+        not is_world_first_name(folded) and (is_everyday_abroad(folded, lexicon) or (
+            # "Kayseri dogumluyum": the model's span ends at a Turkish word (round 10)
+            folded not in lexicon.area_names and is_inflected_abroad(word.lower(), lexicon)))))
 
 
 

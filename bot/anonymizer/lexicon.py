@@ -55,7 +55,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     keep = [fold(k) for k in data["keep"] + data["keep_more"]
-            + data["keep_offices_feasts_charities"] + data["keep_situation_words"]]
+            + data["keep_offices_feasts_charities"] + data["keep_situation_words"]
+            + [str(k) for k in data["keep_round10"]]]
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
                               for word in words)
@@ -64,6 +65,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
+                          + data["turkish_provinces"]
                           for saint in {p, _saint_shortened(p)}
                           for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
                                     saint.replace("'", " "), saint.replace("'", "’"),
@@ -80,7 +82,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         keep=frozenset(keep),
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]),
-        relations=by_length(fold(w) for w in data["relations"]),
+        relations=by_length(fold(w) for w in data["relations"] + data["relations_round10"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
         | first_names_also_words(),
         # the everyday words of other languages are no names either ("mwen", "rekk"), but

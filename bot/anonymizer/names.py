@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .first_names import world_first_names
 from .lexicon import Lexicon
 from .spans import fold
+from .unknown_words import is_inflected_abroad
 from .vocabulary import glued_elision, is_french_word, is_verb_form, one_letter_off
 from .word_frequency import (
     elsewhere_zipf,
@@ -27,6 +30,8 @@ RARE_WORD_ALONE = 2.5
 # found after a cue: "இல்லை" (Tamil "no", 6.3), "வேலை" ("work", 5.9); names reach 5 and more
 # (محمد 6.1, বেগম 5.0), so the word right after the cue is a name whatever its frequency.
 CASELESS_WORD = 5.5
+# Arabic's "and", "so" glued before a word ("وبنتي", "and my daughter").
+_ARABIC_CLITIC = re.compile(r"^[وف](?=[\u0621-\u064a]{3})")
 
 
 def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
@@ -47,6 +52,9 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         return folded not in STOP_WORDS
     if word.isupper() and len(folded) > 2:
         return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
+    if not word.islower() and not word[:1].isupper() and (
+            _ARABIC_CLITIC.sub("", folded) in lexicon.foreign_words):
+        return False  # "مع ابني وبنتي": "and my daughter", a listed word with "and" glued
     if not word.islower() and not word[:1].isupper():
         # a script without capitals after a cue: "اسمي خديجة", "என் பெயர் செல்வி"; names are
         # common words there too, so only the commonest words end a name ("கணேஷ் வேலை இல்லை")
@@ -55,6 +63,8 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     if word[:1].isupper():
         return not (first and folded not in lexicon.first_names
                     and is_common_word(word))
+    if word.islower() and is_inflected_abroad(word, lexicon):
+        return False  # "kebapçıda çalışıyor, ben evdeyim": Turkish words after "ben" (round 10)
     if foreign_letters(word) and is_spelled_elsewhere(word, cased=True):
         return False  # "Mehmet Bey kirayı artırdı": Turkish words end the name
     if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (

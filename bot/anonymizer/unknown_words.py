@@ -36,6 +36,8 @@ from .word_frequency import (
     is_everyday_elsewhere,
     is_everyday_english,
     is_spelled_elsewhere,
+    travels,
+    turkish_zipf,
     zipf,
 )
 
@@ -87,7 +89,7 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
         return True  # "hỏi", "artırdı", "дочкою", "ساكنة": as another language spells them
     if is_world_first_name(folded) or folded in lexicon.area_names:
         return False
-    if not word[:1].isupper() and _inflected_known(word.lower(), lexicon):
+    if not word[:1].isupper() and is_inflected_abroad(word.lower(), lexicon):
         return True  # "kirayı", "doğumluyum", "alîkariyê", "bixwazim": a known stem inflected
     if zipf(folded) >= COMMON_IN_FRENCH and folded not in lexicon.places and (
             folded not in lexicon.nationalities) and (opening or not word[:1].isupper()):
@@ -216,3 +218,55 @@ def _inflected_known(lower: str, lexicon: Lexicon, depth: int = 2) -> bool:
             return True
     return False
 
+
+
+def is_inflected_abroad(lower: str, lexicon: Lexicon) -> bool:
+    """A word of another language whose stem is known, inflected: with Turkish or Kurmanji
+    letters ("kirayı", "bixwazim"), or Turkish typed without its letters ("dogumluyum")."""
+    return _inflected_known(lower, lexicon) or _turkish_typed_inflected(
+        fold(lower).replace("ı", "i"), lexicon)
+
+
+# Turkish's endings as typed without Turkish letters (round 10: "basvurusu", "ilkokulda",
+# "kisiyiz", "tarihim", "kaliyor", "yaptik", "calisamiyor"), longest first: case, possession,
+# person, plural, "-lı" (from), "-cı" (trade); and the verb's tenses, negation and person, after
+# which the stem is a verb's root, known by its infinitive ("yap" by "yapmak").
+_TURKISH_NOUN_ENDINGS = ("luyum", "liyim", "lular", "liler", "ndan", "nden", "lari", "leri",
+                         "imiz", "umuz", "iniz", "unuz", "yim", "yum", "yiz", "yuz", "nda",
+                         "nde", "nin", "nun", "dan", "den", "tan", "ten", "lar", "ler", "miz",
+                         "muz", "niz", "nuz", "yla", "yle", "si", "su", "yi", "yu", "ni", "nu",
+                         "im", "um", "iz", "uz", "in", "un", "da", "de", "ta", "te", "li", "lu",
+                         "ci", "cu", "ca", "ce", "ya", "ye")
+_TURKISH_VERB_ENDINGS = ("yamiyorum", "yemiyorum", "yamiyoruz", "yemiyoruz", "yamiyor",
+                         "yemiyor", "amiyorum", "emiyorum", "amiyoruz", "emiyoruz", "amiyor",
+                         "emiyor",
+                         "iyorum", "uyorum", "iyoruz", "uyoruz", "iyorlar", "uyorlar", "iyor",
+                         "uyor", "madim", "medim", "madik", "medik", "mayiz", "meyiz", "dik",
+                         "duk", "tik", "tuk", "dim", "dum", "tim", "tum", "din", "dun", "tin",
+                         "tun", "di", "du", "ti", "tu", "mis", "mus", "acak", "ecek")
+
+
+@lru_cache(maxsize=8192)
+def _turkish_typed_inflected(typed: str, lexicon: Lexicon, depth: int = 2) -> bool:
+    """``typed``: folded, "ı" as "i". Its stem, once one or two endings are cut, is an everyday
+    Turkish word French and English text do not use (no place, no name: "konyada" stays
+    unknown, since "konya" travels), or a verb's root with its infinitive everyday."""
+    if len(typed) < 6 or not typed.isascii():
+        return False
+    for endings, verb in ((_TURKISH_NOUN_ENDINGS, False), (_TURKISH_VERB_ENDINGS, True)):
+        for ending in endings:
+            stem = typed[:-len(ending)]
+            if not typed.endswith(ending) or len(stem) < (2 if verb else 3):
+                continue  # "öd-üyorum" (I pay): a verb's root may be two letters
+            if is_world_first_name(stem) or stem in lexicon.area_names or (
+                    stem in lexicon.places or stem in lexicon.nationalities):
+                continue
+            if verb:
+                if any(turkish_zipf(root + infinitive) and not travels(root + infinitive)
+                       for root in (stem, stem + "a", stem + "e")
+                       for infinitive in ("mak", "mek")):
+                    return True
+            elif not travels(stem) and turkish_zipf(stem) or depth > 1 and _turkish_typed_inflected(
+                    stem, lexicon, depth - 1):
+                return True
+    return False

@@ -181,3 +181,23 @@ def is_spelled_elsewhere(word: str, *, cased: bool) -> bool:
     threshold = SPELLED_ELSEWHERE if cased else SPELLED_ELSEWHERE_UNCASED
     return _elsewhere()[2].get(lower, 0.0) >= threshold and not fold(lower).endswith(
         _FAMILY_NAME_ENDINGS)
+
+
+@lru_cache(maxsize=1)
+def _turkish_as_typed() -> dict[str, float]:
+    """Turkish's everyday words as a phone without Turkish letters types them ("doğum" as
+    "dogum", "kişi" as "kisi", "çalışmak" as "calismak"), each with its Zipf value (round 10)."""
+    table: dict[str, float] = {}
+    for word, value in _words("small_tr", EVERYDAY_ELSEWHERE):
+        table.setdefault(fold(word).replace("ı", "i"), value)
+    return table
+
+
+def turkish_zipf(typed: str) -> float:
+    """How common ``typed`` (folded, "ı" typed "i") is in Turkish: 0 below Zipf 4."""
+    return _turkish_as_typed().get(typed, 0.0)
+
+
+def travels(folded: str) -> bool:
+    """French or English text uses the word too: names and places do ("konya" 2.0)."""
+    return _travels(folded)

@@ -355,6 +355,10 @@ IDENTIFIERS_GO = [
                  "sama jëkkër dafa liggéey ci [organisme] ; [organisme] pe delivery karta hoon ; "
                  "J'ai travaillé 2 ans au [organisme]",
                  id="employers in Wolof and romanized Urdu, an English possessive"),
+    # Round 10, helper C: a Turkish ending glued to a town of Turkey keeps it unknown
+    pytest.param("annem kayseride oturuyor, babam malatyadan geldi, eşim nigdeden",
+                 "annem [retiré] oturuyor, babam [retiré] geldi, eşim [retiré]",
+                 id="a province of Turkey with a Turkish ending, typed without its letters"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -452,6 +456,26 @@ SITUATION_STAYS = [
     pytest.param("ma mère a 93 ans, il m appelle, jdor chez un pote, ev sahibi kirayı artırdı",
                  id="an age, m as me, a silent letter left out, the rent in Turkish"),
     pytest.param("我老公在工作，我老公高兴", id="husband then a word, not a family name"),
+    # Round 10, helper C: everyday words of the languages residents write in, as whole lists
+    pytest.param("Azul, nekk zedɣeɣ di taddart s tmeṭṭut-iw d warraw-iw, ur xeddmeɣ ara seg "
+                 "yennayer ; maa ngi dëkk ci néeg bi, liggéey bi jeex na ; Ayiwa, n bɔra ka taa, "
+                 "n sigilen bɛ, n cɛ bɛ baara kɛ ; nafandi epai ya ndeko na ngai, nazali kozela, "
+                 "Nzambe apambola ; madanm mwen ap travay nan kantin, mwen dwe peye lwaye",
+                 id="everyday words of Kabyle, Wolof, Bambara, Lingala and Creole"),
+    pytest.param("amma 68 vayasu, veetla irukkanga, avangalukku AME venum, paiyan padikiran ; ami "
+                 "ekta restaurant e kaj kori, jonmo tarikh ache, amra ashchi ; meri beti ek kamre "
+                 "mein rehte hain, shohar ne chor diya ; rani nskoun 3and wahed sahbi, rah ydir "
+                 "dossier ; ez û sê zarokên xwe li vir dimînin, ji dayik bûme ; stau cu cei doi "
+                 "copii",
+                 id="Tamil, Bengali, Urdu, darija typed in Latin letters, Kurmanji, Romanian"),
+    pytest.param("annem 72 yasinda, 6 kisiyiz, sosyal konut basvurusu yaptik, kizim ilkokulda, "
+                 "dogumluyum ; hastanede bekliyoruz, evimizde kaliyoruz, cocuklarimiz okulda ; "
+                 "eşim çalışamıyor, ben evdeyim, kirayı ödüyorum",
+                 id="Turkish endings on a known stem or verb, also typed without Turkish letters"),
+    pytest.param("l'ADMR vient le matin, j'attends mon AGDREF, il est en CFA, il travaille à la "
+                 "RATP, on touche le CMG",
+                 id="acronyms of services and a public company"),
+    pytest.param("مع ابني وبنتي، والكراء غالي", id="and my daughter, in Arabic, after my son"),
 ]
 
 
