@@ -409,8 +409,11 @@ def arabic_particle_spans(text: str) -> list[Span]:
     Arabic around them."""
     spans = [Span(*match.span(), "person", "context")
              for match in _ARABIC_PARTICLE_NAME.finditer(text)]
+    everyday = load_lexicon().foreign_words
     for pattern, kind in _ARABIC_SCRIPT_CUES:
-        spans += [Span(*match.span("id"), kind, "context") for match in pattern.finditer(text)]
+        # "ایک کمرے میں رہتا ہوں" (I live in a room): a listed word is no place (round 10)
+        spans += [Span(*match.span("id"), kind, "context") for match in pattern.finditer(text)
+                  if fold(match.group("id")) not in everyday]
     return spans
 
 

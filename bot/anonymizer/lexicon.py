@@ -81,7 +81,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         nationalities=by_length(_nationality_forms(data["nationalities"])),
         keep=frozenset(keep),
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
-        named_places=by_length(fold(w) for w in data["named_places"]),
+        named_places=by_length(fold(w) for w in data["named_places"]
+                               + data["named_places_round10"]),
         relations=by_length(fold(w) for w in data["relations"] + data["relations_round10"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"])
         | first_names_also_words(),

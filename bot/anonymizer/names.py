@@ -30,6 +30,9 @@ RARE_WORD_ALONE = 2.5
 # found after a cue: "இல்லை" (Tamil "no", 6.3), "வேலை" ("work", 5.9); names reach 5 and more
 # (محمد 6.1, বেগম 5.0), so the word right after the cue is a name whatever its frequency.
 CASELESS_WORD = 5.5
+# No name is this common in a language of wordfreq (محمد 6.1): its function words are ("আর",
+# Bengali "and", 6.8; "في" 7.2).
+FUNCTION_WORD = 6.5
 # Arabic's "and", "so" glued before a word ("وبنتي", "and my daughter").
 _ARABIC_CLITIC = re.compile(r"^[وف](?=[\u0621-\u064a]{3})")
 
@@ -53,8 +56,11 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     if word.isupper() and len(folded) > 2:
         return not is_french_word(folded)  # "MR OZTURK VEUT": typed in capitals
     if not word.islower() and not word[:1].isupper() and (
-            _ARABIC_CLITIC.sub("", folded) in lexicon.foreign_words):
-        return False  # "مع ابني وبنتي": "and my daughter", a listed word with "and" glued
+            _ARABIC_CLITIC.sub("", folded) in lexicon.foreign_words
+            or elsewhere_zipf(folded) >= FUNCTION_WORD):
+        # "مع ابني وبنتي": "and my daughter", a listed word with "and" glued; "আমার স্ত্রী আর
+        # তিন বাচ্চা": "and" (6.8), commoner than any name (round 10)
+        return False
     if not word.islower() and not word[:1].isupper():
         # a script without capitals after a cue: "اسمي خديجة", "என் பெயர் செல்வி"; names are
         # common words there too, so only the commonest words end a name ("கணேஷ் வேலை இல்லை")

@@ -251,16 +251,17 @@ def _turkish_typed_inflected(typed: str, lexicon: Lexicon, depth: int = 2) -> bo
     """``typed``: folded, "ı" as "i". Its stem, once one or two endings are cut, is an everyday
     Turkish word French and English text do not use (no place, no name: "konyada" stays
     unknown, since "konya" travels), or a verb's root with its infinitive everyday."""
-    if len(typed) < 6 or not typed.isascii():
-        return False
+    if len(typed) < 6 or not typed.isascii() or any(
+            typed[:cut] in _origins(lexicon) for cut in range(4, len(typed))):
+        return False  # "sudani", "malatyadan": a place or a nationality with an ending
     for endings, verb in ((_TURKISH_NOUN_ENDINGS, False), (_TURKISH_VERB_ENDINGS, True)):
         for ending in endings:
             stem = typed[:-len(ending)]
             if not typed.endswith(ending) or len(stem) < (2 if verb else 3):
                 continue  # "öd-üyorum" (I pay): a verb's root may be two letters
-            if is_world_first_name(stem) or stem in lexicon.area_names or (
+            if not verb and (is_world_first_name(stem) or stem in lexicon.area_names) or (
                     stem in lexicon.places or stem in lexicon.nationalities):
-                continue
+                continue  # a name takes no verb ending: "kal-iyor" (stays) is no "Kal"
             if verb:
                 if any(turkish_zipf(root + infinitive) and not travels(root + infinitive)
                        for root in (stem, stem + "a", stem + "e")
@@ -270,3 +271,17 @@ def _turkish_typed_inflected(typed: str, lexicon: Lexicon, depth: int = 2) -> bo
                     stem, lexicon, depth - 1):
                 return True
     return False
+
+
+@lru_cache(maxsize=2)
+def _origins(lexicon: Lexicon) -> frozenset[str]:
+    """The places, countries and nationalities of the lexicon, as a set, and the countries'
+    names in Turkish and Kurmanji as typed without their letters ("almanya", "suriye": CLDR
+    data, from Babel): "almanyada" is a country with an ending."""
+    from babel import Locale
+
+    in_turkish = {fold(name).replace("ı", "i") for language in ("tr", "ku")
+                  for code, name in Locale(language).territories.items()
+                  if len(code) == 2 and code.isalpha() and code != "FR"}
+    return frozenset(lexicon.places) | frozenset(lexicon.nationalities) | frozenset(
+        english_country_words()) | frozenset(in_turkish)

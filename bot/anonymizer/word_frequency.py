@@ -179,8 +179,21 @@ def is_spelled_elsewhere(word: str, *, cased: bool) -> bool:
     name's ending ("wiśniewska", "коваленко")."""
     lower = word.lower()
     threshold = SPELLED_ELSEWHERE if cased else SPELLED_ELSEWHERE_UNCASED
-    return _elsewhere()[2].get(lower, 0.0) >= threshold and not fold(lower).endswith(
-        _FAMILY_NAME_ENDINGS)
+    spelled = _elsewhere()[2]
+    return any(spelled.get(form, 0.0) >= threshold for form in (lower, *_written_tamil(lower))) \
+        and not fold(lower).endswith(_FAMILY_NAME_ENDINGS)
+
+
+# Spoken Tamil as typed, and the written form wordfreq lists (round 10): the plural "-ங்க" for
+# "-கள்" ("பிள்ளைங்க", children), the present "-றார்", "-றேன்", "-றோம்", "-றாங்க" for
+# "-கிறார்"… ("செய்றார்", he does; "இருக்கோம்" is listed as spoken).
+_SPOKEN_TAMIL = (("றாங்க", "கிறார்கள்"), ("றார்", "கிறார்"), ("றேன்", "கிறேன்"),
+                 ("றோம்", "கிறோம்"), ("றீங்க", "கிறீர்கள்"), ("ங்க", "கள்"))
+
+
+def _written_tamil(lower: str) -> tuple[str, ...]:
+    return tuple(lower[:-len(spoken)] + written for spoken, written in _SPOKEN_TAMIL
+                 if lower.endswith(spoken) and len(lower) > len(spoken) + 1)
 
 
 @lru_cache(maxsize=1)

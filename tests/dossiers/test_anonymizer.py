@@ -359,6 +359,11 @@ IDENTIFIERS_GO = [
     pytest.param("annem kayseride oturuyor, babam malatyadan geldi, eşim nigdeden",
                  "annem [retiré] oturuyor, babam [retiré] geldi, eşim [retiré]",
                  id="a province of Turkey with a Turkish ending, typed without its letters"),
+    pytest.param("il est sudani, mon frère vit à almanyada",
+                 "il est [retiré], mon frère vit à [retiré]",
+                 id="a nationality or a country in Turkish with an ending stays unknown"),
+    pytest.param("j'ai appelé Pantin Habitat mais rien", "j'ai appelé [lieu] Habitat mais rien",
+                 id="a public landlord: its town goes, Habitat stays"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -476,6 +481,10 @@ SITUATION_STAYS = [
                  "RATP, on touche le CMG",
                  id="acronyms of services and a public company"),
     pytest.param("مع ابني وبنتي، والكراء غالي", id="and my daughter, in Arabic, after my son"),
+    pytest.param("ரெண்டு பிள்ளைங்க, அவர் வேலை செய்றார் ; আমার স্ত্রী আর তিন বাচ্চা ; میں اپنے کزن "
+                 "کے ساتھ ایک کمرے میں رہتا ہوں ; annem bizimle kaliyor",
+                 id="spoken Tamil endings, and after wife, I live in a room, a verb's root that "
+                    "is a first name"),
 ]
 
 
