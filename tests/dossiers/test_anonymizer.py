@@ -485,6 +485,9 @@ SITUATION_STAYS = [
                  "کے ساتھ ایک کمرے میں رہتا ہوں ; annem bizimle kaliyor",
                  id="spoken Tamil endings, and after wife, I live in a room, a verb's root that "
                     "is a first name"),
+    pytest.param("on jaaraama, mido yiɗi ballal, ɓiɓɓe am ngam ekkol ; n t'a faamu ; la CSS "
+                 "katkhalles les lunettes ? nadarati therrsou",
+                 id="Fula, Bambara and darija verbs"),
 ]
 
 
