@@ -222,6 +222,7 @@ _AMOUNT = re.compile(r"(?i)\s*(?:€|euros?\b|eur\b|e\b)")  # "une demande de 12
 
 def numbered_code_spans(text: str) -> list[Span]:
     """File numbers after the word that announces them (CAF, tax, foreigner, housing request)."""
+    text = _ascii_digits(text)  # "CAF ٢٨٤٥١٩٣" (round 10)
     spans = []
     for cue in _NUMBER_CUE.finditer(text):
         if _INCOME.search(text, max(0, cue.start() - 20), cue.start()):
@@ -466,6 +467,32 @@ def _ascii_digits(text: str) -> str:
     return _OTHER_DIGIT.sub(lambda digit: str(unicodedata.digit(digit.group())), text)
 
 
+# Phones in the other shapes they are typed: "06/12/34/56/78", "00212 6 61 23 45 67" (an
+# international prefix other than France's, nine digits or more), "6 12 34 56 78" (a mobile
+# without its 0, in groups).
+_OTHER_PHONES = re.compile(r"(?<![\w+/])0[1-9](?:/\d{2}){4}(?![\d/])"
+                           r"|(?<![\w+])00\s?[1-9]\d{0,2}(?:[\s.-]?\d{1,4}){3,6}(?!\d)"
+                           r"|(?<![\w+,.])(?<![\d,.] )[67](?:[\s.-]\d{2}){4}(?![.,]?\d)")
+# E-mails spelt out: "moussa93 at gmail dot com", "fatou[at]yahoo.fr", "fatou(at)gmail.com",
+# and typed with a comma for the dot: "fatou.diallo@gmail,com".
+_SPELT_EMAIL = re.compile(
+    r"(?i)[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[\w-]+"
+    r"(?:(?:\.|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+)(?:[\w-]+\.)*"
+    r"(?:com|fr|net|org|be|ch|ma|dz|tn|sn|ci|ml|cm|de|it|es|pt|ro|pl|tr|ru|ua|uk|co|eu|info)\b)"
+    r"|[\w.+-]+@[\w-]+(?:[.,](?=(?:com|fr|net|org|be|ma|dz|tn|sn|ci)\b)[a-z]+)+")
+# Children listed with their birth years, two or more: "mes enfants : Yanis 2015, Inès 2018 et
+# Adam 2021", "kids: Sara 2012 / Omar 2016" (a year after a word that is no preposition nor
+# month: "arrivés en 2015, depuis 2018" stay).
+_CHILD_WORDS = (r"(?:enfants?|fils|filles?|gar[çc]ons?|b[ée]b[ée]s?|jumeaux|jumelles|children|"
+                r"kids?|sons?|daughters?|hij[oa]s|filh[oa]s|figli|copii|dzieci|[çc]ocuk\w*|"
+                r"o[ğg]lum|k[ıi]z[ıi]m|ndeye|timoun|barn)")
+_YEAR_ITEM = (r"(?!(?:en|in|depuis|since|desde|em|de|du|des|le|la|les|au|aux|à|a|from|ann[ée]es?|"
+              rf"an|ans|year|{_MONTHS})\b)[^\W\d_][\w'’-]*\s*[,:(-]?\s*(?:19|20)\d{{2}}\)?")
+_CHILDREN_YEARS = re.compile(
+    rf"(?i)\b{_CHILD_WORDS}\b[^.!?\n\d]{{0,40}}?(?P<list>{_YEAR_ITEM}"
+    rf"(?:\s*(?:,|;|/|\bet\b|\band\b|\by\b|\be\b)\s*{_YEAR_ITEM})+)")
+
+
 def round10_spans(text: str) -> list[Span]:
     """Dates, birth years and phones in the shapes of round 10's families (see above)."""
     spans = []
@@ -476,6 +503,13 @@ def round10_spans(text: str) -> list[Span]:
             start, end = match.span("id" if "id" in pattern.groupindex else 0)
             spans.append(Span(start, end, "date", "regex"))
     spans += [Span(*match.span(), "phone", "regex") for match in _dictated_phone().finditer(text)]
+    for match in _OTHER_PHONES.finditer(text):
+        if sum(c.isdigit() for c in match.group()) >= 9:
+            spans.append(Span(*match.span(), "phone", "regex"))
+    spans += [Span(*match.span(), "email", "regex") for match in _SPELT_EMAIL.finditer(text)]
+    for listed in _CHILDREN_YEARS.finditer(text):
+        spans += [Span(*year.span(), "date", "regex") for year in re.finditer(
+            r"(?:19|20)\d{2}", text[:listed.end("list")]) if year.start() >= listed.start("list")]
     for match in _LOOKALIKE_PHONE.finditer(text):
         if sum(c.isdigit() for c in match.group()) >= 7:
             spans.append(Span(*match.span(), "phone", "regex"))

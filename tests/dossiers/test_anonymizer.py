@@ -396,6 +396,13 @@ IDENTIFIERS_GO = [
     pytest.param("enfants: yanis ne le 4/9/2015, ines le 22/01/2018 et le petit adam en 2021",
                  "enfants: [nom] ne le [date], [nom] le [date] et le petit [nom] en [date]",
                  id="children listed after a birth date, the last with a year"),
+    pytest.param("mes enfants : Yanis 2015, Inès 2018 et Adam 2021 ; tel 06/12/34/56/78 ou "
+                 "00212 6 61 23 45 67 ou 6 12 34 56 78 ; mail moussa93 at gmail dot com, "
+                 "fatou[at]yahoo.fr, awa.diallo@gmail,com ; CAF ٢٨٤٥١٩٣",
+                 "mes enfants : [nom] [date], [nom] [date] et [nom] [date] ; tel [téléphone] ou "
+                 "[téléphone] ou [téléphone] ; mail [e-mail], [e-mail], [e-mail] ; CAF [numéro]",
+                 id="children with their years, phones with slashes or a foreign prefix, "
+                    "e-mails spelt out, a CAF number in Arabic digits"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -499,6 +506,8 @@ SITUATION_STAYS = [
                  "80 euros ; on est arrivés en 2015 ; 2015年来法国 ; zero euro, one "
                  "child, two rooms, three bills ; il a eu 2 r",
                  id="a count or an hour after a date, an arrival year, English counts"),
+    pytest.param("mes enfants sont arrivés en 2015, 2018 ; I looked at it. And then ; je paie 6 "
+                 "12 34 euros", id="years of arrival in a list, 'at' in English, amounts"),
 ]
 
 
