@@ -41,9 +41,13 @@ _LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)\d{1,4}\s*(?:bis|ter|b)?)\s*,?
                            r"chemin|place|square|passage|villa|route|cour|voie|"
                            # abbreviated, after a number only (round 10): "23 r. des sept
                            # arpents", "14bis r jules auffret", "8 bld Pasteur", "3 imp. Lacroix"
-                           r"r|bld|blvd|boul|imp|rte|sq|ave)\.?\s+")
+                           # and with their dot only: "12 all. des Tilleuls", "5 ch. des Vignes"
+                           # ("2 pl. de parking": "pl." is a place to park more than a square)
+                           r"r|bld|blvd|boul|imp|rte|sq|ave|all(?=\.)|ch(?=\.)|"
+                           r"che(?=\.)|pass(?=\.))\.?\s+")
 # The abbreviated kinds, streets only with a number before them ("r" alone is a letter).
-_NUMBERED_ONLY_KINDS = frozenset({"r", "bld", "blvd", "boul", "imp", "rte", "sq", "ave"})
+_NUMBERED_ONLY_KINDS = frozenset({"r", "bld", "blvd", "boul", "imp", "rte", "sq", "ave", "all",
+                                  "ch", "che", "pass"})
 _NUMBER_WORDS = (r"(?:z[ée]ro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
                  r"treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|"
                  r"soixante-dix|quatre-vingt|quatre-vingts|quatre-vingt-dix|cent|et)")
@@ -306,7 +310,8 @@ _TWO_DIGIT_WORDS = (r"(?:quatre[\s-]+vingts?|vingt|trente|quarante|cinquante|soi
 _ANY_YEAR = (r"(?:(?:19|20)\d{2}(?!\d)|\d{2}(?![\d/:h]|[.,]\d)"
              rf"|{_YEAR_WORDS}|{_TWO_DIGIT_WORDS})")
 # What a number is when it is no year: "12 mars 20 personnes", "né en 70 kg".
-_NOT_A_YEAR = (r"(?!\s*(?:ans?\b|mois|jours?\b|h\b|heures?|min|euros?\b|€|%|kg|km|m2|personnes|"
+_NOT_A_YEAR = (r"(?!\s*(?:ans?\b|mois|jours?\b|semaines?|sem\b|weeks?|h\b|heures?|min|"
+               r"euros?\b|€|%|kg|kilos?|grammes?|g\b|cm\b|km|m2|personnes|"
                r"enfants|fois|ème|eme|e\b))")
 # Born, in more of the languages residents write: Italian "nato", "nata".
 _BORN_MORE = rf"(?:{_BORN}|nat[oaie]|geboren|urodzi\w*|родил\w*|народил\w*)"
@@ -322,6 +327,27 @@ _BIRTH_YEAR_AFTER_PLACE = re.compile(
 _BIRTH_YEAR_WORDS = re.compile(
     rf"(?i)\b{_BORN_MORE}(?:\s+(?:en|vers|environ|in|em|around|about|nel|в|у))?\s+"
     rf"(?P<id>{_YEAR_WORDS}|{_TWO_DIGIT_WORDS}|(?:19|20)\d{{2}}(?!\d)){_NOT_A_YEAR}")
+# "Born", in the languages residents write, then a few small words, then the year: "urodziłam
+# się w 1985", "m-am născut în 1985", "nasci no ano de 1985", "nací en el 90", "née en l'an
+# 2000", "родилась в 1985 году", Hindi "मेरा जन्म 1985 में", Arabic "تاريخ الازدياد 1985".
+_BORN_WORDS = (r"(?:\b(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scu\w*|nat[oaie]|geboren|"
+               r"urodzi\w*|родил\w*|народил\w*|народжен\w*|f[èe]t|juddu|haife|dhash\w*|"
+               r"lul[eɣ]\w*)|\w*zaliwa|\w*botam\w*|ولدت|وُلدت|مواليد|متولد|الميلاد|الازدياد|"
+               r"ازديادي|জন্ম\w*|जन्म)")
+_BETWEEN_BORN_AND_YEAR = (r"(?:[\s,:]+(?:se|s['’]|si[ęe]|m['’]|sa|en|el|del|em|no|na|nel|in|"
+                          r"în|the|year|ano|año|an|l['’]an|ani|de|di|du|w|в|у|mwaka|naa|ci|deg|a|"
+                          r"ni|ve|vers|environ|around|about|سنة|عام|في|est|:)(?!\w)){0,4}")
+_BORN_ANY_LANGUAGE = re.compile(
+    rf"(?i){_BORN_WORDS}{_BETWEEN_BORN_AND_YEAR}[\s,:]*['’]?"
+    rf"(?P<id>(?:1[34]|19|20)\d{{2}}(?!\d)|\d{{2}}(?![\d/:h]|[.,]\d)|{_YEAR_WORDS}|"
+    rf"{_TWO_DIGIT_WORDS}){_NOT_A_YEAR}")
+# A child's birth told by the parent: "j'ai eu ma fille en 2012", "j'ai accouché de mon fils
+# en 2019" ("j'ai eu mon titre en 2015" stays: no child).
+_HAD_A_CHILD = re.compile(
+    r"(?i)\b(?:eu|accouch[ée]e?\s+(?:de|d['’]))\s*(?:mon|ma|mes|notre|nos|un|une|le|la|les|"
+    r"l['’])\s*(?:(?:premier|premi[èe]re|deuxi[èe]me|second|seconde|dernier|derni[èe]re|"
+    r"petit|petite|grand|grande)\s+)?(?:enfants?|fils|filles?|gar[çc]ons?|b[ée]b[ée]s?|"
+    r"jumeaux|jumelles|a[îi]n[ée]e?|cadet|cadette)\s+(?:en|vers)\s+(?P<id>(?:19|20)\d{2})(?!\d)")
 # A birth year announced by a form's label: "DDN : 1955", "date de naissance 87", "année de
 # naissance : 1990", "DOB: 1985", "fecha de nacimiento: 1979", "doğum tarihi 1985".
 _BIRTH_LABEL = re.compile(
@@ -345,7 +371,7 @@ _IS_OF_YEAR = re.compile(
 _YEAR_THEN_BORN = re.compile(
     r"(?i)(?<![\d.,])(?:19|20)\d{2}(?!\d)(?=[^\d.!?;,\n]{0,40}?(?:\bdo[ğg](?:um|du|mu[şs]|dum)|"
     r"\bji\s+dayik\b|\bhatim\w*\s+din|\bр(?:оку|ік|\.)\s+народж|\bг(?:ода|\.)\s+рожд|"
-    r"年\s*(?:出生|生)|년생|년에\s*태어))")
+    r"年\s*(?:出生|生)|년생|년에\s*태어|জন্ম|जन्म|பிறந்|پیدا|ተወለድ|ተወሊደ))")
 # The same languages' words before it: "متولد ۱۳۶۴", "من مواليد 1985", "出生于1979年",
 # "sinh năm" (round 9), Swahili "nilizaliwa mwaka 1985", Somali "dhashay 1985", Hausa "haife ni
 # a 1985", Kabyle "luleɣ deg 1985", Creole "mwen fèt an 1985".
@@ -365,6 +391,9 @@ _YEAR_FIRST = re.compile(
 _DAY_MONTH_YEAR = re.compile(
     rf"(?i)(?:(?<![\w/.-])(?:1er|\d{{1,2}})|\b(?:premier|{_DAY_WORDS}))[\s/.-]*"
     rf"(?:{_MONTHS})(?![^\W\d_])\.?[\s/.-]*(?:{_ANY_YEAR}){_NOT_A_YEAR}")
+# A foreign month and a two-digit year after "de", "del": "nací el 3 de marzo del 90".
+_FOREIGN_SHORT_YEAR = re.compile(
+    r"(?i)\b\d{1,2}\s+(?:de\s+)?(?:%s)\s+(?:de|del)\s+\d{2}(?![\d/:h]|[.,]\d)")
 # Day and month as numbers with words between: "31 du 12 de 89", "le 3 du 4 1990", Spanish "31
 # de 12 de 1989".
 _DAY_OF_MONTH = re.compile(
@@ -471,6 +500,8 @@ def _ascii_digits(text: str) -> str:
 # international prefix other than France's, nine digits or more), "6 12 34 56 78" (a mobile
 # without its 0, in groups).
 _OTHER_PHONES = re.compile(r"(?<![\w+/])0[1-9](?:/\d{2}){4}(?![\d/])"
+                           # "06  12 34 56 78", "06–12–34–56–78": typed on a phone
+                           r"|(?<![\w+])0[1-9](?:[\s.\-‐‑‒–—_]{1,3}\d{2}){4}(?!\d)"
                            r"|(?<![\w+])00\s?[1-9]\d{0,2}(?:[\s.-]?\d{1,4}){3,6}(?!\d)"
                            r"|(?<![\w+,.])(?<![\d,.] )[67](?:[\s.-]\d{2}){4}(?![.,]?\d)")
 # E-mails spelt out: "moussa93 at gmail dot com", "fatou[at]yahoo.fr", "fatou(at)gmail.com",
@@ -496,9 +527,10 @@ _CHILDREN_YEARS = re.compile(
 def round10_spans(text: str) -> list[Span]:
     """Dates, birth years and phones in the shapes of round 10's families (see above)."""
     spans = []
+    foreign_short_year = re.compile(_FOREIGN_SHORT_YEAR.pattern % _foreign_months())
     for pattern in (_BIRTH_YEAR_AFTER_PLACE, _BIRTH_YEAR_WORDS, _BIRTH_LABEL, _IS_OF_YEAR,
                     _YEAR_THEN_BORN, _BORN_THEN_YEAR, _YEAR_FIRST, _DAY_MONTH_YEAR,
-                    _DAY_OF_MONTH):
+                    _DAY_OF_MONTH, _BORN_ANY_LANGUAGE, _HAD_A_CHILD, foreign_short_year):
         for match in pattern.finditer(text):
             start, end = match.span("id" if "id" in pattern.groupindex else 0)
             spans.append(Span(start, end, "date", "regex"))

@@ -403,6 +403,17 @@ IDENTIFIERS_GO = [
                  "[téléphone] ou [téléphone] ; mail [e-mail], [e-mail], [e-mail] ; CAF [numéro]",
                  id="children with their years, phones with slashes or a foreign prefix, "
                     "e-mails spelt out, a CAF number in Arabic digits"),
+    pytest.param("urodziłam się w 1985 ; m-am născut în 1985 ; родилась в 1985 году ; nací en el "
+                 "90 ; née en l'an 2000 ; আমি ১৯৮৫ সালে জন্মগ্রহণ করি ; मेरा जन्म 1985 में हुआ ; "
+                 "j'ai eu ma fille en 2012 et mon titre en 2015 ; nací el 3 de marzo del 90",
+                 "urodziłam się w [date] ; m-am născut în [date] ; родилась в [date] году ; nací "
+                 "en el [date] ; née en l'an [date] ; আমি [date] সালে জন্মগ্রহণ করি ; मेरा जन्म "
+                 "[date] में हुआ ; j'ai eu ma fille en [date] et mon titre en 2015 ; nací el [date]",
+                 id="born then small words then the year in Polish, Romanian, Russian, "
+                    "Spanish, Bengali, Hindi; a child had"),
+    pytest.param("tel 06  12 34 56 78 ou 06–12–34–56–78 ; 12 all. des Tilleuls ; 5 ch. des Vignes",
+                 "tel [téléphone] ou [téléphone] ; [adresse] ; [adresse]",
+                 id="phones typed with double spaces or dashes, streets abbreviated with a dot"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -508,6 +519,9 @@ SITUATION_STAYS = [
                  id="a count or an hour after a date, an arrival year, English counts"),
     pytest.param("mes enfants sont arrivés en 2015, 2018 ; I looked at it. And then ; je paie 6 "
                  "12 34 euros", id="years of arrival in a list, 'at' in English, amounts"),
+    pytest.param("il reste 2 pl. de parking, I have 2 all the time, 2 ch et un salon ; je ne sais "
+                 "pas ; elle est née en France, elle a 12 ans ; il est né a 32 semaines",
+                 id="places to park, rooms, the negation 'ne', an age, a pregnancy's weeks"),
 ]
 
 
