@@ -15,7 +15,10 @@ from .spans import PLACE_LINKS, TOKEN, Span, fold
 from .vocabulary import is_french_word, is_verb_form
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
-           "novembre|décembre|decembre")
+           "novembre|décembre|decembre|"
+           # abbreviated, as forms and phones write them (round 10): "3 avr. 1975", "3-fév-82"
+           r"janv\.?|jan\.?|févr\.?|fevr\.?|fév\.?|fev\.?|avr\.?|juil\.?|juill\.?|sept\.?|"
+           r"sep\.?|oct\.?|nov\.?|déc\.?|dec\.?")
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 # A street's name ends before the flat: "5 RUE CHARLES AURAY APPT 34" (round 8).
 _STREET_NAME_WORD = r"(?!(?i:appt|apt|appart|appartement|bat|bât|bâtiment|esc|escalier|porte)\b)"
@@ -261,7 +264,7 @@ _FULL_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
 _BIRTH_YEAR = re.compile(rf"(?i)\b{_BORN}(?: en| vers| au mois d['’e]\s*)?\s*(?:(?:{_MONTHS})\s+)?"
                          r"(?:19|20)?\d{2}\b(?!\s*(?:ans|mois))"
                          rf"|\b{_BORN}\s+(?:le\s+)?{_FULL_DATE}(?![\d/.-]\d)")
-_NEXT_YEAR = re.compile(r"(?i)\s*(?:,|\bet\b|\bpuis\b)\s*"
+_NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\bet\b|\bpuis\b)\s*"
                         r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"
                         rf"(?:en\s+|\(\s*)?(?P<id>(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}|{_FULL_DATE})\b"
                         r"(?!\s*(?:ans|mois))")
@@ -334,7 +337,10 @@ _BORN_WORDS = (r"(?:\b(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scu\w*|nat[oa
                r"urodzi\w*|родил\w*|народил\w*|народжен\w*|f[èe]t|juddu|haife|dhash\w*|"
                r"lul[eɣ]\w*)|\w*zaliwa|\w*botam\w*|ولدت|وُلدت|مواليد|متولد|الميلاد|الازدياد|"
                r"ازديادي|জন্ম\w*|जन्म)")
-_BETWEEN_BORN_AND_YEAR = (r"(?:[\s,:]+(?:se|s['’]|si[ęe]|m['’]|sa|en|el|del|em|no|na|nel|in|"
+# ("née à l'automne 1966", "née début 1980", "née fin 79": a season or a part of the year)
+_BETWEEN_BORN_AND_YEAR = (r"(?:[\s,:]+(?:l['’]automne|l['’]hiver|l['’][ée]t[ée]|automne|hiver|"
+                          r"printemps|[ée]t[ée]|d[ée]but|fin|mi|milieu|courant|à|au|"
+                          r"se|s['’]|si[ęe]|m['’]|sa|en|el|del|em|no|na|nel|in|"
                           r"în|the|year|ano|año|an|l['’]an|ani|de|di|du|w|в|у|mwaka|naa|ci|deg|a|"
                           r"ni|ve|vers|environ|around|about|سنة|عام|في|est|:)(?!\w)){0,4}")
 _BORN_ANY_LANGUAGE = re.compile(
@@ -355,7 +361,9 @@ _BIRTH_LABEL = re.compile(
     r"\bn[ée]\(?e?\)?\s+en|\bDOB\b|\bdate\s+of\s+birth|\byear\s+of\s+birth|\bborn\s+in|"
     r"\bfecha\s+de\s+nacimiento|\bdata\s+de\s+nascimento|\bdata\s+(?:di\s+)?nascita|"
     r"\bdata\s+na[șşs]terii|\bdata\s+urodzenia|\bdo[ğg]um\s+(?:tarihi|y[ıi]l[ıi])|"
-    r"\bdat\s+nesans|\bрік\s+народження|\bгод\s+рождения)"
+    r"\bdat\s+nesans|\bрік\s+народження|\bгод\s+рождения|"
+    # "né(e) : 1990", "né(e) le: 1987", "Naissance: 1987" (round 10)
+    r"\bn[ée]e?\s*\(e\)(?:\s+(?:en|le))?|\bnaissance)"
     r"\s*[:=-]?\s*(?P<id>(?:19|20)\d{2}|\d{2})(?![\d/:h]|[.,]\d)" + _NOT_A_YEAR)
 # "jsuis de 87", "je suis de 1990", "ma fille est de 2015": a person "is of" a year.
 _IS_OF_YEAR = re.compile(
@@ -363,7 +371,9 @@ _IS_OF_YEAR = re.compile(
     r"m[èe]re|p[èe]re|enfant|b[ée]b[ée]|petit|petite|a[îi]n[ée]e?|cadet|cadette|grand|grande)"
     r"\s*(?:suis|sui|es|est|sont|c['’]?est)|\b(?:jsuis|jsui|jsu|chui|chuis|jss|jui)|"
     r"\bc['’]est\s+(?:une?|la|le)\s+(?:ann[ée]e|classe|g[ée]n[ée]ration))\s+de\s+"
-    r"(?P<id>(?:19|20)\d{2}|[4-9]\d|0\d)(?![\d/:h]|[.,]\d)" + _NOT_A_YEAR)
+    # ("je suis de 93", "on est de 75": the départements of Île-de-France, as "du 93" says)
+    r"(?P<id>(?:19|20)\d{2}|(?!(?:75|77|78|91|92|93|94|95)\b)[4-9]\d|0\d)(?![\d/:h]|[.,]\d)"
+    + _NOT_A_YEAR)
 # A year before the word for born, a few words apart, in the languages that put it last:
 # Turkish "1985 Kayseri doğumluyum", "1990'da doğdum", Kurmanji "sala 1993an li Amedê ji dayik
 # bûme", "1988an de hatime dinyayê", Wolof/Bambara absent (the year follows), Chinese
@@ -391,6 +401,11 @@ _YEAR_FIRST = re.compile(
 _DAY_MONTH_YEAR = re.compile(
     rf"(?i)(?:(?<![\w/.-])(?:1er|\d{{1,2}})|\b(?:premier|{_DAY_WORDS}))[\s/.-]*"
     rf"(?:{_MONTHS})(?![^\W\d_])\.?[\s/.-]*(?:{_ANY_YEAR}){_NOT_A_YEAR}")
+# A birth date of numbers with spaces and a two-digit year, "nee le 12 12 90", or with "1er":
+# "née le 1er/03/1990".
+_BIRTH_SPACED = re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance)\s*(?:le|:)?\s*"
+                           r"(?P<id>(?:0?[1-9]|[12]\d|3[01])\s(?:0?[1-9]|1[0-2])\s\d{2})(?!\d)"
+                           r"|\b1er[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?!\d)")
 # A foreign month and a two-digit year after "de", "del": "nací el 3 de marzo del 90".
 _FOREIGN_SHORT_YEAR = re.compile(
     r"(?i)\b\d{1,2}\s+(?:de\s+)?(?:%s)\s+(?:de|del)\s+\d{2}(?![\d/:h]|[.,]\d)")
@@ -502,6 +517,7 @@ def _ascii_digits(text: str) -> str:
 _OTHER_PHONES = re.compile(r"(?<![\w+/])0[1-9](?:/\d{2}){4}(?![\d/])"
                            # "06  12 34 56 78", "06–12–34–56–78": typed on a phone
                            r"|(?<![\w+])0[1-9](?:[\s.\-‐‑‒–—_]{1,3}\d{2}){4}(?!\d)"
+                           r"|\(0\)\s?[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
                            r"|(?<![\w+])00\s?[1-9]\d{0,2}(?:[\s.-]?\d{1,4}){3,6}(?!\d)"
                            r"|(?<![\w+,.])(?<![\d,.] )[67](?:[\s.-]\d{2}){4}(?![.,]?\d)")
 # E-mails spelt out: "moussa93 at gmail dot com", "fatou[at]yahoo.fr", "fatou(at)gmail.com",
@@ -530,9 +546,11 @@ def round10_spans(text: str) -> list[Span]:
     foreign_short_year = re.compile(_FOREIGN_SHORT_YEAR.pattern % _foreign_months())
     for pattern in (_BIRTH_YEAR_AFTER_PLACE, _BIRTH_YEAR_WORDS, _BIRTH_LABEL, _IS_OF_YEAR,
                     _YEAR_THEN_BORN, _BORN_THEN_YEAR, _YEAR_FIRST, _DAY_MONTH_YEAR,
-                    _DAY_OF_MONTH, _BORN_ANY_LANGUAGE, _HAD_A_CHILD, foreign_short_year):
+                    _DAY_OF_MONTH, _BORN_ANY_LANGUAGE, _HAD_A_CHILD, foreign_short_year,
+                    _BIRTH_SPACED):
         for match in pattern.finditer(text):
-            start, end = match.span("id" if "id" in pattern.groupindex else 0)
+            # the "id" group when the alternative that matched has one
+            start, end = match.span("id" if match.groupdict().get("id") else 0)
             spans.append(Span(start, end, "date", "regex"))
     spans += [Span(*match.span(), "phone", "regex") for match in _dictated_phone().finditer(text)]
     for match in _OTHER_PHONES.finditer(text):

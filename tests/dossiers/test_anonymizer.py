@@ -414,6 +414,14 @@ IDENTIFIERS_GO = [
     pytest.param("tel 06  12 34 56 78 ou 06–12–34–56–78 ; 12 all. des Tilleuls ; 5 ch. des Vignes",
                  "tel [téléphone] ou [téléphone] ; [adresse] ; [adresse]",
                  id="phones typed with double spaces or dashes, streets abbreviated with a dot"),
+    pytest.param("né le 3-avr-1975 ; née le 3 fév 1982 ; née à l'automne 1966, née début 1980 ; "
+                 "ma fille (née en 2010) et mon fils (2013) ; né(e) : 1990 ; nee le 12 12 90 ; "
+                 "née le 1er/03/1990 ; tel (0)6 12 34 56 78",
+                 "né le [date] ; née le [date] ; née à l'automne [date], née début [date] ; ma "
+                 "fille (née en [date]) et mon fils ([date]) ; né(e) : [date] ; nee le [date] ; "
+                 "née le [date] ; tel [téléphone]",
+                 id="abbreviated months, a season before the year, a form's né(e), a year in "
+                    "brackets after a bracketed birth"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -522,6 +530,10 @@ SITUATION_STAYS = [
     pytest.param("il reste 2 pl. de parking, I have 2 all the time, 2 ch et un salon ; je ne sais "
                  "pas ; elle est née en France, elle a 12 ans ; il est né a 32 semaines",
                  id="places to park, rooms, the negation 'ne', an age, a pregnancy's weeks"),
+    pytest.param("je suis de garde le 3 sept, on est de 93 nous, nous sommes de 4 à la maison ; "
+                 "j'ai eu mon bac en 2005 et mon fils à 20 ans ; sept 2020 : perte d'emploi",
+                 id="'sept' as a number and a month without a day, a département, a diploma's "
+                    "year"),
 ]
 
 
