@@ -497,6 +497,12 @@ def _dictated_phone() -> re.Pattern[str]:
                       r"|\d{1,2})(?![\w'’])){4,}")
 
 
+# A phone begun in digits and said on in words: "06 douze trente-quatre cinquante-six
+# soixante-dix-huit", "07, 62, cinquante et un, vingt, 95".
+_DIGITS_THEN_WORDS_PHONE = re.compile(
+    rf"(?i)(?<![\w+])0[1-9](?=(?:[\s,/.-]+\d{{2}})*[\s,/.-]+{_NUMBER_WORDS}\b)"
+    # ("06-28-44-17-93 et" ends before its "et")
+    rf"(?:[\s,/.-]+(?:{_NUMBER_WORDS}|\d{{2}})\b){{4,}}(?<!\bet)")
 # A phone typed with a letter for a digit: "06 2O 44 71 38" (O for 0), "O6…", "l" or "I" for 1.
 _LOOKALIKE_PHONE = re.compile(r"(?<![\w+])[0Oo][1-9OolI](?:[\s.-]?[\dOolI]{2}){4}(?!\w)")
 _LOOKALIKE_DIGITS = str.maketrans("OolI", "0011")
@@ -526,7 +532,10 @@ _SPELT_EMAIL = re.compile(
     r"(?i)[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[\w-]+"
     r"(?:(?:\.|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+)(?:[\w-]+\.)*"
     r"(?:com|fr|net|org|be|ch|ma|dz|tn|sn|ci|ml|cm|de|it|es|pt|ro|pl|tr|ru|ua|uk|co|eu|info)\b)"
-    r"|[\w.+-]+@[\w-]+(?:[.,](?=(?:com|fr|net|org|be|ma|dz|tn|sn|ci)\b)[a-z]+)+")
+    r"|[\w.+-]+@[\w-]+(?:[.,](?=(?:com|fr|net|org|be|ma|dz|tn|sn|ci)\b)[a-z]+)+"
+    # without its ending, at a mail provider: "fatou.diallo@gmail", "moussa93 arobase yahoo"
+    r"|[\w.+-]+\s*(?:@|\barobase\b|\[at\]|\(at\))\s*(?:gmail|yahoo|hotmail|outlook|live|"
+    r"icloud|orange|free|sfr|laposte|wanadoo|gmx|aol|protonmail|proton|mail|yandex)\b")
 # Children listed with their birth years, two or more: "mes enfants : Yanis 2015, Inès 2018 et
 # Adam 2021", "kids: Sara 2012 / Omar 2016" (a year after a word that is no preposition nor
 # month: "arrivés en 2015, depuis 2018" stay).
@@ -553,6 +562,8 @@ def round10_spans(text: str) -> list[Span]:
             start, end = match.span("id" if match.groupdict().get("id") else 0)
             spans.append(Span(start, end, "date", "regex"))
     spans += [Span(*match.span(), "phone", "regex") for match in _dictated_phone().finditer(text)]
+    spans += [Span(*match.span(), "phone", "regex")
+              for match in _DIGITS_THEN_WORDS_PHONE.finditer(text)]
     for match in _OTHER_PHONES.finditer(text):
         if sum(c.isdigit() for c in match.group()) >= 9:
             spans.append(Span(*match.span(), "phone", "regex"))

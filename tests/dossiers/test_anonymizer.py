@@ -422,6 +422,10 @@ IDENTIFIERS_GO = [
                  "née le [date] ; tel [téléphone]",
                  id="abbreviated months, a season before the year, a form's né(e), a year in "
                     "brackets after a bracketed birth"),
+    pytest.param("tel 06 douze trente-quatre cinquante-six soixante-dix-huit ; mail "
+                 "fatou.diallo@gmail ou moussa93 arobase yahoo merci",
+                 "tel [téléphone] ; mail [e-mail] ou [e-mail] merci",
+                 id="a phone begun in digits and said on in words, e-mails without their ending"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
