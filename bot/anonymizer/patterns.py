@@ -407,8 +407,7 @@ _BIRTH_SPACED = re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance)\s*(?:le|:)?\s*"
                            r"(?P<id>(?:0?[1-9]|[12]\d|3[01])\s(?:0?[1-9]|1[0-2])\s\d{2})(?!\d)"
                            r"|\b1er[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?!\d)")
 # A foreign month and a two-digit year after "de", "del": "nací el 3 de marzo del 90".
-_FOREIGN_SHORT_YEAR = re.compile(
-    r"(?i)\b\d{1,2}\s+(?:de\s+)?(?:%s)\s+(?:de|del)\s+\d{2}(?![\d/:h]|[.,]\d)")
+_FOREIGN_SHORT_YEAR = r"(?i)\b\d{1,2}\s+(?:de\s+)?(?:%s)\s+(?:de|del)\s+\d{2}(?![\d/:h]|[.,]\d)"
 # Day and month as numbers with words between: "31 du 12 de 89", "le 3 du 4 1990", Spanish "31
 # de 12 de 1989".
 _DAY_OF_MONTH = re.compile(
@@ -549,10 +548,15 @@ _CHILDREN_YEARS = re.compile(
     rf"(?:\s*(?:,|;|/|\bet\b|\band\b|\by\b|\be\b)\s*{_YEAR_ITEM})+)")
 
 
+@lru_cache(maxsize=1)
+def _foreign_short_year() -> re.Pattern[str]:
+    return re.compile(_FOREIGN_SHORT_YEAR % _foreign_months())
+
+
 def round10_spans(text: str) -> list[Span]:
     """Dates, birth years and phones in the shapes of round 10's families (see above)."""
     spans = []
-    foreign_short_year = re.compile(_FOREIGN_SHORT_YEAR.pattern % _foreign_months())
+    foreign_short_year = _foreign_short_year()
     for pattern in (_BIRTH_YEAR_AFTER_PLACE, _BIRTH_YEAR_WORDS, _BIRTH_LABEL, _IS_OF_YEAR,
                     _YEAR_THEN_BORN, _BORN_THEN_YEAR, _YEAR_FIRST, _DAY_MONTH_YEAR,
                     _DAY_OF_MONTH, _BORN_ANY_LANGUAGE, _HAD_A_CHILD, foreign_short_year,
