@@ -301,7 +301,8 @@ def later_birth_years(text: str) -> list[Span]:
     return spans
 
 
-# ---- Round 10 (helper A): patterns that cover families of answers, not single misses ----
+# Dates, birth years, phones and e-mails in the shapes of whole families of answers (round 10):
+# each pattern covers the languages, spellings and word orders of one family, not one answer.
 
 # A year said as two digits in words, as a birth year is: "née en quarante-neuf", "le vingt-trois
 # mars quatre-vingt-huit", "soixante-dix-sept" (a tens word first: "le trois mars deux enfants"
@@ -553,8 +554,8 @@ def _foreign_short_year() -> re.Pattern[str]:
     return re.compile(_FOREIGN_SHORT_YEAR % _foreign_months())
 
 
-def round10_spans(text: str) -> list[Span]:
-    """Dates, birth years and phones in the shapes of round 10's families (see above)."""
+def date_and_contact_spans(text: str) -> list[Span]:
+    """Dates, birth years, phones and e-mails in the shapes above (round 10)."""
     spans = []
     foreign_short_year = _foreign_short_year()
     for pattern in (_BIRTH_YEAR_AFTER_PLACE, _BIRTH_YEAR_WORDS, _BIRTH_LABEL, _IS_OF_YEAR,
@@ -583,7 +584,7 @@ def round10_spans(text: str) -> list[Span]:
 
 def regex_spans(text: str) -> list[Span]:
     text = _ascii_digits(text)
-    spans = later_birth_years(text) + round10_spans(text)
+    spans = later_birth_years(text) + date_and_contact_spans(text)
     for kind, pattern in _patterns():
         for match in pattern.finditer(text):
             # A pattern with an "id" group removes only that group (its context stays).
