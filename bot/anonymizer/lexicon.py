@@ -63,13 +63,15 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
                               for word in words)
-    capitalised_places = tuple(data["capitalised_places"]) + tuple(capitalised_countries)
+    capitalised_places = (tuple(data["capitalised_places"]) + tuple(capitalised_countries)
+                          + tuple(data["capitalised_places_round10"]))
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
                           + data["places_round10"] + data["towns_of_origin_round10"]
                           + data["towns_of_origin_in_arabic_latin"] + data["towns_of_the_world"]
+                          + data["paris_places_round10"]
                           for saint in {p, _saint_shortened(p)}
                           for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
                                     saint.replace("'", " "), saint.replace("'", "’"),

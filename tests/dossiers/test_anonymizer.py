@@ -388,6 +388,9 @@ IDENTIFIERS_GO = [
                  "سلام، أنا [nom] ; [retiré] si [lieu] ; nkombo na ngai [nom]",
                  id="names in Cyrillic, a kunya, a lone Arabic first name, a Kabyle village, a "
                     "family word as a first name"),
+    pytest.param("my husband work at rungis, i clean offices near Nation ; la nation nous protège",
+                 "my husband work at [lieu], i clean offices near [lieu] ; la nation nous protège",
+                 id="the region's market in an English answer, a station that is a word"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
