@@ -489,10 +489,12 @@ _ARABIC_SCRIPT_CUES = [
     (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أنا|انا|إحنا|احنا|نحن)\s+من\s+(?P<id>{_ARABIC_WORD})"),
      "place"),
     # A parent named after their child, the kunya: "أنا أم خالد" (Umm Khalid), "أبو يوسف"; the
-    # child's name follows (round 10). "أم" is also "or", but not before a name's first word;
-    # words with the article ("أم الأطفال", the children's mother) are no name.
-    (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أم|ام|أبو|ابو|أبي|ابي)\s+(?!ال)(?P<id>{_ARABIC_WORD})"
-                rf"{_ARABIC_END}"), "person"),
+    # child's name follows (round 10). Words with the article ("أم الأطفال", the children's
+    # mother) are no name.
+    # "أم لا" ("or not"), "أم ماذا" ("or what"): "or" before a small word or a question word.
+    (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أم|ام|أبو|ابو)\s+"
+                rf"(?!ال|(?:ماذا|متى|كيف|أين|اين|هذا|هذه|هل|من|لماذا){_ARABIC_END})"
+                rf"(?P<id>{_ARABIC_LETTER}{{3,}}){_ARABIC_END}"), "person"),
 ]
 
 def arabic_first_name_spans(text: str, lexicon: Lexicon) -> list[Span]:
