@@ -52,10 +52,14 @@ from .cues import (
     NAME_PARTICLES,
     TURKISH_SUFFIXED,
     UNIT,
+    arabic_first_name_spans,
     arabic_particle_spans,
     chinese_spans,
     context_spans,
+    cyrillic_name_spans,
+    kunya_spans,
     name_alone_spans,
+    sons_of_spans,
     turkish_proper_noun_spans,
 )
 from .employers import brand_as_employer, employer_spans
@@ -434,6 +438,9 @@ def _identifiers_in(text: str, *, use_ner: bool, use_lexicon: bool, use_capitali
         guesses += turkish_proper_noun_spans(text)
         guesses += chinese_spans(text)
         guesses += arabic_particle_spans(text)
+        # round 10: "Олена Коваленко", "taddart n At Yenni", "oum khaled"
+        guesses += cyrillic_name_spans(text) + sons_of_spans(text, lexicon)
+        guesses += kunya_spans(text, lexicon) + arabic_first_name_spans(text, lexicon)
         guesses += employer_spans(text, lexicon)
     english = mostly_english(text)
     if use_ner and not english:

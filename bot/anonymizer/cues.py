@@ -18,14 +18,21 @@ NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
 
 
+# Creole "little" before a first name makes a nickname: "ti Jean", "ti Paul" (round 10).
+_DIMINUTIVES = frozenset({"ti", "tit", "ti'"})
+
+
 def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = False,
                  links: bool = False, after_title: bool = False,
-                 capital_is_name: bool = False, world: bool = False) -> tuple[int, int]:
+                 capital_is_name: bool = False, world: bool = False,
+                 said: bool = False) -> tuple[int, int]:
     """The name that starts at ``position``: (start, end), empty when there is none.
 
     ``several``: "léo et chloé", "adam, noah et ilyes"; ``links``: "cité des [Courtillières]",
     "résidence Les [Pommiers]" (after such a word, a capitalised word is a name);
-    ``capital_is_name``: after "ma voisine", "Merveille" is a name although it is a word."""
+    ``capital_is_name``: after "ma voisine", "Merveille" is a name although it is a word;
+    ``said``: after "my name is", a family word opens the name ("nkombo na ngai Papy Mukendi":
+    no one says their name is "dad")."""
     start = end = cursor = position
     expect_name = fresh = True  # fresh: the next word would open a name
     article: int | None = None
@@ -40,12 +47,17 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             end = cursor = TOKEN.match(text, match.end()).end()
             expect_name, fresh = several is False, False
             continue
-        if expect_name and is_name_word(word, lexicon, world=world and end == start,
+        if expect_name and (is_name_word(word, lexicon, world=world and end == start,
                                         first=fresh and not links and not capital_is_name,
                                         after_title=after_title and end == start,
-                                        opening=end == start) and not (
+                                        opening=end == start)
+                            # "moi c'est li wei": a family name opening a name, "hadja
+                            # fatoumata bah": one that is a word after it (round 10)
+                            or end == start and _family_name_first(text, match, lexicon)
+                            or end > start and _surname_after(text[start:end], folded,
+                                                              lexicon)) and not (
                 end == start and folded in lexicon.relations and not after_title
-                and article is None):
+                and article is None and not said):
             if end == start:
                 start = match.start() if article is None else article
             end, expect_name, fresh = match.end(), several is False, False
@@ -60,6 +72,8 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             if word[:1].isupper():
                 article = match.start()  # "résidence Les Pommiers": the article is the name's
             # "la cité des …": a link in lower case belongs to no one
+        elif end == start and after_title and folded in _DIMINUTIVES and article is None:
+            article = match.start()  # "on m'appelle ti Jean": Creole "little", if a name follows
         elif end == start and folded in NAME_PARTICLES - PLACE_LINKS and article is None:
             article = match.start()  # "madame da silva", "mr ben salah": if a name follows
         elif end > start and folded in NAME_PARTICLES:
@@ -76,6 +90,9 @@ def _names_after(text: str, position: int, lexicon: Lexicon, *, several: bool = 
             expect_name = fresh = True
         elif end > start and not expect_name and is_name_word(word, lexicon):
             end = match.end()  # second word of a name: "rachid benali"
+        elif end > start and not expect_name and _surname_after(text[start:end], folded,
+                                                                 lexicon):
+            end = match.end()  # a family name that is a word somewhere: "sarah lopes", "wang li"
         elif world and end > start and _family_name_that_is_a_word(text, start, end, match,
                                                                     lexicon):
             end = match.end()  # "leur père pierre blanc ne paye plus"
@@ -93,6 +110,24 @@ _MONTHS_AND_DAYS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|se
 UNIT = re.compile(rf"(?i)\s*(?:{_MONTHS_AND_DAYS}|ans?|mois|jours?|nuits?|semaines?|fois|"
                    r"euros?|€|%|h\b|heures?|min|minutes?|m2|m²|km|enfants?|personnes?|pi[èe]ces?|[ée]tages?|"
                    r"(?:e|è|ème|eme|er)\b)")
+
+
+def _surname_after(name: str, folded: str, lexicon: Lexicon) -> bool:
+    """A family name of the lists after the name found so far; one that is an everyday word
+    of the residents' languages (Creole "li", "he") only after another family name ("wang
+    li"), not after a first name ("jean li malad")."""
+    return folded in lexicon.surnames and (
+        folded not in lexicon.foreign_words or fold(name.split()[-1]) in lexicon.surnames)
+
+
+def _family_name_first(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
+    """A family name of the lists, then a word that is a name: "li wei", "sow fatoumata"
+    (family names come first in Chinese, Vietnamese, and on French forms)."""
+    if fold(match.group()) not in lexicon.surnames or text[match.end():match.end() + 1] != " ":
+        return False
+    following = TOKEN.match(text, match.end() + 1)
+    return following is not None and (fold(following.group()) in lexicon.surnames
+                                      or is_name_word(following.group(), lexicon))
 
 
 def _family_name_that_is_a_word(text: str, start: int, end: int, match: re.Match[str],
@@ -197,7 +232,9 @@ def _triggers() -> list[tuple[re.Pattern[str], str, bool, bool, str, bool]]:
          "person", True, False, "", True),
         # "on m'appelle Tati", "mon surnom c'est doudou": a nickname is the person's name
         # whatever word it is, even a brand's or a French word (round 8)
-        (r"\b(?:on m['’ ]?appelle|ils m['’ ]?appellent|on l['’ ]appelle|"
+        # typed fast too: "tt le monde m'appel ti jean", "on mapel", "les gens m'apelle"
+        (r"\b(?:(?:on|ils|elles|monde|gens|tous|toutes) m['’ ]?app?ell?(?:e|es|ent)?(?!\w)|"
+         r"on l['’ ]appelle|"
          r"(?:mon|son|ton) (?:surnom|petit nom)(?:\s+(?:est|c['’ ]?est|:))?|surnommee?s?)\s+",
          "person", False, False, "nickname", True),
         # "moi c kevin", "slt c fatou", "je suis" (but "je suis Aide à domicile")
@@ -247,7 +284,8 @@ def context_spans(text: str, lexicon: Lexicon) -> list[Span]:
             start, end = _names_after(text, match.end(), lexicon, several=several, links=links,
                                       after_title=reading in ("title", "any", "nickname"),
                                       world=reading == "kin",
-                                      capital_is_name=capital_is_name)
+                                      capital_is_name=capital_is_name,
+                                      said=reading == "" and capital_is_name)
             if kind == "address":
                 start, end = _street_after(text, match.end(), lexicon)
             if end > start:
@@ -318,7 +356,16 @@ def chinese_spans(text: str) -> list[Span]:
     for pattern in (_CHINESE_ORIGIN, _CHINESE_PLACE):
         spans += [Span(*match.span("place"), "place", "context")
                   for match in pattern.finditer(text)]
+    # the towns of the area and of origin in Chinese characters, wherever they are: "回温州了"
+    if re.search(rf"[{_HAN}]", text):
+        spans += [Span(*match.span(), "place", "lexicon")
+                  for match in _han_places().finditer(text)]
     return spans
+
+
+@lru_cache(maxsize=1)
+def _han_places() -> re.Pattern[str]:
+    return re.compile(alternation(load_lexicon().places_in_han))
 
 
 # After a name, the person's place in the family: "Grâce ma fille aînée", "Espoir mon petit".
@@ -353,6 +400,15 @@ _FIRST_NAME_BEFORE = re.compile(r"\b(?:avec|pour|chez(?: les)?|de la part de|vu|
                                 r"\s+$")
 
 
+def _first_and_family(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
+    """A first name of the world then a family name of the list, in lower case: "ahmad rahimi"
+    is a name even in an answer written in English (round 10)."""
+    following = TOKEN.match(text, match.end() + 1)
+    return (text[match.end():match.end() + 1] == " " and following is not None
+            and fold(match.group()) in world_first_names()
+            and fold(following.group()) in lexicon.surnames)
+
+
 def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
     """First names with no cue before them: "j'ai vu karim hier", "avec sofiane et sa femme".
 
@@ -364,7 +420,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
     english = mostly_english(text)  # "I come from…": "come" is no name there
     for match in TOKEN.finditer(text):
         word = match.group()
-        if not word[:1].isalpha() or english and word.islower():
+        if not word[:1].isalpha() or english and word.islower() and not _first_and_family(
+                text, match, lexicon):
             continue
         if fold(word) in lexicon.foreign_words and sentence_start(text, match.start()):
             continue  # "Bună ziua", "Ami Rahima": the word opening the sentence
@@ -434,4 +491,79 @@ _ARABIC_SCRIPT_CUES = [
     (re.compile(rf"(?<!{_ARABIC_LETTER})در\s+(?P<id>{_ARABIC_WORD})\s+(?:زندگی|ساکن)"), "place"),
     (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أنا|انا|إحنا|احنا|نحن)\s+من\s+(?P<id>{_ARABIC_WORD})"),
      "place"),
+    # A parent named after their child, the kunya: "أنا أم خالد" (Umm Khalid), "أبو يوسف"; the
+    # child's name follows (round 10). Words with the article ("أم الأطفال", the children's
+    # mother) are no name.
+    # "أم لا" ("or not"), "أم ماذا" ("or what"): "or" before a small word or a question word.
+    (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أم|ام|أبو|ابو)\s+"
+                rf"(?!ال|(?:ماذا|متى|كيف|أين|اين|هذا|هذه|هل|من|لماذا){_ARABIC_END})"
+                rf"(?P<id>{_ARABIC_LETTER}{{3,}}){_ARABIC_END}"), "person"),
 ]
+
+def arabic_first_name_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """A first name in Arabic script that is no everyday word, wherever it stands: "سلام، أنا
+    يوسف", "ولدي محمد" (round 10), also after "and", "for", "with" glued to it ("ويوسف")."""
+    if not re.search(_ARABIC_LETTER, text):
+        return []
+    return [Span(*match.span(), "person", "context")
+            for match in _arabic_first_names(lexicon.arabic_first_names).finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _arabic_first_names(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!{_ARABIC_LETTER})(?:و|ل|ب)?(?:{alternation(names)}){_ARABIC_END}")
+
+
+# The same in Latin letters: "oum khaled", "umm yusuf", "abou ali", "abu bakr" (round 10).
+_KUNYA = re.compile(r"\b(?:oum|om|umm|um|abou|abu|abo)\s+(?P<id>[^\W\d_]{3,})")
+
+
+def kunya_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """The child's name in a kunya typed in Latin letters, when it is a first name."""
+    return [Span(*match.span("id"), "person", "context")
+            for match in _KUNYA.finditer(fold(text))
+            if match.group("id") in world_first_names() or match.group("id") in lexicon.area_names]
+
+
+# Cyrillic (Ukrainian, Russian): two capitalised words in a row are a first and a family name
+# ("Олена Коваленко", "Сергій Мельник"), and after "я" (I am), "мене звати", "меня зовут" (my
+# name is) a capitalised word is a name (round 10). A sentence opens with one capital only.
+_CYRILLIC_WORD = r"[А-ЯЁЄІЇҐ][а-яёєіїґ'’ʼ-]+"
+_CYRILLIC_NAME = re.compile(rf"(?<![\w-])(?:{_CYRILLIC_WORD})(?:\s+{_CYRILLIC_WORD}){{1,2}}"
+                            rf"(?![\w-])"
+                            rf"|(?<![\w-])(?:я|Я|мене звати|Мене звати|меня зовут|Меня зовут|"
+                            rf"моє ім['’ʼ]я|мое имя)\s+"
+                            rf"(?P<named>{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD}){{0,2}})(?![\w-])")
+_CYRILLIC_GREETINGS = frozenset({"добрий", "добрый", "доброго", "добре", "дякую", "спасибо",
+                                 "здравствуйте", "привіт", "привет", "вітаю", "шановні"})
+
+
+def cyrillic_name_spans(text: str) -> list[Span]:
+    """Names in Cyrillic, known by their capitals or by "я"/"мене звати" before them."""
+    spans = []
+    for match in _CYRILLIC_NAME.finditer(text):
+        start, end = match.span("named") if match.group("named") else match.span()
+        if match.group().split()[0].lower() in _CYRILLIC_GREETINGS:
+            continue  # "Добрий День": a greeting typed with capitals
+        spans.append(Span(start, end, "person", "context"))
+    return spans
+
+
+# Kabyle villages and tribes, Maghreb places and family names opened by "sons of": "At Yenni",
+# "Ath Yenni", "Aït Ouali", "Beni Douala", "Ouled Fayet", "Bni Ansar" (round 10). "At" and
+# "Ath" only inside a sentence: "At Carrefour I work" opens an English one.
+_SONS_OF = re.compile(r"(?<![\w'’-])(?P<prefix>At|Ath|A[iï]t|Beni|B[ée]ni|Bni|Ouled|Oulad|Ulad|"
+                      r"Iwadiyen|Ighil|Tizi|Tala|Ain|Aïn|Sidi|Bordj|Draâ|Dra[aâ])"
+                      r"\s+(?P<name>[A-ZÉÈ][\w'’-]+)")
+
+
+def sons_of_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """A place or family name opened by "At", "Aït", "Beni", "Ouled", "Tizi", "Sidi"…."""
+    spans = []
+    for match in _SONS_OF.finditer(text):
+        if match.group("prefix") in ("At", "Ath") and sentence_start(text, match.start()):
+            continue
+        if fold(match.group("name")) in lexicon.keep or match.group("name").lower() in STOP_WORDS:
+            continue
+        spans.append(Span(match.start(), match.end(), "place", "context"))
+    return spans

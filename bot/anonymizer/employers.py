@@ -32,16 +32,34 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          r"khdam\w*|khedma|work\w*|job|"
          # Wolof "liggéey ci Veolia", Urdu "Uber Eats pe delivery karta hoon", Lingala "mosala",
          # Creole "travay", Tamil "velai", Hindi/Urdu "kaam", "naukri" (held-out 1 Dec d)
-         r"liggeey\w*|deliver\w*|mosala|travay|velai|kaam|naukri)")
+         r"liggeey\w*|deliver\w*|mosala|travay|velai|kaam|naukri|"
+         # a working life: "toute ma carrière dans le bâtiment chez Bouygues" (round 10)
+         r"carriere|batiment|btp|metier|retraitee?s?|"
+         # in the scripts residents write (round 10): darija "خدام ف Carrefour", Arabic "أعمل",
+         # "أشتغل", Bengali "ডেলিভারি করি", "কাজ", "চাকরি", Tamil "வேலை", Urdu "کام", "نوکری"
+         r"خدام\w*|نخدم|كنخدم|خدمت|أعمل|اعمل|أشتغل|اشتغل|شغال\w*|"
+         r"ডেলিভারি|কাজ\w*|চাকরি\w*|வேலை\w*|کام|نوکری)")
 # Mutuals and insurers are named like employers when they cover the person: "je suis à la MGEN".
 _INSURED = re.compile(r"\b(?:mutuelle|assurance|assuree?|complementaire|adherente?|"
                       r"couverte?|cotis\w*)\b")
 _INSURERS = frozenset({"mgen", "maaf", "macif", "maif", "matmut", "harmonie", "malakoff",
                        "humanis", "ag2r", "apivia", "axa", "allianz", "groupama", "generali",
                        "mutualia", "smeno", "lmde", "heyme", "mnh", "mgefi", "ociane", "alan",
-                       "april", "swisslife", "gmf", "macsf", "mma", "mutuelle generale"})
+                       "april", "swisslife", "gmf", "macsf", "mma", "mutuelle generale",
+                       # round 10: more mutuals of residents and of the public service
+                       "harmonie mutuelle", "klesia", "pro btp", "probtp", "interiale", "mnt",
+                       "solimut", "mutuelle bleue", "uniprevoyance", "mutex", "miel mutuelle",
+                       "just", "sante claire", "mutuelle familiale", "la mutuelle familiale",
+                       "mcd", "mfp", "mutuelle des affaires etrangeres"})
+# The same as a pattern, for an insurer named anywhere in a sentence about a mutual; the names
+# that are words too ("april", "alan", "just", "harmonie") only with "mutuelle" right before.
+_INSURER_NAMES = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in sorted(
+        _INSURERS - {"april", "alan", "just", "harmonie"}, key=len, reverse=True))
+    + r"|(?<=mutuelle )(?:april|alan|harmonie))(?![\w-])")
 # Where: "chez", "pour", "à"…, after a work word earlier in the same sentence.
-_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|dla|f|em|para|at|for|ci|pe|na|no|bei|fi)"
+_AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|dla|f|em|para|at|for|ci|pe|na|no|bei|fi|"
+                 r"ف|في|فى)"
                  r"(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
 _WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
@@ -80,8 +98,54 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
                 break
             words.append(token)
         if words:
-            spans.append(Span(words[0].start(), words[-1].end(), "organisation", "employer"))
+            end = words[-1].end()
+            company = _COMPANY_END.match(text, end)
+            spans.append(Span(words[0].start(), company.end() if company else end,
+                              "organisation", "employer"))
+    spans += [Span(*match.span(), "organisation", "employer")
+              for match in _FAMILY_BUSINESS.finditer(text)]
+    return spans + _named_brand_spans(text, folded, lexicon) + _insurer_spans(folded)
+
+
+# A family business goes whole: "Plomberie Martins et Fils", "Garage Da Costa & Frères",
+# "Transports Diallo et Cie", "Nettoyage Express SARL" (round 10).
+_COMPANY_END = re.compile(r"(?i)\s*(?:(?:et|&)\s+(?:fils|fr[eè]res|filles|cie|compagnie|"
+                          r"associ[ée]e?s)|fr[eè]res|sarl|sas|sasu|eurl)\b")
+# The same without "chez" before: "la boulangerie Diallo et Fils", "Transports Ba Frères".
+_FAMILY_BUSINESS = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,2}\s*"
+                              r"(?:(?:et|&)\s+(?:[Ff]ils|[Ff]r[eè]res|[Ff]illes|[Cc]ie|"
+                              r"[Cc]ompagnie|[Aa]ssoci[ée]e?s)|[Ff]r[eè]res)\b")
+# Brands that are apps, phones, banks, media or public companies: in a sentence about work they
+# are still what the person uses, not who employs them ("je travaille, écrivez-moi sur WhatsApp").
+_USED_NOT_EMPLOYERS = frozenset({
+    "free", "orange", "sfr", "sosh", "samsung", "apple", "iphone", "huawei", "xiaomi",
+    "netflix", "facebook", "whatsapp", "google", "snapchat", "tiktok", "instagram",
+    "western union", "lycamobile", "lebara", "wero", "vinted", "leboncoin", "doctolib", "navigo",
+    "velib", "sncf", "ratp", "bnp", "lcl", "societe generale", "credit agricole",
+    "credit mutuel", "caisse d'epargne", "banque postale", "la poste", "tf1", "bfm", "m6",
+    "france 2", "psg", "nike", "adidas"})
+
+
+def _named_brand_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
+    """A shop, delivery or building brand in a sentence that says the person works, wherever
+    it stands: "work uber eats delivery", "livreur Deliveroo", "خدام ف Carrefour", "আমি
+    Deliveroo তে ডেলিভারি করি" (round 10: no "chez" before it)."""
+    spans = []
+    for brand in words_pattern(lexicon.brands).finditer(folded):
+        if brand.group() in _USED_NOT_EMPLOYERS or brand.group() in lexicon.keep:
+            continue
+        sentence = _sentence_of(folded, brand.start())
+        if re.search(rf"\b{_WORK}\b", sentence):
+            spans.append(Span(brand.start(), brand.end(), "organisation", "employer"))
     return spans
+
+
+def _insurer_spans(folded: str) -> list[Span]:
+    """An insurer named in a sentence about a mutual or an insurance, without "à" or "chez"
+    before it: "Sa mutuelle MGEN c'était celle de papi", "mutuelle : Harmonie" (round 10)."""
+    return [Span(match.start(), match.end(), "organisation", "employer")
+            for match in _INSURER_NAMES.finditer(folded)
+            if _INSURED.search(_sentence_of(folded, match.start()))]
 
 
 def _sentence_of(folded: str, position: int) -> str:

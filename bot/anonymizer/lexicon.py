@@ -37,6 +37,10 @@ class Lexicon:
     brands: tuple[str, ...]
     my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in, folded
     countries: frozenset[str]  # in ``places`` too
+    # family names of the area and of the world: after a first name, they continue the name
+    surnames: frozenset[str]
+    places_in_han: tuple[str, ...]  # found inside Chinese sentences, which have no spaces
+    arabic_first_names: tuple[str, ...]  # in Arabic script, no everyday word
 
 
 def _nationality_forms(words: list[str]) -> set[str]:
@@ -60,12 +64,15 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
                               for word in words)
-    capitalised_places = tuple(data["capitalised_places"]) + tuple(capitalised_countries)
+    capitalised_places = (tuple(data["capitalised_places"]) + tuple(capitalised_countries)
+                          + tuple(data["capitalised_places_round10"]))
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
-                          + data["turkish_provinces"]
+                          + data["places_round10"] + data["towns_of_origin_round10"]
+                          + data["towns_of_origin_in_arabic_latin"] + data["towns_of_the_world"]
+                          + data["paris_places_round10"] + data["turkish_provinces"]
                           for saint in {p, _saint_shortened(p)}
                           for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
                                     saint.replace("'", " "), saint.replace("'", "’"),
@@ -78,25 +85,32 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         street_kinds=tuple(data["street_kinds"]),
         titles=tuple(data["titles"]),
         professions=tuple(data["professions"]),
-        nationalities=by_length(_nationality_forms(data["nationalities"])),
+        nationalities=by_length(_nationality_forms(data["nationalities"]
+                                                   + data["nationalities_round10"])),
         keep=frozenset(keep),
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]
                                + data["named_places_round10"]),
         relations=by_length(fold(w) for w in data["relations"] + data["relations_round10"]),
-        first_names=frozenset(fold(w) for w in data["first_names_also_words"])
+        first_names=frozenset(fold(w) for w in data["first_names_also_words"]
+                              + data["first_names_also_words_round10"])
         | first_names_also_words(),
         # the everyday words of other languages are no names either ("mwen", "rekk"), but
         # those that are also first names somewhere are names with a capital: "Amra" is
         # Bengali "we" and a Bosnian first name (round 7)
         not_names=frozenset(fold(w) for w in data["not_names"]) | (
-            foreign_words - world_first_names()),
+            foreign_words - world_first_names()
+            - {fold(w) for w in data["first_names_also_words_round10"]}),
         foreign_words=foreign_words,
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
         brands=by_length(fold(w) for w in data["brands"]),
         my_name_is=tuple(fold(phrase) for phrase in data["my_name_is"]),
         countries=frozenset(countries),
+        surnames=frozenset(fold(w) for w in data["surnames_of_the_area"]
+                           + data["surnames_of_the_world"]),
+        places_in_han=by_length(data["places_in_han"]),
+        arabic_first_names=by_length(data["arabic_script_first_names"]),
     )
 
 

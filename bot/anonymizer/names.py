@@ -74,6 +74,7 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
     if foreign_letters(word) and is_spelled_elsewhere(word, cased=True):
         return False  # "Mehmet Bey kirayı artırdı": Turkish words end the name
     if folded in ENGLISH_STOP_WORDS or (folded not in world_first_names() and (
+            folded not in lexicon.first_names) and (
             is_everyday_english(folded) or is_everyday_elsewhere(folded))):
         return False  # "karim and me", "jestem zmęczona": no French word, no name either
     if (world and folded in world_first_names() and folded not in STOP_WORDS

@@ -252,7 +252,8 @@ def _turkish_typed_inflected(typed: str, lexicon: Lexicon, depth: int = 2) -> bo
     Turkish word French and English text do not use (no place, no name: "konyada" stays
     unknown, since "konya" travels), or a verb's root with its infinitive everyday."""
     if len(typed) < 6 or not typed.isascii() or any(
-            typed[:cut] in _origins(lexicon) for cut in range(4, len(typed))):
+            typed[:cut] in _origins(lexicon) and _endings_only(typed[cut:])
+            for cut in range(4, len(typed))):
         return False  # "sudani", "malatyadan": a place or a nationality with an ending
     for endings, verb in ((_TURKISH_NOUN_ENDINGS, False), (_TURKISH_VERB_ENDINGS, True)):
         for ending in endings:
@@ -285,3 +286,11 @@ def _origins(lexicon: Lexicon) -> frozenset[str]:
                   if len(code) == 2 and code.isalpha() and code != "FR"}
     return frozenset(lexicon.places) | frozenset(lexicon.nationalities) | frozenset(
         english_country_words()) | frozenset(in_turkish)
+
+
+def _endings_only(rest: str) -> bool:
+    """``rest`` is one or two of Turkish's noun endings ("dan", "liyim", "si-nde"), or a vowel
+    (a country's "-i", "-e")."""
+    return len(rest) == 1 or rest in _TURKISH_NOUN_ENDINGS or any(
+        rest.startswith(first) and rest[len(first):] in _TURKISH_NOUN_ENDINGS
+        for first in _TURKISH_NOUN_ENDINGS)
