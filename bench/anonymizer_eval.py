@@ -74,6 +74,11 @@ DEV_PATHS = (
     ROOT / "bench" / "anonymizer_dev_2026_12_01e.yml",
     ROOT / "bench" / "anonymizer_dev_2026_12_01f.yml",
     ROOT / "bench" / "anonymizer_dev_2026_12_01g.yml",
+    # Two more blind sets of session 10 (12:20 UTC), kept unread through round 10 so that their
+    # runs before and after it say how the round generalised (docs/dossiers.md): residents the
+    # earlier writers forgot (h), answers to the forms' precise questions (i).
+    ROOT / "bench" / "anonymizer_dev_2026_12_01h.yml",
+    ROOT / "bench" / "anonymizer_dev_2026_12_01i.yml",
 )
 # The held-out set, written blind: run it with --heldout, never tune on it. The earlier held-out
 # sets were read once spent (or, for anonymizer_heldout.yml, while tuning); the 1 Dec e set was
