@@ -279,7 +279,8 @@ _BIRTH_YEAR = re.compile(rf"(?i)\b{_BORN}(?: en| vers| au mois d['’e]\s*)?\s*(
                          # "geboren am 3.4.2015", "fèt 12/06/2019" (round 11)
                          rf"|\b{_BORN_ANY}\s+(?:(?:le|pe|on|the|el|em|a|am|il|op|w|в|у|na|ng)\s+)?"
                          rf"{_FULL_DATE}(?![\d/.-]\d)")
-_NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\bet\b|\bpuis\b)\s*"
+# ("nasceram em 2012 e 2015", "y", "and", "i", "und", "ve", "и", "і": round 11)
+_NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\b(?:et|puis|and|e|y|i|und|ve|и|і)\b)\s*"
                         r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"
                         # ("burri im në 1980", "y mi esposo en el 85": round 11)
                         rf"(?:(?:en|in|em|në|më|f|fi|el|en\s+el|nel|w|в|у)\s+|\(\s*)?(?P<id>(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}|{_FULL_DATE})\b"
@@ -343,7 +344,8 @@ _ANY_YEAR = (r"(?:(?:19|20)\d{2}(?!\d)|\d{2}(?![\d/:h]|[.,]\d)"
 # What a number is when it is no year: "12 mars 20 personnes", "né en 70 kg".
 _NOT_A_YEAR = (r"(?!\s*(?:ans?\b|mois|jours?\b|semaines?|sem\b|weeks?|h\b|heures?|min|"
                r"euros?\b|€|%|kg|kilos?|grammes?|g\b|cm\b|km|m2|personnes|"
-               r"enfants|fois|ème|eme|e\b))")
+               # ("2012e" is an ordinal, "2012 e 2015" a list: round 11)
+               r"enfants|fois|ème|eme)|e\b)")
 # Born, in more of the languages residents write: Italian "nato", "nata".
 # Darija typed in Latin letters (round 11): "mzyouda f Casa f 1975", "tzadt f wejda 1980",
 # "zdadt", "twaldt"; Albanian "kam lindur në Tiranë në 1985"; Malagasy "teraka tany Toamasina".

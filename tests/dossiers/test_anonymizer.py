@@ -508,6 +508,12 @@ IDENTIFIERS_GO = [
                  "mi número OFPRA es [numéro] ; numer sprawy [numéro] ; dosya numaram [numéro] ; "
                  "nimewo dosye [numéro]",
                  id="file numbers announced in the residents' languages"),
+    pytest.param("os meus filhos nasceram em 2012 e 2015 ; mis hijos nacieron en 2010 y 2013 ; "
+                 "மகள் பிறந்தது 14.02.2014 ; DOB 05/05/1994 ; Adresim 8 rue Hoche",
+                 "os meus filhos nasceram em [date] e [date] ; mis hijos nacieron en [date] y "
+                 "[date] ; மகள் பிறந்தது [date] ; DOB [date] ; Adresim [adresse]",
+                 id="the next birth year after 'and' in other languages, 'born' and form labels "
+                    "that stay"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
