@@ -186,7 +186,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A birthday without its year is still a birth date (round 8): "née le 4 février", "je
         # suis né un 7 novembre", "il aura 5 ans le 12 décembre", "son anniversaire c'est le 3
         # mai", "date de naissance : 12/03" ("arrivée le 4 février", "le 8 mai" alone stay).
-        ("date", re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance|\banniversaire|\baura\s+\d+\s+ans)"
+        # ("il a eu 5 ans le 2 mars": round 11)
+        ("date", re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance|\banniversaire|\baura\s+\d+\s+ans"
+                            r"|\ba\s+eu\s+\d+\s+ans)"
                             r"(?:\s+(?:est|c['’]est|c\s|:))?\s*(?:le|un|du|:)?\s*"
                             rf"(?P<id>(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})\s+(?:{_MONTHS})"
                             r"|\d{1,2}[/.]\d{1,2})\b(?![/.]\d)")),
@@ -317,7 +319,8 @@ def later_birth_years(text: str) -> list[Span]:
     spans = []
     births = [*_BIRTH_YEAR.finditer(text), *_IS_OF_YEAR.finditer(text),
               # "born" in the other languages (round 11): "kam lindur në 1984, burri im në 1980"
-              *_BORN_ANY_LANGUAGE.finditer(text), *_BIRTH_YEAR_AFTER_PLACE.finditer(text)]
+              *_BORN_ANY_LANGUAGE.finditer(text), *_BIRTH_YEAR_AFTER_PLACE.finditer(text),
+              *_PERSON_YEAR.finditer(text)]  # "les enfants 2012 et 2016"
     for birth in births:
         end = birth.end()
         while (following := _NEXT_YEAR.match(text, end)) and not any(
@@ -406,7 +409,9 @@ _BIRTH_LABEL = re.compile(
     r"\bdata\s+na[șşs]terii|\bdata\s+urodzenia|\bdo[ğg]um\s+(?:tarihi|y[ıi]l[ıi])|"
     r"\bdat\s+nesans|\bрік\s+народження|\bгод\s+рождения|"
     # "né(e) : 1990", "né(e) le: 1987", "Naissance: 1987" (round 10)
-    r"\bn[ée]e?\s*\(e\)(?:\s+(?:en|le))?|\bnaissance)"
+    r"\bn[ée]e?\s*\(e\)(?:\s+(?:en|le))?|\bnaissance|"
+    # "DN 1990", "D.N. : 1985" (round 11)
+    r"\bD\.?N\b\.?)"
     r"\s*[:=-]?\s*(?P<id>(?:19|20)\d{2}|\d{2})(?![\d/:h]|[.,]\d)" + _NOT_A_YEAR)
 # "jsuis de 87", "je suis de 1990", "ma fille est de 2015": a person "is of" a year.
 _IS_OF_YEAR = re.compile(
@@ -620,8 +625,9 @@ _CHILDREN_YEARS = re.compile(
     rf"(?i)\b{_CHILD_WORDS}\b[^.!?\n\d]{{0,40}}?(?P<list>{_YEAR_ITEM}"
     rf"(?:\s*(?:,|;|/|\s[-–—]\s|\bet\b|\band\b|\by\b|\be\b)\s*{_YEAR_ITEM})+)"
     # or their years alone in brackets: "les 3 petits (2014, 2017, 2022)" (round 11)
-    r"|\b" + _CHILD_WORDS + r"\b[^.!?\n\d()]{0,30}?\((?P<years>\s*(?:19|20)\d{2}"
-    r"(?:\s*(?:,|;|/|\bet\b|\band\b)\s*(?:19|20)\d{2})+\s*)\)")
+    # ("Enfants : 2012, 2015, 2019" too; "mes enfants sont arrivés en 2015, 2018" stays)
+    r"|\b" + _CHILD_WORDS + r"\b[^.!?\n\d():]{0,30}?[(:]\s*(?P<years>(?:19|20)\d{2}"
+    r"(?:\s*(?:,|;|/|-|\bet\b|\band\b|\be\b|\by\b)\s*(?:19|20)\d{2})+)(?!\d)")
 # A person and a year in brackets, the year they were born: "moi (1990), ma compagne Léa
 # (1993)", "mon mari (1985)", "lui (1979)" (round 11; "à Montreuil (2016-2019)" stays: a place
 # and a span of years). The capitalised name before a bracketed year is _patterns()'.
@@ -632,7 +638,13 @@ _PERSON_WORDS = (r"(?:moi|lui|elle|toi|myself|him|her|yo|eu|я|mwen|nekk|mari|"
                  r"grand-p[èe]re|belle-s[œo]e?ur|beau-fr[èe]re|neveu|ni[èe]ce|cousine?|tante|"
                  r"oncle|husband|wife|daughter|mother|father|brother|sister|baby|"
                  r"marido|esposa|esposo|mujer|mulher|hij[oa]|filh[oa]|madre|padre|m[ãa]e)")
-_PERSON_YEAR = re.compile(rf"(?i)(?<![\w-]){_PERSON_WORDS}\s*\(\s*(?P<id>(?:19|20)\d{{2}})\s*\)")
+_PERSON_YEAR = re.compile(
+    rf"(?i)(?<![\w-]){_PERSON_WORDS}(?:[\s-]*m[êe]me)?"
+    r"(?:\s*\(\s*(?P<id>(?:19|20)\d{2})\s*\)"
+    # "Mari : 1980 ; Fille : 2014", "moi 1985, mon mari 1980, les enfants 2012 et 2016", "mon
+    # fils de 2012": a year after a colon, or alone before the end of the item (round 11)
+    r"|\s*:\s*(?P<after_colon>(?:19|20)\d{2})(?![\d/.-]\d)"
+    r"|\s+(?:de\s+)?(?P<bare>(?:19|20)\d{2})(?=\s*(?:[,;/)\n]|$|\bet\b|\band\b|[.!?](?!\d))))")
 
 
 @lru_cache(maxsize=1)
@@ -650,7 +662,9 @@ def date_and_contact_spans(text: str) -> list[Span]:
                     _BIRTH_SPACED, _PERSON_YEAR):
         for match in pattern.finditer(text):
             # the "id" group when the alternative that matched has one
-            start, end = match.span("id" if match.groupdict().get("id") else 0)
+            group = next((name for name in ("id", "after_colon", "bare")
+                          if match.groupdict().get(name)), 0)
+            start, end = match.span(group)
             spans.append(Span(start, end, "date", "regex"))
     spans += [Span(*match.span(), "phone", "regex") for match in _dictated_phone().finditer(text)]
     spans += [Span(*match.span(), "phone", "regex")

@@ -514,6 +514,14 @@ IDENTIFIERS_GO = [
                  "[date] ; மகள் பிறந்தது [date] ; DOB [date] ; Adresim [adresse]",
                  id="the next birth year after 'and' in other languages, 'born' and form labels "
                     "that stay"),
+    pytest.param("Enfants : 2012, 2015, 2019 ; moi 1985, mon mari 1980, les enfants 2012 et 2016 "
+                 "; moi-même (1978) ; Mari : 1980 ; mon fils de 2012 ; DN 1990 ; elle a eu 5 ans "
+                 "le 2 mars",
+                 "Enfants : [date], [date], [date] ; moi [date], mon mari [date], les enfants "
+                 "[date] et [date] ; moi-même ([date]) ; Mari : [date] ; mon fils de [date] ; DN "
+                 "[date] ; elle a eu 5 ans le [date]",
+                 id="a household listed with bare years, after a colon, 'of' a year, a birthday "
+                    "just had"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -661,6 +669,9 @@ SITUATION_STAYS = [
                  "en France, arrivée ici depuis 2005 ; mon fils (2 ans) et ma fille (5 ans)",
                  id="a span of years, a list of years without a person, a short file number, "
                     "ages in brackets"),
+    pytest.param("mon mari 2019 il a perdu son travail ; ma femme depuis 2010 ; mon fils de 2012 à "
+                 "2015 en foyer ; les enfants : 3 et 5 ans ; née le 12e jour",
+                 id="a year after a person that dates something else, ages after a colon"),
 ]
 
 
