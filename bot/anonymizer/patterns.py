@@ -643,8 +643,9 @@ _PERSON_YEAR = re.compile(
     r"(?:\s*\(\s*(?P<id>(?:19|20)\d{2})\s*\)"
     # "Mari : 1980 ; Fille : 2014", "moi 1985, mon mari 1980, les enfants 2012 et 2016", "mon
     # fils de 2012": a year after a colon, or alone before the end of the item (round 11)
-    r"|\s*:\s*(?P<after_colon>(?:19|20)\d{2})(?![\d/.-]\d)"
-    r"|\s+(?:de\s+)?(?P<bare>(?:19|20)\d{2})(?=\s*(?:[,;/)\n]|$|\bet\b|\band\b|[.!?](?!\d))))")
+    r"|\s*:\s*(?P<after_colon>(?:19|20)\d{2})(?![\d/.-]\d)" + _NOT_A_YEAR
+    + r"(?!\s*(?:et|,|-|à|ou)\s*\d+\s*(?:€|euros?\b|eur\b))"  # "2000 et 1500 euros"
+    + r"|\s+(?:de\s+)?(?P<bare>(?:19|20)\d{2})(?=\s*(?:[,;/)\n]|$|\bet\b|\band\b|[.!?](?!\d))))")
 
 
 @lru_cache(maxsize=1)

@@ -670,8 +670,10 @@ SITUATION_STAYS = [
                  id="a span of years, a list of years without a person, a short file number, "
                     "ages in brackets"),
     pytest.param("mon mari 2019 il a perdu son travail ; ma femme depuis 2010 ; mon fils de 2012 à "
-                 "2015 en foyer ; les enfants : 3 et 5 ans ; née le 12e jour",
-                 id="a year after a person that dates something else, ages after a colon"),
+                 "2015 en foyer ; les enfants : 3 et 5 ans ; née le 12e jour ; ma mère : 2000 "
+                 "euros de retraite ; les enfants : 2000 et 1500 euros",
+                 id="a year after a person that dates something else, ages and amounts after a "
+                    "colon"),
 ]
 
 
