@@ -390,7 +390,8 @@ def find_identifiers(text: str, *, use_ner: bool = True, use_lexicon: bool = Tru
 
 # Chinese and Japanese write no space between words, nor before a Latin word or a number:
 # "住在Aubervilliers，在Quatre-Chemins附近", "电话是07 69 32 18 44" (held-out 1 Dec d).
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# ("〇", the zero of a year in Chinese numerals, "二〇一五年", is one of them: round 11)
+_CJK = re.compile(r"[\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _with_seams(text: str) -> tuple[str, list[int], list[int]]:

@@ -39,7 +39,9 @@ MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin",
 _NOT_AFTER_ETRE = "".join(rf"(?<!\b{word} )" for word in (
     "suis", "es", "est", "sont", "sommes", "etes", "êtes", "étais", "etais", "était", "etait",
     "été", "ete", "serai", "sera", "jsuis", "chui"))
-_LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)\d{1,4}\s*(?:bis|ter|b)?)\s*,?\s+)?"
+# ("j'habite Pantin depuis 1974, rue des Pommiers": a year before a comma is no house number)
+_LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)(?!(?:19|20)\d\d\s*,)\d{1,4}\s*(?:bis|ter|b)?)"
+                           r"\s*,?\s+)?"
                            rf"{_NOT_AFTER_ETRE}\b(?P<kind>rue|avenue|av|bd|boulevard|allee|impasse|quai|sentier|"
                            r"chemin|place|square|passage|villa|route|cour|voie|"
                            # abbreviated, after a number only (round 10): "23 r. des sept
@@ -184,7 +186,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # A birthday without its year is still a birth date (round 8): "née le 4 février", "je
         # suis né un 7 novembre", "il aura 5 ans le 12 décembre", "son anniversaire c'est le 3
         # mai", "date de naissance : 12/03" ("arrivée le 4 février", "le 8 mai" alone stay).
-        ("date", re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance|\banniversaire|\baura\s+\d+\s+ans)"
+        # ("il a eu 5 ans le 2 mars": round 11)
+        ("date", re.compile(rf"(?i)(?:\b{_BORN}|\bnaissance|\banniversaire|\baura\s+\d+\s+ans"
+                            r"|\ba\s+eu\s+\d+\s+ans)"
                             r"(?:\s+(?:est|c['’]est|c\s|:))?\s*(?:le|un|du|:)?\s*"
                             rf"(?P<id>(?:1er|premier|\d{{1,2}}|{_DAY_WORDS})\s+(?:{_MONTHS})"
                             r"|\d{1,2}[/.]\d{1,2})\b(?![/.]\d)")),
@@ -220,7 +224,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 # n° AB1234567". The number must hold at least five digits ("numéro 3", "dossier 2024" stay).
 _NUMBER_CUE = re.compile(r"(?i)(?:\bn°|\bno\b\.?|\bnum(?:[ée]ro)?s?\b|\bmatricule|\bidentifiant|"
                          r"\ballocataire|\bfiscal|\bagdref|\b[ée]tranger|\bs[ée]jour|\bdemande|"
-                         r"\bnud\b|\br[ée]f[ée]rence|\bref\b)")
+                         r"\bnud\b|\br[ée]f[ée]rence|\bref\b|"
+                         # the offices' names and "number" in the residents' languages: "mi
+                         # número OFPRA es 2405-00871", "numer", "nummer", "numara", "numri",
+                         # "nimewo", "номер", "رقم", "laharana", "ნომერი", a "dossier",
+                         # "expediente", "processo", "dosya" (round 11)
+                         r"\bofpra\b|\bofii\b|\bcnda\b|\bn[uú]mero|\bnumer\w*|\bnummer|"
+                         r"\bnumara\w*|\bnumri\b|\bnimewo|\bномер\w*|رقم|\blaharana|ნომერ\w*|"
+                         r"\bdossier|\bexpediente|\bprocesso|\bdosya\w*|\bfile\s+number)")
 _CODE = re.compile(r"[^\d\n.!?;]{0,40}?(?<![\w-])([A-Z0-9](?:[A-Z0-9]|[\s.-](?=[A-Z0-9])){4,})")
 
 _INCOME = re.compile(r"(?i)\brevenus?\s+(?:fiscal\s+(?:de\s+)?)?$")
@@ -259,14 +270,22 @@ def _without_words(text: str, start: int, end: int) -> tuple[int, int]:
 # 2015 et sa soeur en 2018", "nés en 2012, 2015 et 2019", "née en mars 1987 et lui en 90".
 # Or a birth date, then the others' dates or years: "yanis ne le 4/9/2015, ines le 22/01/2018 et
 # le petit adam en 2021" (round 10).
+_BORN_ANY = (r"(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scu\w*|nat[oaie]|geboren|urodzi\w*|"
+             r"родил\w*|народил\w*|народжен\w*|f[èe]t|juddu|mzyou?d\w*|tzad\w*|bange\w*|"
+             r"bangera|teraka|lindur|lindi)")
 _FULL_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
               rf"|(?:1er|\d{{1,2}})\s+(?:{_MONTHS})\s+(?:19|20)\d{{2}})")
 _BIRTH_YEAR = re.compile(rf"(?i)\b{_BORN}(?: en| vers| au mois d['’e]\s*)?\s*(?:(?:{_MONTHS})\s+)?"
                          r"(?:19|20)?\d{2}\b(?!\s*(?:ans|mois))"
-                         rf"|\b{_BORN}\s+(?:le\s+)?{_FULL_DATE}(?![\d/.-]\d)")
-_NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\bet\b|\bpuis\b)\s*"
+                         # "născut pe 11.03.2012", "born on 3/4/2015", "nacido el 4/07/2014",
+                         # "geboren am 3.4.2015", "fèt 12/06/2019" (round 11)
+                         rf"|\b{_BORN_ANY}\s+(?:(?:le|pe|on|the|el|em|a|am|il|op|w|в|у|na|ng)\s+)?"
+                         rf"{_FULL_DATE}(?![\d/.-]\d)")
+# ("nasceram em 2012 e 2015", "y", "and", "i", "und", "ve", "и", "і": round 11)
+_NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\b(?:et|puis|and|e|y|i|und|ve|и|і)\b)\s*"
                         r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"
-                        rf"(?:en\s+|\(\s*)?(?P<id>(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}|{_FULL_DATE})\b"
+                        # ("burri im në 1980", "y mi esposo en el 85": round 11)
+                        rf"(?:(?:en|in|em|në|më|f|fi|el|en\s+el|nel|w|в|у)\s+|\(\s*)?(?P<id>(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}|{_FULL_DATE})\b"
                         r"(?!\s*(?:ans|mois))")
 
 
@@ -287,15 +306,27 @@ def _a_verb(word: str) -> bool:
             or bool(participle and is_verb_form(participle.group(1) + "e")))
 
 
+# Words that date something else than a birth: "née en 47, veuve depuis 2019" (round 11).
+_SINCE_WORDS = frozenset({"depuis", "since", "desde", "dende", "jusqu", "jusque", "until", "till",
+                          "apres", "after", "avant", "before", "depois", "antes", "dopo", "od",
+                          "от", "з", "с", "до", "після", "после", "veuve", "veuf", "widowed"})
+
+
 def later_birth_years(text: str) -> list[Span]:
     """The years after a birth year that say when the others were born ("et sa soeur en
-    2018"), not when something else happened ("et on est arrivés en 2019": a verb between)."""
+    2018"), not when something else happened ("et on est arrivés en 2019": a verb between;
+    "veuve depuis 2019": a word that dates something else)."""
     spans = []
-    births = [*_BIRTH_YEAR.finditer(text), *_IS_OF_YEAR.finditer(text)]
+    births = [*_BIRTH_YEAR.finditer(text), *_IS_OF_YEAR.finditer(text),
+              # "born" in the other languages (round 11): "kam lindur në 1984, burri im në 1980"
+              *_BORN_ANY_LANGUAGE.finditer(text), *_BIRTH_YEAR_AFTER_PLACE.finditer(text),
+              *_PERSON_YEAR.finditer(text)]  # "les enfants 2012 et 2016"
     for birth in births:
         end = birth.end()
         while (following := _NEXT_YEAR.match(text, end)) and not any(
-                _a_verb(word) for word in TOKEN.findall(following.group("words"))):
+                # (a capitalised word after the comma is a name: "Maria 2015", not "maria")
+                (_a_verb(word) and not word[:1].isupper()) or fold(word) in _SINCE_WORDS
+                for word in TOKEN.findall(following.group("words"))):
             spans.append(Span(following.start("id"), following.end("id"), "date", "regex"))
             end = following.end()
     return spans
@@ -316,34 +347,48 @@ _ANY_YEAR = (r"(?:(?:19|20)\d{2}(?!\d)|\d{2}(?![\d/:h]|[.,]\d)"
 # What a number is when it is no year: "12 mars 20 personnes", "né en 70 kg".
 _NOT_A_YEAR = (r"(?!\s*(?:ans?\b|mois|jours?\b|semaines?|sem\b|weeks?|h\b|heures?|min|"
                r"euros?\b|€|%|kg|kilos?|grammes?|g\b|cm\b|km|m2|personnes|"
-               r"enfants|fois|ème|eme|e\b))")
+               # ("2012e" is an ordinal, "2012 e 2015" a list: round 11)
+               r"enfants|fois|ème|eme)|e\b)")
 # Born, in more of the languages residents write: Italian "nato", "nata".
-_BORN_MORE = rf"(?:{_BORN}|nat[oaie]|geboren|urodzi\w*|родил\w*|народил\w*)"
+# Darija typed in Latin letters (round 11): "mzyouda f Casa f 1975", "tzadt f wejda 1980",
+# "zdadt", "twaldt"; Albanian "kam lindur në Tiranë në 1985"; Malagasy "teraka tany Toamasina".
+_BORN_MORE = (rf"(?:{_BORN}|nat[oaie]|geboren|urodzi\w*|родил\w*|народил\w*|mzyou?d\w*|"
+              r"tzad\w*|zdad\w*|twal?d\w*|lindur|lindi|teraka|bange\w*)")
 # Between "born" and the year, where: "née à Labé vers 1966", "né a tizi en 1975", "né à
 # Nouakchott, en soixante-deux je crois" (a few words, none that starts another clause).
-_WHERE_BORN = (r"(?:\s+(?:à|a|au|aux|en|in|at|em|na|no|w|в|у)\s+"
+_WHERE_BORN = (r"(?:\s+(?:à|a|au|aux|en|in|at|em|na|no|w|в|у|f|fi|fel|në|ne|tany|tao)\s+"
                r"(?:(?!(?:et|mais|puis|je|j|il|elle|on|nous|depuis|arriv\w*|venu\w*|pour|avec)\b)"
                r"[^\W\d_][\w'’-]*\s*){1,3}?,?)")
 _BIRTH_YEAR_AFTER_PLACE = re.compile(
     rf"(?i)\b{_BORN_MORE}{_WHERE_BORN}\s*(?:en|vers|environ|in|em|around|about|nel|en\s+l['’]an|"
-    rf"в|у)\s+(?:l['’]an\s+)?(?P<id>(?:(?:{_MONTHS})\s+)?{_ANY_YEAR}){_NOT_A_YEAR}")
+    rf"в|у|f|fi|fel|f\s+l?3am|në|ne|më|tamin['’]ny(?:\s+taona)?)\s+(?:l['’]an\s+)?(?P<id>(?:(?:{_MONTHS})\s+)?{_ANY_YEAR}){_NOT_A_YEAR}")
 # "né en quarante-neuf", "nata nel 1980", "born in 1990" (the digits alone: round 8's pattern).
 _BIRTH_YEAR_WORDS = re.compile(
-    rf"(?i)\b{_BORN_MORE}(?:\s+(?:en|vers|environ|in|em|around|about|nel|в|у))?\s+"
+    rf"(?i)\b{_BORN_MORE}(?:\s+(?:en|vers|environ|in|em|around|about|nel|в|у|f|fi|fel|në|më|"
+    rf"tamin['’]ny(?:\s+taona)?))?\s+"
     rf"(?P<id>{_YEAR_WORDS}|{_TWO_DIGIT_WORDS}|(?:19|20)\d{{2}}(?!\d)){_NOT_A_YEAR}")
 # "Born", in the languages residents write, then a few small words, then the year: "urodziłam
 # się w 1985", "m-am născut în 1985", "nasci no ano de 1985", "nací en el 90", "née en l'an
 # 2000", "родилась в 1985 году", Hindi "मेरा जन्म 1985 में", Arabic "تاريخ الازدياد 1985".
 _BORN_WORDS = (r"(?:\b(?:n[ée]e?s?|born|nac[ií]\w*|nasc\w*|n[ăa]scu\w*|nat[oaie]|geboren|"
                r"urodzi\w*|родил\w*|народил\w*|народжен\w*|f[èe]t|juddu|haife|dhash\w*|"
-               r"lul[eɣ]\w*)|\w*zaliwa|\w*botam\w*|ولدت|وُلدت|مواليد|متولد|الميلاد|الازدياد|"
+               r"lul[eɣ]\w*|"
+               # Bambara "a bangera 1991", "bangera 2012 la", Pulaar "jibinaa e hitaande 1985",
+               # Malagasy "teraka tamin'ny 1985", Albanian "kam lindur më 1985", darija
+               # "mzyouda f 1975", "tzadt 1980" (round 11)
+               r"bange\w*|bangra|wolola|jibin\w*|teraka|lindur|lindi|mzyou?d\w*|tzad\w*|"
+               r"zdad\w*)|\w*zaliwa|დავიბადე|დაიბადა|დაბადებ\w*|\w*botam\w*|ولدت|وُلدت|مواليد|متولد|الميلاد|الازدياد|"
                r"ازديادي|জন্ম\w*|जन्म)")
 # ("née à l'automne 1966", "née début 1980", "née fin 79": a season or a part of the year)
 _BETWEEN_BORN_AND_YEAR = (r"(?:[\s,:]+(?:l['’]automne|l['’]hiver|l['’][ée]t[ée]|automne|hiver|"
                           r"printemps|[ée]t[ée]|d[ée]but|fin|mi|milieu|courant|à|au|"
                           r"se|s['’]|si[ęe]|m['’]|sa|en|el|del|em|no|na|nel|in|"
                           r"în|the|year|ano|año|an|l['’]an|ani|de|di|du|w|в|у|mwaka|naa|ci|deg|a|"
-                          r"ni|ve|vers|environ|around|about|سنة|عام|في|est|:)(?!\w)){0,4}")
+                          r"ni|ve|vers|environ|around|about|سنة|عام|في|est|:|"
+                          # Pulaar "e hitaande", Malagasy "tamin'ny taona", Albanian "më",
+                          # "në vitin", darija "f l3am", Georgian "წელს" (round 11)
+                          r"e|hitaande|tamin['’]ny|taona|ny|më|në|vitin|f|fi|fel|l3am|3am)"
+                          r"(?!\w)){0,4}")
 _BORN_ANY_LANGUAGE = re.compile(
     rf"(?i){_BORN_WORDS}{_BETWEEN_BORN_AND_YEAR}[\s,:]*['’]?"
     rf"(?P<id>(?:1[34]|19|20)\d{{2}}(?!\d)|\d{{2}}(?![\d/:h]|[.,]\d)|{_YEAR_WORDS}|"
@@ -364,7 +409,9 @@ _BIRTH_LABEL = re.compile(
     r"\bdata\s+na[șşs]terii|\bdata\s+urodzenia|\bdo[ğg]um\s+(?:tarihi|y[ıi]l[ıi])|"
     r"\bdat\s+nesans|\bрік\s+народження|\bгод\s+рождения|"
     # "né(e) : 1990", "né(e) le: 1987", "Naissance: 1987" (round 10)
-    r"\bn[ée]e?\s*\(e\)(?:\s+(?:en|le))?|\bnaissance)"
+    r"\bn[ée]e?\s*\(e\)(?:\s+(?:en|le))?|\bnaissance|"
+    # "DN 1990", "D.N. : 1985" (round 11)
+    r"\bD\.?N\b\.?)"
     r"\s*[:=-]?\s*(?P<id>(?:19|20)\d{2}|\d{2})(?![\d/:h]|[.,]\d)" + _NOT_A_YEAR)
 # "jsuis de 87", "je suis de 1990", "ma fille est de 2015": a person "is of" a year.
 _IS_OF_YEAR = re.compile(
@@ -382,7 +429,13 @@ _IS_OF_YEAR = re.compile(
 _YEAR_THEN_BORN = re.compile(
     r"(?i)(?<![\d.,])(?:19|20)\d{2}(?!\d)(?=[^\d.!?;,\n]{0,40}?(?:\bdo[ğg](?:um|du|mu[şs]|dum)|"
     r"\bji\s+dayik\b|\bhatim\w*\s+din|\bр(?:оку|ік|\.)\s+народж|\bг(?:ода|\.)\s+рожд|"
-    r"年\s*(?:出生|生)|년생|년에\s*태어|জন্ম|जन्म|பிறந்|پیدا|ተወለድ|ተወሊደ))")
+    r"年\s*(?:出生|生)|년생|년에\s*태어|জন্ম|जन्म|பிறந்|پیدا|ተወለድ|ተወሊደ|"
+    # round 11: romanized Tamil "Kavin 2016-la porandhan", Hindi/Urdu "2012 mein paida hua",
+    # Bengali "2012 e jonmo", Georgian "1985 წელს დავიბადე", Bambara "2012 la bangera",
+    # Albanian "1985 kam lindur", Malagasy, the Ukrainian and Russian "р.н.", "г.р."
+    r"\bp[io]ran?d?h\w*|\bpiranth\w*|\bpaid[ae]\s+h|\bjonm\w*|\bjanm\w*|დავიბადე|დაიბადა|"
+    r"\bbange\w*|\bbangra|\blindur|\blindi\b|\bteraka|\bmzyou?d\w*|\btzad\w*|"
+    r"(?<!\w)р\.\s?н\.|(?<!\w)г\.\s?р\.))")
 # The same languages' words before it: "متولد ۱۳۶۴", "من مواليد 1985", "出生于1979年",
 # "sinh năm" (round 9), Swahili "nilizaliwa mwaka 1985", Somali "dhashay 1985", Hausa "haife ni
 # a 1985", Kabyle "luleɣ deg 1985", Creole "mwen fèt an 1985".
@@ -396,7 +449,10 @@ _BORN_THEN_YEAR = re.compile(
 # "1985년 3월 2일" (a year alone, "2015年来法国", is an arrival).
 _YEAR_FIRST = re.compile(
     r"(?<![\d.,/])(?:19|20)\d{2}([./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?!\d)(?![.,/]\d)"
-    r"|(?<!\d)(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日号號일]")
+    r"|(?<!\d)(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日号號일]"
+    # "1979年十一月三日", "二〇一五年三月" (round 11: the month in numerals, the day or none)
+    r"|(?<!\d)(?:19|20)\d{2}\s*年\s*(?:十[一二]?|[一二三四五六七八九])\s*月"
+    r"(?:\s*(?:[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])\s*[日号號])?")
 # A day, its month, a year, in the shapes typed fast: "12mars97", "12 mars 97", "12-mars-1997",
 # "vingt-trois mars quatre-vingt-huit", "douze mars quatre vingt sept", "1er mai 90".
 _DAY_MONTH_YEAR = re.compile(
@@ -511,9 +567,17 @@ _LOOKALIKE_DIGITS = str.maketrans("OolI", "0011")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
+# A year in Chinese numerals, one character a digit: "二〇一五年出生" (round 11); the month and
+# the day ("十一月三日") are read as numbers by _CHINESE_DATE.
+_CHINESE_DIGITS = "〇零一二三四五六七八九"
+_CHINESE_YEAR = re.compile(rf"[{_CHINESE_DIGITS}]{{4}}(?=\s*年)")
+_CHINESE_TO_ASCII = str.maketrans(_CHINESE_DIGITS, "00123456789")
+
+
 def _ascii_digits(text: str) -> str:
     if text.isascii():
         return text
+    text = _CHINESE_YEAR.sub(lambda year: year.group().translate(_CHINESE_TO_ASCII), text)
     return _OTHER_DIGIT.sub(lambda digit: str(unicodedata.digit(digit.group())), text)
 
 
@@ -541,12 +605,47 @@ _SPELT_EMAIL = re.compile(
 # month: "arrivés en 2015, depuis 2018" stay).
 _CHILD_WORDS = (r"(?:enfants?|fils|filles?|gar[çc]ons?|b[ée]b[ée]s?|jumeaux|jumelles|children|"
                 r"kids?|sons?|daughters?|hij[oa]s|filh[oa]s|figli|copii|dzieci|[çc]ocuk\w*|"
-                r"o[ğg]lum|k[ıi]z[ıi]m|ndeye|timoun|barn)")
+                r"o[ğg]lum|k[ıi]z[ıi]m|ndeye|timoun|barn|"
+                # round 11: "les 3 petits (2014, 2017, 2022)", the children in more of the
+                # residents' languages: Romanian "copiii", Tamil "pillainga", Hindi/Urdu
+                # "bachche", Bengali "bacha", Lingala "bana", Bambara "denw", Wolof "doom",
+                # Creole "pitit", darija "wlad", Kurmanji "zarok", Persian "farzand",
+                # Albanian "fëmijët", Malagasy "zanaka", Swahili "watoto", Ukrainian, Russian,
+                # Georgian, Arabic
+                r"petit(?:e|s|es)|petiots|gosses|copiii|pillai\w*|kuzhandh\w*|bach?ch?[ae]\w*|"
+                r"bana|denw|doom\w*|pitit|wl[ae]d\w*|drari|zarok\w*|farzand\w*|f[ëe]mij\w*|"
+                r"zanaka\w*|watoto|діт\w*|дет\w*|შვილ\w*|أطفال|أولاد|اطفال|اولاد)")
+# (a suffix may cling to the year, and a word follow it: Tamil "Kavin 2016-la porandhan",
+# Turkish "Emre 2015'te"; round 11)
 _YEAR_ITEM = (r"(?!(?:en|in|depuis|since|desde|em|de|du|des|le|la|les|au|aux|à|a|from|ann[ée]es?|"
-              rf"an|ans|year|{_MONTHS})\b)[^\W\d_][\w'’-]*\s*[,:(-]?\s*(?:19|20)\d{{2}}\)?")
+              rf"an|ans|year|{_MONTHS})\b)[^\W\d_][\w'’-]*\s*[,:(-]?\s*(?:19|20)\d{{2}}"
+              r"(?:[-'’]?[^\W\d_]{1,3}\b)?(?:\s+(?!(?:et|and|y|e|i|und|na)\b)[^\W\d_][\w'’-]*)?"
+              r"\)?")
 _CHILDREN_YEARS = re.compile(
     rf"(?i)\b{_CHILD_WORDS}\b[^.!?\n\d]{{0,40}}?(?P<list>{_YEAR_ITEM}"
-    rf"(?:\s*(?:,|;|/|\bet\b|\band\b|\by\b|\be\b)\s*{_YEAR_ITEM})+)")
+    rf"(?:\s*(?:,|;|/|\s[-–—]\s|\bet\b|\band\b|\by\b|\be\b)\s*{_YEAR_ITEM})+)"
+    # or their years alone in brackets: "les 3 petits (2014, 2017, 2022)" (round 11)
+    # ("Enfants : 2012, 2015, 2019" too; "mes enfants sont arrivés en 2015, 2018" stays)
+    r"|\b" + _CHILD_WORDS + r"\b[^.!?\n\d():]{0,30}?[(:]\s*(?P<years>(?:19|20)\d{2}"
+    r"(?:\s*(?:,|;|/|-|\bet\b|\band\b|\be\b|\by\b)\s*(?:19|20)\d{2})+)(?!\d)")
+# A person and a year in brackets, the year they were born: "moi (1990), ma compagne Léa
+# (1993)", "mon mari (1985)", "lui (1979)" (round 11; "à Montreuil (2016-2019)" stays: a place
+# and a span of years). The capitalised name before a bracketed year is _patterns()'.
+_PERSON_WORDS = (r"(?:moi|lui|elle|toi|myself|him|her|yo|eu|я|mwen|nekk|mari|"
+                 r"femme|[ée]pouse|[ée]poux|conjointe?|compagne|compagnon|concubine?|"
+                 r"partenaire|fils|filles?|enfants?|b[ée]b[ée]|a[îi]n[ée]e?|cadette?|"
+                 r"m[èe]re|p[èe]re|fr[èe]re|s[œo]e?ur|belle-m[èe]re|beau-p[èe]re|grand-m[èe]re|"
+                 r"grand-p[èe]re|belle-s[œo]e?ur|beau-fr[èe]re|neveu|ni[èe]ce|cousine?|tante|"
+                 r"oncle|husband|wife|daughter|mother|father|brother|sister|baby|"
+                 r"marido|esposa|esposo|mujer|mulher|hij[oa]|filh[oa]|madre|padre|m[ãa]e)")
+_PERSON_YEAR = re.compile(
+    rf"(?i)(?<![\w-]){_PERSON_WORDS}(?:[\s-]*m[êe]me)?"
+    r"(?:\s*\(\s*(?P<id>(?:19|20)\d{2})\s*\)"
+    # "Mari : 1980 ; Fille : 2014", "moi 1985, mon mari 1980, les enfants 2012 et 2016", "mon
+    # fils de 2012": a year after a colon, or alone before the end of the item (round 11)
+    r"|\s*:\s*(?P<after_colon>(?:19|20)\d{2})(?![\d/.-]\d)" + _NOT_A_YEAR
+    + r"(?!\s*(?:et|,|-|à|ou)\s*\d+\s*(?:€|euros?\b|eur\b))"  # "2000 et 1500 euros"
+    + r"|\s+(?:de\s+)?(?P<bare>(?:19|20)\d{2})(?=\s*(?:[,;/)\n]|$|\bet\b|\band\b|[.!?](?!\d))))")
 
 
 @lru_cache(maxsize=1)
@@ -561,10 +660,12 @@ def date_and_contact_spans(text: str) -> list[Span]:
     for pattern in (_BIRTH_YEAR_AFTER_PLACE, _BIRTH_YEAR_WORDS, _BIRTH_LABEL, _IS_OF_YEAR,
                     _YEAR_THEN_BORN, _BORN_THEN_YEAR, _YEAR_FIRST, _DAY_MONTH_YEAR,
                     _DAY_OF_MONTH, _BORN_ANY_LANGUAGE, _HAD_A_CHILD, foreign_short_year,
-                    _BIRTH_SPACED):
+                    _BIRTH_SPACED, _PERSON_YEAR):
         for match in pattern.finditer(text):
             # the "id" group when the alternative that matched has one
-            start, end = match.span("id" if match.groupdict().get("id") else 0)
+            group = next((name for name in ("id", "after_colon", "bare")
+                          if match.groupdict().get(name)), 0)
+            start, end = match.span(group)
             spans.append(Span(start, end, "date", "regex"))
     spans += [Span(*match.span(), "phone", "regex") for match in _dictated_phone().finditer(text)]
     spans += [Span(*match.span(), "phone", "regex")
@@ -574,8 +675,9 @@ def date_and_contact_spans(text: str) -> list[Span]:
             spans.append(Span(*match.span(), "phone", "regex"))
     spans += [Span(*match.span(), "email", "regex") for match in _SPELT_EMAIL.finditer(text)]
     for listed in _CHILDREN_YEARS.finditer(text):
+        group = "list" if listed.group("list") else "years"
         spans += [Span(*year.span(), "date", "regex") for year in re.finditer(
-            r"(?:19|20)\d{2}", text[:listed.end("list")]) if year.start() >= listed.start("list")]
+            r"(?:19|20)\d{2}", text[:listed.end(group)]) if year.start() >= listed.start(group)]
     for match in _LOOKALIKE_PHONE.finditer(text):
         if sum(c.isdigit() for c in match.group()) >= 7:
             spans.append(Span(*match.span(), "phone", "regex"))

@@ -471,6 +471,57 @@ IDENTIFIERS_GO = [
     pytest.param("my husband work at rungis, i clean offices near Nation ; la nation nous protège",
                  "my husband work at [lieu], i clean offices near [lieu] ; la nation nous protège",
                  id="the region's market in an English answer, a station that is a word"),
+    # Round 11 (helper A): birth years by family, in the answers to a form's household question
+    pytest.param("chez nous : moi (1984), mon mari (1979), les deux petits (2016 et 2020) ; mes "
+                 "enfants (2011, 2014)",
+                 "chez nous : moi ([date]), mon mari ([date]), les deux petits ([date] et [date])"
+                 " ; mes enfants ([date], [date])",
+                 id="a person then a year in brackets, the children's years alone in brackets"),
+    pytest.param("a bangera 1993 ; den bangera 2015 la ; ma mère mzyouda f 1958 ; tzadt f 1987 "
+                 "; kam lindur më 1990 ; teraka tamin'ny 1988 ; jibinaa e hitaande 1979",
+                 "a bangera [date] ; den bangera [date] la ; ma mère mzyouda f [date] ; tzadt f "
+                 "[date] ; kam lindur më [date] ; teraka tamin'ny [date] ; jibinaa e hitaande "
+                 "[date]",
+                 id="born then the year in Bambara, darija, Albanian, Malagasy, Pulaar"),
+    pytest.param("mon fils 2013-la porandhan ; beta 2012 mein paida hua ; chele 2014 e jonmo ; "
+                 "1985 წელს დავიბადე ; донька (2015 р.н.) ; сын 2010 г.р.",
+                 "mon fils [date]-la porandhan ; beta [date] mein paida hua ; chele [date] e "
+                 "jonmo ; [date] წელს დავიბადე ; донька ([date] р.н.) ; сын [date] г.р.",
+                 id="the year then born in Tamil, Hindi, Bengali typed in Latin letters, "
+                    "Georgian, Ukrainian and Russian abbreviations"),
+    pytest.param("女儿二〇一五年出生 ; 我一九七九年十一月三日出生",
+                 "女儿[date]年出生 ; 我[date]出生",
+                 id="a year and a date in Chinese numerals"),
+    pytest.param("copiii: doi 2012, trei 2015 ; pillainga: mootha 2011-la, chinna 2016-la ; les "
+                 "enfants : aîné 2008 - cadet 2011 - petit 2015",
+                 "copiii: doi [date], trei [date] ; pillainga: mootha [date]-la, chinna "
+                 "[date]-la ; les enfants : aîné [date] - cadet [date] - petit [date]",
+                 id="children listed with their years in Romanian and Tamil, or with dashes"),
+    pytest.param("j'habite ici depuis 1974, rue des Lilas ; née en 47, veuve depuis 2019 ; kam "
+                 "lindur në 1984, burri im në 1980 ; nés le 3/4/2012, Marie 2015",
+                 "j'habite ici depuis 1974, [adresse] ; née en [date], veuve depuis 2019 ; kam "
+                 "lindur në [date], burri im në [date] ; nés le [date], [nom] [date]",
+                 id="a year before a comma is no house number, widowed since is no birth, the "
+                    "next birth after a foreign born, a name that is also a verb"),
+    pytest.param("mi número OFPRA es 2405-00871 ; numer sprawy 12345678 ; dosya numaram 2023 "
+                 "1234 ; nimewo dosye 7745 3321",
+                 "mi número OFPRA es [numéro] ; numer sprawy [numéro] ; dosya numaram [numéro] ; "
+                 "nimewo dosye [numéro]",
+                 id="file numbers announced in the residents' languages"),
+    pytest.param("os meus filhos nasceram em 2012 e 2015 ; mis hijos nacieron en 2010 y 2013 ; "
+                 "மகள் பிறந்தது 14.02.2014 ; DOB 05/05/1994 ; Adresim 8 rue Hoche",
+                 "os meus filhos nasceram em [date] e [date] ; mis hijos nacieron en [date] y "
+                 "[date] ; மகள் பிறந்தது [date] ; DOB [date] ; Adresim [adresse]",
+                 id="the next birth year after 'and' in other languages, 'born' and form labels "
+                    "that stay"),
+    pytest.param("Enfants : 2012, 2015, 2019 ; moi 1985, mon mari 1980, les enfants 2012 et 2016 "
+                 "; moi-même (1978) ; Mari : 1980 ; mon fils de 2012 ; DN 1990 ; elle a eu 5 ans "
+                 "le 2 mars",
+                 "Enfants : [date], [date], [date] ; moi [date], mon mari [date], les enfants "
+                 "[date] et [date] ; moi-même ([date]) ; Mari : [date] ; mon fils de [date] ; DN "
+                 "[date] ; elle a eu 5 ans le [date]",
+                 id="a household listed with bare years, after a colon, 'of' a year, a birthday "
+                    "just had"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -613,6 +664,16 @@ SITUATION_STAYS = [
     pytest.param("hablo español ; falo português ; Добрий День, дякую ; أم الأطفال مريضة",
                  id="languages named like nationalities, a greeting in capitals, a mother with "
                     "the article"),
+    # Round 11 (helper A): years that date no birth
+    pytest.param("dans un foyer (2016-2019), deux demandes (2019, 2021), le dossier 2024 ; née "
+                 "en France, arrivée ici depuis 2005 ; mon fils (2 ans) et ma fille (5 ans)",
+                 id="a span of years, a list of years without a person, a short file number, "
+                    "ages in brackets"),
+    pytest.param("mon mari 2019 il a perdu son travail ; ma femme depuis 2010 ; mon fils de 2012 à "
+                 "2015 en foyer ; les enfants : 3 et 5 ans ; née le 12e jour ; ma mère : 2000 "
+                 "euros de retraite ; les enfants : 2000 et 1500 euros",
+                 id="a year after a person that dates something else, ages and amounts after a "
+                    "colon"),
 ]
 
 
