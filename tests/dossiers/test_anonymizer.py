@@ -613,6 +613,15 @@ SITUATION_STAYS = [
     pytest.param("hablo español ; falo português ; Добрий День, дякую ; أم الأطفال مريضة",
                  id="languages named like nationalities, a greeting in capitals, a mother with "
                     "the article"),
+    # Round 11 (helper C): the everyday core of languages no list had, and more of the others
+    pytest.param("გამარჯობა, ჩემი ქმარი ავადაა და სამსახური არ აქვს. გვყავს სამი შვილი, "
+                 "ვცხოვრობთ ერთ ოთახში.", id="Georgian in its script"),
+    pytest.param("Salama. Tsy manana trano aho, marary ny zanako ary tsy misy vola.",
+                 id="Malagasy"),
+    pytest.param("Mirëdita. Burri im është i sëmurë dhe nuk kemi para për qiranë, jetojmë në "
+                 "një dhomë me tre fëmijë.", id="Albanian"),
+    pytest.param("Ona mieszka sama bez windy ; Mi pareja trabaja en un hotel y yo cuido niños",
+                 id="Polish and Spanish verbs with their persons"),
 ]
 
 
