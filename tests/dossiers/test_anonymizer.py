@@ -316,7 +316,7 @@ IDENTIFIERS_GO = [
                  "你好，我叫[nom]，住在[lieu]，谢谢。我想问一下CSS，要什么材料？",
                  id="the model's entity over Chinese clauses"),
     pytest.param("ippo La Courneuve-la irukken, je suis amazigh, je parle amazigh",
-                 "ippo [lieu] irukken, je suis [nationalité], je parle amazigh",
+                 "ippo [lieu]-la irukken, je suis [nationalité], je parle amazigh",
                  id="a listed place with a suffix after a hyphen, an origin that is a language"),
     pytest.param("میرے شوہر طارق کو کام نہیں ملا ; أنا خديجة بن علي، ساكنة في بوبيني ; "
                  "proprietarul, domnul Leroy, vrea bani",
@@ -471,6 +471,10 @@ IDENTIFIERS_GO = [
     pytest.param("my husband work at rungis, i clean offices near Nation ; la nation nous protège",
                  "my husband work at [lieu], i clean offices near [lieu] ; la nation nous protège",
                  id="the region's market in an English answer, a station that is a word"),
+    # Round 11 (helper C): an ending glued to a name is a word; the name goes
+    pytest.param("Biz Konya'lıyız, Pantin'e geldik ; Appa Jaffna-la irukkar ; baccha Sylhet-e ache",
+                 "Biz [nom]'lıyız, [lieu]'e geldik ; Appa [nom]-la irukkar ; baccha [lieu]-e ache",
+                 id="a case ending glued to a place after an apostrophe or a hyphen"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
