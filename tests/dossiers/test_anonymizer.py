@@ -475,6 +475,9 @@ IDENTIFIERS_GO = [
     pytest.param("Biz Konya'lıyız, Pantin'e geldik ; Appa Jaffna-la irukkar ; baccha Sylhet-e ache",
                  "Biz [nom]'lıyız, [lieu]'e geldik ; Appa [nom]-la irukkar ; baccha [lieu]-e ache",
                  id="a case ending glued to a place after an apostrophe or a hyphen"),
+    pytest.param("J'habite ici depuis 1974, rue des Pommiers.",
+                 "J'habite ici depuis 1974, [adresse].",
+                 id="a year before a comma is no house number, in lower-case streets too"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -626,6 +629,15 @@ SITUATION_STAYS = [
                  "një dhomë me tre fëmijë.", id="Albanian"),
     pytest.param("Ona mieszka sama bez windy ; Mi pareja trabaja en un hotel y yo cuido niños",
                  id="Polish and Spanish verbs with their persons"),
+    pytest.param("je dors sur place. Mon mari est resté ; il reste sur place. Ma femme aussi",
+                 id="'place' ending a sentence is no street"),
+    pytest.param("Je suis manœuvre sur un chantier, ma sœur est au cœur de tout ça",
+                 id="French words written with their ligature"),
+    pytest.param("procédure Dublin, je suis dublinée ; en L2, DOB : ; dans ma Twingo",
+                 id="the asylum procedure, a university year, a label, a car"),
+    pytest.param("wallah c la hess, mon daron il est au bled, ma daronne aussi ; bjr jmapel "
+                 "comme ça, mon mari ets parti, je vi ché ma mere",
+                 id="French slang kinship and words typed fast"),
 ]
 
 
