@@ -638,6 +638,8 @@ SITUATION_STAYS = [
     pytest.param("wallah c la hess, mon daron il est au bled, ma daronne aussi ; bjr jmapel "
                  "comme ça, mon mari ets parti, je vi ché ma mere",
                  id="French slang kinship and words typed fast"),
+    pytest.param("დედას ვეხმარები, მეზობელთან, შვილებთან ერთად, სახლიდან, ექიმის",
+                 id="Georgian nouns with their case endings"),
 ]
 
 
