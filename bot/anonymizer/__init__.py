@@ -464,8 +464,37 @@ def _identifiers_in(text: str, *, use_ner: bool, use_lexicon: bool, use_capitali
                     spans.append(piece)
     spans = merge(spans)
     spans = merge(spans + _coordinated_names(text, spans, lexicon))
-    return _with_possessive_s(text, _without_labels(
-        text, _join_addresses(text, merge(_whole_names(text, spans, lexicon)))))
+    return _without_glued_endings(text, _with_possessive_s(text, _without_labels(
+        text, _join_addresses(text, merge(_whole_names(text, spans, lexicon))))), lexicon)
+
+
+# Case endings and possessives glued to a place or a business with a hyphen: Tamil "Jaffna-la"
+# (in), "Elior-la", Bengali "Sylhet-e", "Dhaka-te", Turkish typed with a hyphen "Konya-dan"; to a
+# person only when the stem is a known place (the context cue took "Jaffna-la" for a name):
+# "Xiao-li", "Min-a" are first names. After an apostrophe, Turkish endings on any proper noun
+# ("Konya'lıyız", "Aubervilliers'deydi", "Pantin'e", "Carrefour'da"), not Arabic's ayn
+# ("Isma'il", "Sa'id"). The name goes, its ending is a word (round 11).
+_HYPHEN_ENDINGS = frozenset({
+    "la", "le", "ku", "kku", "ukku", "il", "ile", "irundhu", "ilirundhu", "oda", "ai",
+    "e", "te", "er", "ke", "re", "theke", "da", "de", "ta", "dan", "den", "tan", "ten",
+    "ya", "ye", "ê", "a", "î"})
+_GLUED_ENDING = re.compile(r"(?:-(?P<hyphen>[^\W\d_A-ZÀ-Þ]+)|['’](?P<apostrophe>"
+                           r"(?:y?[aeıiuüê]|n?[ıiuü]n|(?:[dt][ae]n?|l[ıiuü]|l[ae]|n[ıiuü]n)"
+                           r"[^\W\d_A-ZÀ-Þ]*)))$")
+_NAMED = frozenset({"person", "place", "organisation", "nationality", "unknown"})
+
+
+def _without_glued_endings(text: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    ended = []
+    for span in spans:
+        ending = _GLUED_ENDING.search(text, span.start, span.end) if span.kind in _NAMED else None
+        stem = text[span.start:ending.start()] if ending else ""
+        if len(stem) >= 2 and (ending.group("apostrophe") or (
+                ending.group("hyphen").lower() in _HYPHEN_ENDINGS and (
+                    span.kind != "person" or fold(stem.split()[-1]) in lexicon.places))):
+            span = replace(span, end=ending.start())
+        ended.append(span)
+    return ended
 
 
 _POSSESSIVE_S = re.compile(r"['’]?s(?![\w'’])")

@@ -425,6 +425,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
             continue
         if fold(word) in lexicon.foreign_words and sentence_start(text, match.start()):
             continue  # "Bună ziua", "Ami Rahima": the word opening the sentence
+        if word.islower() and fold(word) in lexicon.relations:
+            continue  # "mon daron il est au bled": a kinship word in lower case (round 11)
         alone = is_name_alone(word, lexicon)
         if not alone:
             lower = fold(word).rstrip("'’")

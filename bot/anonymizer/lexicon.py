@@ -60,7 +60,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         data = yaml.safe_load(handle)
     keep = [fold(k) for k in data["keep"] + data["keep_more"]
             + data["keep_offices_feasts_charities"] + data["keep_situation_words"]
-            + [str(k) for k in data["keep_round10"]]
+            + [str(k) for k in data["keep_round10"] + data["keep_round11"]]
             + data["keep_form_labels_round11"]]
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
@@ -92,7 +92,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]
                                + data["named_places_round10"]),
-        relations=by_length(fold(w) for w in data["relations"] + data["relations_round10"]),
+        relations=by_length(fold(w) for w in data["relations"] + data["relations_round10"]
+                            + data["relations_round11"]),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"]
                               + data["first_names_also_words_round10"])
         | first_names_also_words(),

@@ -39,9 +39,9 @@ MONTH_AND_DAY = frozenset(["janvier", "fevrier", "mars", "avril", "mai", "juin",
 _NOT_AFTER_ETRE = "".join(rf"(?<!\b{word} )" for word in (
     "suis", "es", "est", "sont", "sommes", "etes", "êtes", "étais", "etais", "était", "etait",
     "été", "ete", "serai", "sera", "jsuis", "chui"))
-# ("j'habite Pantin depuis 1974, rue des Pommiers": a year before a comma is no house number)
-_LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)(?!(?:19|20)\d\d\s*,)\d{1,4}\s*(?:bis|ter|b)?)"
-                           r"\s*,?\s+)?"
+# "depuis 1974, rue des Pommiers": a year before a comma is no house number (round 11)
+_LOWER_STREET = re.compile(r"(?:(?P<number>(?<!\w)(?!(?:19|20)\d\d\s*,)\d{1,4}"
+                           r"\s*(?:bis|ter|b)?)\s*,?\s+)?"
                            rf"{_NOT_AFTER_ETRE}\b(?P<kind>rue|avenue|av|bd|boulevard|allee|impasse|quai|sentier|"
                            r"chemin|place|square|passage|villa|route|cour|voie|"
                            # abbreviated, after a number only (round 10): "23 r. des sept
@@ -151,7 +151,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:(?:\b[nN]°\s*)?(?<![\w-])(?!(?:19|20)\d\d\s*,)\d{{1,4}}(?:\s*[-/]\s*\d{{1,4}})?"
             rf"\s*(?:bis|ter|b)?"
             rf"\s*,?\s+(?:de\s+la\s+|du\s+)?)?"
-            rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))\.?\s+"
+            # the dot only after an abbreviation ("93 av. J. Jaurès"): "je dors sur place. Mon
+            # mari…" ends a sentence (round 11)
+            rf"{_NOT_AFTER_ETRE}(?i:\b(?:{kinds}))(?:(?<=[aA][vV]|[bB][dD])\.)?\s+"
             rf"{street_name}")),
         # "du 5 r. Méhul": "r." for "rue", with a number before and a name after.
         ("address", re.compile(rf"(?<!\w)\d{{1,4}}\s*(?:bis|ter)?\s*,?\s+[rR]\.\s*{street_name}")),

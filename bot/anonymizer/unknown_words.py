@@ -96,6 +96,8 @@ def known_word(word: str, lexicon: Lexicon, *, opening: bool = False) -> bool:
         return True  # "dos", "temps": common French words the lemmatizer's tables lack
     if is_everyday_abroad(folded, lexicon) and (opening or not word[:1].isupper()):
         return True  # "school", "jestem", "oturuyorum": no country, no nationality, no place
+    if _georgian_inflected(folded, lexicon):
+        return True  # "ოთახში" (in the room), "ექიმთან" (at the doctor's): a listed word inflected
     clitic = _ARABIC_CLITICS.match(folded)
     stem = folded[clitic.end():] if clitic else ""
     if len(stem) >= 3 and (known_word(stem, lexicon) or elsewhere_zipf(stem) >= 3.5):
@@ -218,6 +220,28 @@ def _inflected_known(lower: str, lexicon: Lexicon, depth: int = 2) -> bool:
             return True
     return False
 
+
+
+# Georgian's case endings and postpositions glued to a noun, and its plural (round 11): a word
+# of the Georgian script is known when, cut of them, it is a listed everyday word (its stem or
+# the stem with the nominative "ი"). wordfreq has no Georgian, and a place stays a place:
+# "საქართველოდან" (from Georgia) is no listed word once cut.
+_GEORGIAN = re.compile(r"[\u10d0-\u10ff]+")
+_GEORGIAN_ENDINGS = ("ებისთვის", "ისთვის", "ებთან", "ებიდან", "ებში", "ებზე", "ების", "ებით",
+                     "ები", "ებს", "თვის", "იდან", "დან", "თან", "მდე", "ში", "ზე", "ის", "ით",
+                     "ად", "ს", "ო", "მა", "მ")
+
+
+def _georgian_inflected(folded: str, lexicon: Lexicon) -> bool:
+    if not _GEORGIAN.fullmatch(folded):
+        return False
+    for ending in _GEORGIAN_ENDINGS:
+        stem = folded[:-len(ending)]
+        if folded.endswith(ending) and len(stem) >= 2 and (
+                stem in lexicon.foreign_words or stem + "ი" in lexicon.foreign_words
+                or stem + "ა" in lexicon.foreign_words):
+            return True
+    return False
 
 
 def is_inflected_abroad(lower: str, lexicon: Lexicon) -> bool:

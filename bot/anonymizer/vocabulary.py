@@ -64,7 +64,9 @@ def is_french_word(word: str) -> bool:
     if "-" in lower.strip("-"):  # "week-end" is listed; "auto-entrepreneur" made of words
         return lower in lookup or lower in lemmas or all(
             is_french_word(part) for part in lower.split("-") if part)
-    for form in dict.fromkeys((lower, _unaccented(lower))):
+    # "manœuvre", "sœur", "cœur": the tables spell the ligatures out (round 11)
+    spelled = lower.replace("œ", "oe").replace("æ", "ae")
+    for form in dict.fromkeys((lower, _unaccented(lower), spelled, _unaccented(spelled))):
         if form in lookup or form in lemmas:
             return True
         # Plurals and feminines the tables leave to rules: "pommiers", "malades", "ravie".

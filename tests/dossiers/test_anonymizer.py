@@ -316,7 +316,7 @@ IDENTIFIERS_GO = [
                  "你好，我叫[nom]，住在[lieu]，谢谢。我想问一下CSS，要什么材料？",
                  id="the model's entity over Chinese clauses"),
     pytest.param("ippo La Courneuve-la irukken, je suis amazigh, je parle amazigh",
-                 "ippo [lieu] irukken, je suis [nationalité], je parle amazigh",
+                 "ippo [lieu]-la irukken, je suis [nationalité], je parle amazigh",
                  id="a listed place with a suffix after a hyphen, an origin that is a language"),
     pytest.param("میرے شوہر طارق کو کام نہیں ملا ; أنا خديجة بن علي، ساكنة في بوبيني ; "
                  "proprietarul, domnul Leroy, vrea bani",
@@ -522,6 +522,13 @@ IDENTIFIERS_GO = [
                  "[date] ; elle a eu 5 ans le [date]",
                  id="a household listed with bare years, after a colon, 'of' a year, a birthday "
                     "just had"),
+    # Round 11 (helper C): an ending glued to a name is a word; the name goes
+    pytest.param("Biz Konya'lıyız, Pantin'e geldik ; Appa Jaffna-la irukkar ; baccha Sylhet-e ache",
+                 "Biz [nom]'lıyız, [lieu]'e geldik ; Appa [nom]-la irukkar ; baccha [lieu]-e ache",
+                 id="a case ending glued to a place after an apostrophe or a hyphen"),
+    pytest.param("J'habite ici depuis 1974, rue des Pommiers.",
+                 "J'habite ici depuis 1974, [adresse].",
+                 id="a year before a comma is no house number, in lower-case streets too"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -674,6 +681,26 @@ SITUATION_STAYS = [
                  "euros de retraite ; les enfants : 2000 et 1500 euros",
                  id="a year after a person that dates something else, ages and amounts after a "
                     "colon"),
+    # Round 11 (helper C): the everyday core of languages no list had, and more of the others
+    pytest.param("გამარჯობა, ჩემი ქმარი ავადაა და სამსახური არ აქვს. გვყავს სამი შვილი, "
+                 "ვცხოვრობთ ერთ ოთახში.", id="Georgian in its script"),
+    pytest.param("Salama. Tsy manana trano aho, marary ny zanako ary tsy misy vola.",
+                 id="Malagasy"),
+    pytest.param("Mirëdita. Burri im është i sëmurë dhe nuk kemi para për qiranë, jetojmë në "
+                 "një dhomë me tre fëmijë.", id="Albanian"),
+    pytest.param("Ona mieszka sama bez windy ; Mi pareja trabaja en un hotel y yo cuido niños",
+                 id="Polish and Spanish verbs with their persons"),
+    pytest.param("je dors sur place. Mon mari est resté ; il reste sur place. Ma femme aussi",
+                 id="'place' ending a sentence is no street"),
+    pytest.param("Je suis manœuvre sur un chantier, ma sœur est au cœur de tout ça",
+                 id="French words written with their ligature"),
+    pytest.param("procédure Dublin, je suis dublinée ; en L2, DOB : ; dans ma Twingo",
+                 id="the asylum procedure, a university year, a label, a car"),
+    pytest.param("wallah c la hess, mon daron il est au bled, ma daronne aussi ; bjr jmapel "
+                 "comme ça, mon mari ets parti, je vi ché ma mere",
+                 id="French slang kinship and words typed fast"),
+    pytest.param("დედას ვეხმარები, მეზობელთან, შვილებთან ერთად, სახლიდან, ექიმის",
+                 id="Georgian nouns with their case endings"),
 ]
 
 
