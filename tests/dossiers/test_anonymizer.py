@@ -471,6 +471,35 @@ IDENTIFIERS_GO = [
     pytest.param("my husband work at rungis, i clean offices near Nation ; la nation nous protège",
                  "my husband work at [lieu], i clean offices near [lieu] ; la nation nous protège",
                  id="the region's market in an English answer, a station that is a word"),
+    # round 11 (helper B)
+    pytest.param("سلام، اسم من محمد‌رضا کریمی است ; من فریده احمدی هستم ; میں نادیہ بٹ ہوں",
+                 "سلام، اسم من [nom] است ; من [nom] هستم ; میں [nom] ہوں",
+                 id="Farsi names joined by a zero-width non-joiner, 'I am' in Farsi and Urdu, "
+                    "Urdu's retroflex letters"),
+    pytest.param("Malatyalıyım, eşim Konyadan ; Hakkarililer ; Almanyada kardeşim var",
+                 "[lieu], eşim [lieu] ; [lieu] ; [lieu] kardeşim var",
+                 id="a Turkish place or country with its endings glued, no apostrophe, "
+                    "capitalised"),
+    pytest.param("إحنا سوريين ; هم جزائريون ; أنا مغربية وبناتي مغربيات",
+                 "إحنا [nationalité] ; هم [nationalité] ; أنا [nationalité] وبناتي [nationalité]",
+                 id="Arabic nationalities in the plural and the feminine plural"),
+    pytest.param("நான் கொழும்பிலிருந்து வந்தேன் ; அம்மா மட்டக்களப்பில் இருக்கிறார்",
+                 "நான் [lieu] வந்தேன் ; அம்மா [lieu] இருக்கிறார்",
+                 id="Tamil towns whose end changes before a case ending"),
+    pytest.param("أخي يشتغل في ليدل ; زوجتي تعمل في ماكدونالدز ; امی در کارفور کار می‌کند ; "
+                 "N ce bɛ baara kɛ Derichebourg fɛ ; Mon fils est chez Atalian depuis 2020 ; je "
+                 "suis plombier chez Bati Confort 93, à Meaux",
+                 "أخي يشتغل في [organisme] ; زوجتي تعمل في [organisme] ; امی در [organisme] کار "
+                 "می‌کند ; N ce bɛ baara kɛ [organisme] fɛ ; Mon fils est chez [organisme] "
+                 "depuis 2020 ; je suis plombier chez [organisme], à [lieu]",
+                 id="employers in Arabic script after Arabic and Farsi work words, in Bambara, a "
+                    "company only an employer, a company's number"),
+    pytest.param("Les enfants : Grâce (2012), Joie (7 ans) ; my kids Blessing (born 2015) ; "
+                 "Муж Руслан работает на стройке",
+                 "Les enfants : [nom] ([date]), [nom] (7 ans) ; my kids [nom] (born [date]) ; "
+                 "Муж [nom] работает на стройке",
+                 id="first names that are words in a household list with years or ages, a "
+                    "Russian family word before a name"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -613,6 +642,13 @@ SITUATION_STAYS = [
     pytest.param("hablo español ; falo português ; Добрий День, дякую ; أم الأطفال مريضة",
                  id="languages named like nationalities, a greeting in capitals, a mother with "
                     "the article"),
+    # round 11 (helper B)
+    pytest.param("من خیلی خسته هستم ; من مادر سه فرزند هستم ; میں بہت بیمار ہوں ; أخي يشتغل "
+                 "في مطعم ; زوجي يعمل في البناء ; Türkçe biliyorum ; je travaille chez eux 20 "
+                 "heures par semaine",
+                 id="'I am' before everyday Farsi and Urdu words, an Arabic verb after a family "
+                    "word, a workplace that is a word, the Turkish language, hours after an "
+                    "employer"),
 ]
 
 
