@@ -84,11 +84,13 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
-        places=by_length([*_tamil_oblique_stems(data["towns_of_origin"]),
+        places=by_length([*_tamil_oblique_stems(data["towns_of_origin"]
+                                                + data["towns_of_origin_in_scripts"]),
                           *[fold(v) for p in data["places"] + data["towns_of_origin"]
                           + data["places_round10"] + data["towns_of_origin_round10"]
                           + data["towns_of_origin_in_arabic_latin"] + data["towns_of_the_world"]
                           + data["paris_places_round10"] + data["turkish_provinces"]
+                          + data["towns_of_origin_in_scripts"]
                           for saint in {p, _saint_shortened(p)}
                           for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
                                     saint.replace("'", " "), saint.replace("'", "’"),
@@ -102,7 +104,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         titles=tuple(data["titles"]),
         professions=tuple(data["professions"]),
         nationalities=by_length(_nationality_forms(data["nationalities"]
-                                                   + data["nationalities_round10"])),
+                                                   + data["nationalities_round10"]
+                                                   + data["nationalities_in_scripts"])),
         keep=frozenset(keep),
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]

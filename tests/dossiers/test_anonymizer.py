@@ -500,6 +500,12 @@ IDENTIFIERS_GO = [
                  "Муж [nom] работает на стройке",
                  id="first names that are words in a household list with years or ages, a "
                     "Russian family word before a name"),
+    pytest.param("நான் மதுரையிலிருந்து வந்தேன் ; আমি কুমিল্লা থেকে এসেছি ; من از مشهد آمدم ; "
+                 "هم سنغاليون ; زندگی کرد و ترک کرد",
+                 "நான் [lieu] வந்தேன் ; আমি [lieu] থেকে এসেছি ; من از [lieu] آمدم ; "
+                 "هم [nationalité] ; زندگی کرد و ترک کرد",
+                 id="towns of origin and nationalities in residents' scripts, whole lists, not "
+                    "the Farsi verbs that look like 'Kurd' and 'Turk'"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
