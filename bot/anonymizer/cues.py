@@ -607,20 +607,28 @@ def sons_of_spans(text: str, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
-# A household listed with birth years or ages in brackets: "Nazali na bana misato: Grâce
-# (2012), Divine (2016)", "mes enfants : Merveille (née en 2015), Joie (7 ans)" (round 11). A
-# first name that is a word ("Grâce", "Divine", "Joie") is a name there; not a month, a feast,
-# an institution ("Pâques (2019)", "CAF (2020)") nor an ordinary lower-case word.
+# A household listed with birth years or ages: "Nazali na bana misato: Grâce (2012), Divine
+# (2016)", "mes enfants : Merveille (née en 2015), joie (7 ans)", "Grâce, née en 2012" (round
+# 11). A first name that is a word ("Grâce", "Divine", "Joie") is a name there; not a month, a
+# feast, an institution ("Pâques (2019)", "les Restos (2019)", "CAF (2020)"); in lower case only
+# a first name.
 _BRACKETED_BIRTH = re.compile(
-    r"(?<![\w'’-])(?P<name>[A-ZÀ-Þ][\w'’-]+(?:\s+[A-ZÀ-Þ][\w'’-]+)?)\s*\(\s*(?:(?:n[ée]e?|born)"
-    r"\s+(?:en\s+|le\s+|in\s+)?)?(?:(?:19|20)\d\d|\d{1,2}\s*(?:ans?|years?|mois))\s*\)")
+    r"(?<![\w'’-])(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+)?)(?:\s*\(\s*(?:(?:n[ée]e?|born)"
+    r"\s+(?:en\s+|le\s+|in\s+)?)?(?:(?:19|20)\d\d|\d{1,2}\s*(?:ans?|years?|mois))\s*\)"
+    r"|\s*,\s*n[ée]e?\s+(?:en|le)\s+(?=\d|[a-z]))")
 
 
 def bracketed_birth_spans(text: str, lexicon: Lexicon) -> list[Span]:
     spans = []
     for match in _BRACKETED_BIRTH.finditer(text):
-        folded = fold(match.group("name"))
-        if folded in lexicon.keep or UNIT.fullmatch(folded) or folded in STOP_WORDS:
+        words = list(TOKEN.finditer(text, match.start("name"), match.end("name")))
+        while words and fold(words[0].group()) in STOP_WORDS | lexicon.keep:
+            words.pop(0)  # "les Restos", "mes enfants Grâce"
+        folded = [fold(word.group()) for word in words]
+        if not words or any(word in lexicon.keep or word in STOP_WORDS or UNIT.fullmatch(word)
+                            for word in folded):
             continue
-        spans.append(Span(*match.span("name"), "person", "context"))
+        if words[0].group().islower() and not is_first_name(folded[0], lexicon):
+            continue
+        spans.append(Span(words[0].start(), words[-1].end(), "person", "context"))
     return spans

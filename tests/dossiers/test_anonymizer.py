@@ -494,10 +494,10 @@ IDENTIFIERS_GO = [
                  "depuis 2020 ; je suis plombier chez [organisme], à [lieu]",
                  id="employers in Arabic script after Arabic and Farsi work words, in Bambara, a "
                     "company only an employer, a company's number"),
-    pytest.param("Les enfants : Grâce (2012), Joie (7 ans) ; my kids Blessing (born 2015) ; "
-                 "Муж Руслан работает на стройке",
-                 "Les enfants : [nom] ([date]), [nom] (7 ans) ; my kids [nom] (born [date]) ; "
-                 "Муж [nom] работает на стройке",
+    pytest.param("Les enfants : Grâce (2012), Joie (7 ans), divine (4 ans) ; Espérance, née en "
+                 "2016 ; Муж Руслан работает на стройке",
+                 "Les enfants : [nom] ([date]), [nom] (7 ans), [nom] (4 ans) ; [nom], née en "
+                 "[date] ; Муж [nom] работает на стройке",
                  id="first names that are words in a household list with years or ages, a "
                     "Russian family word before a name"),
     pytest.param("நான் மதுரையிலிருந்து வந்தேன் ; আমি কুমিল্লা থেকে এসেছি ; من از مشهد آمدم ; "
@@ -651,7 +651,7 @@ SITUATION_STAYS = [
     # round 11 (helper B)
     pytest.param("من خیلی خسته هستم ; من مادر سه فرزند هستم ; میں بہت بیمار ہوں ; أخي يشتغل "
                  "في مطعم ; زوجي يعمل في البناء ; Türkçe biliyorum ; je travaille chez eux 20 "
-                 "heures par semaine",
+                 "heures par semaine ; on est arrivés (2019), la maison (5 ans)",
                  id="'I am' before everyday Farsi and Urdu words, an Arabic verb after a family "
                     "word, a workplace that is a word, the Turkish language, hours after an "
                     "employer"),
