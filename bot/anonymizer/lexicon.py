@@ -75,7 +75,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         data = yaml.safe_load(handle)
     keep = [fold(k) for k in data["keep"] + data["keep_more"]
             + data["keep_offices_feasts_charities"] + data["keep_situation_words"]
-            + [str(k) for k in data["keep_round10"]]]
+            + [str(k) for k in data["keep_round10"]] + data["keep_asylum_procedure"]]
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
                               for word in words)

@@ -655,6 +655,8 @@ SITUATION_STAYS = [
                  id="'I am' before everyday Farsi and Urdu words, an Arabic verb after a family "
                     "word, a workplace that is a word, the Turkish language, hours after an "
                     "employer"),
+    pytest.param("je suis dublinée, en procédure Dublin depuis 2024 ; j'avais un visa Schengen",
+                 id="the asylum procedure named after Dublin, the Schengen visa"),
 ]
 
 
