@@ -180,7 +180,8 @@ def _named_brand_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
     Deliveroo তে ডেলিভারি করি" (round 10: no "chez" before it)."""
     spans = []
     for brand in words_pattern(lexicon.brands).finditer(folded):
-        if brand.group() in _USED_NOT_EMPLOYERS or brand.group() in lexicon.keep:
+        if brand.group() in _USED_NOT_EMPLOYERS or brand.group() in lexicon.keep or (
+                brand.group() in lexicon.car_models):
             continue
         sentence = _sentence_of(folded, brand.start())
         if re.search(rf"\b{_WORK}\b", sentence):

@@ -36,6 +36,7 @@ class Lexicon:
     area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
     employers_only: tuple[str, ...]  # companies no one is a customer of: always the employer
+    car_models: frozenset[str]  # brands of what the person drives, never an employer
     my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in, folded
     countries: frozenset[str]  # in ``places`` too
     # family names of the area and of the world: after a first name, they continue the name
@@ -123,7 +124,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         foreign_words=foreign_words,
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
-        brands=by_length(fold(w) for w in data["brands"] + data["brands_in_other_scripts"]),
+        brands=by_length(fold(w) for w in data["brands"] + data["brands_in_other_scripts"]
+                         + data["car_makes"] + data["car_models"]),
+        car_models=frozenset(fold(w) for w in data["car_models"]),
         employers_only=by_length(fold(w) for w in data["employers_only"]),
         my_name_is=tuple(fold(phrase) for phrase in data["my_name_is"]),
         countries=frozenset(countries),

@@ -657,6 +657,8 @@ SITUATION_STAYS = [
                     "employer"),
     pytest.param("je suis dublinée, en procédure Dublin depuis 2024 ; j'avais un visa Schengen",
                  id="the asylum procedure named after Dublin, the Schengen visa"),
+    pytest.param("Je dors dans ma voiture, une Clio, avec mon chien ; on a une vieille Twingo et "
+                 "une Peugeot", id="cars named by their make or model"),
 ]
 
 
