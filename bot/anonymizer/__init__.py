@@ -54,6 +54,7 @@ from .cues import (
     UNIT,
     arabic_first_name_spans,
     arabic_particle_spans,
+    bracketed_birth_spans,
     chinese_spans,
     context_spans,
     cyrillic_name_spans,
@@ -72,6 +73,7 @@ from .unknown_words import (
     is_everyday_abroad,
     is_inflected_abroad,
     known_word,
+    turkish_glued_place_spans,
     unknown_word_spans,
 )
 from .vocabulary import is_french_word, mostly_english, one_letter_off
@@ -443,6 +445,8 @@ def _identifiers_in(text: str, *, use_ner: bool, use_lexicon: bool, use_capitali
         guesses += cyrillic_name_spans(text) + sons_of_spans(text, lexicon)
         guesses += kunya_spans(text, lexicon) + arabic_first_name_spans(text, lexicon)
         guesses += employer_spans(text, lexicon)
+        # round 11: "Kayseriliyim" (from Kayseri), "Grâce (2012)" in a household list
+        guesses += turkish_glued_place_spans(text, lexicon) + bracketed_birth_spans(text, lexicon)
     english = mostly_english(text)
     if use_ner and not english:
         guesses += _ner_spans(text, lexicon)

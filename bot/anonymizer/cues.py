@@ -12,7 +12,7 @@ from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
 from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
 from .vocabulary import is_french_word, is_verb_form, mostly_english
-from .word_frequency import EVERYDAY_ENGLISH, zipf
+from .word_frequency import EVERYDAY_ENGLISH, elsewhere_zipf, zipf
 
 NAME_PARTICLES = frozenset({"da", "de", "dos", "do", "ben", "bin", "van", "von", "el", "al",
                              "di", "del", "della", "le", "la", "ould", "abou", "abu"})
@@ -473,11 +473,16 @@ def arabic_particle_spans(text: str) -> list[Span]:
         # "ایک کمرے میں رہتا ہوں" (I live in a room): a listed word is no place (round 10)
         spans += [Span(*match.span("id"), kind, "context") for match in pattern.finditer(text)
                   if fold(match.group("id")) not in everyday]
+    spans += [Span(*match.span("id"), "person", "context") for match in _I_AM.finditer(text)
+              if _no_everyday_word(match.group("id"), everyday)]
     return spans
 
 
-_ARABIC_LETTER = r"[\u0621-\u064a\u067e-\u06d3]"
-_ARABIC_WORD = rf"(?<!{_ARABIC_LETTER}){_ARABIC_LETTER}{{2,}}"
+# With Urdu's retroflex letters "ٹ" (U+0679), "ڈ", "ڑ": "بٹ" (Butt) is a family name (round 11).
+_ARABIC_LETTER = r"[\u0621-\u064a\u0671-\u06d3]"
+# Farsi joins a compound name's parts with a zero-width non-joiner: "گل‌آقا" (round 11).
+_ARABIC_WORD = (rf"(?<!{_ARABIC_LETTER}|\u200c){_ARABIC_LETTER}"
+                rf"(?:{_ARABIC_LETTER}|\u200c(?={_ARABIC_LETTER}))+")
 _ARABIC_END = rf"(?!{_ARABIC_LETTER})"
 # Urdu "میرا نام ثنا خان ہے", Farsi "اسم من مریم احمدی است", Pashto "زما نوم … دی": the whole
 # name runs to the verb "is"; Urdu "میں لاہور سے ہوں" (I am from Lahore), "… میں رہتی ہوں" (I
@@ -501,6 +506,24 @@ _ARABIC_SCRIPT_CUES = [
                 rf"(?!ال|(?:ماذا|متى|كيف|أين|اين|هذا|هذه|هل|من|لماذا){_ARABIC_END})"
                 rf"(?P<id>{_ARABIC_LETTER}{{3,}}){_ARABIC_END}"), "person"),
 ]
+
+# Farsi "من فریده احمدی هستم" (I am …), Urdu "میں نادیہ بٹ ہوں": two words that are no
+# everyday word (round 11); one word alone only when rare.
+_I_AM = re.compile(rf"(?<!{_ARABIC_LETTER})(?:من|میں)\s+"
+                   rf"(?P<id>{_ARABIC_WORD}(?:\s+{_ARABIC_WORD})?)\s+(?:هستم|ہوں){_ARABIC_END}")
+# "من خسته هستم" (I am tired), "میں بیمار ہوں" (I am ill): a word that common is no name.
+_EVERYDAY_IN_ARABIC_SCRIPT = 5.0
+_RARE_ALONE = 3.6
+
+
+def _no_everyday_word(found: str, everyday: frozenset[str]) -> bool:
+    """No word of ``found`` (words of Arabic script found after a cue) is an everyday word of
+    the lists or of Arabic, Farsi or Urdu; one word alone, rarer still."""
+    words = found.split()
+    limit = _EVERYDAY_IN_ARABIC_SCRIPT if len(words) > 1 else _RARE_ALONE
+    return all(fold(word) not in everyday and elsewhere_zipf(fold(word)) < limit
+               for word in words)
+
 
 def arabic_first_name_spans(text: str, lexicon: Lexicon) -> list[Span]:
     """A first name in Arabic script that is no everyday word, wherever it stands: "سلام، أنا
@@ -540,13 +563,28 @@ _CYRILLIC_GREETINGS = frozenset({"добрий", "добрый", "доброго
                                  "здравствуйте", "привіт", "привет", "вітаю", "шановні"})
 
 
+# Family words opening a sentence before the name, in Russian and Ukrainian (round 11: "Муж
+# Руслан работает"): they stay, the name after them goes.
+_CYRILLIC_KIN = frozenset({"муж", "жена", "сын", "дочь", "дочка", "мама", "мать", "папа", "отец",
+                           "брат", "сестра", "бабушка", "дедушка", "внук", "внучка", "тётя",
+                           "дядя", "чоловік", "дружина", "син", "донька", "мати",
+                           "батько", "бабуся", "дідусь", "онук", "онука", "тітка",
+                           "дядько", "сусід", "сусідка", "сосед", "соседка"})
+
+
 def cyrillic_name_spans(text: str) -> list[Span]:
     """Names in Cyrillic, known by their capitals or by "я"/"мене звати" before them."""
     spans = []
     for match in _CYRILLIC_NAME.finditer(text):
         start, end = match.span("named") if match.group("named") else match.span()
-        if match.group().split()[0].lower() in _CYRILLIC_GREETINGS:
+        first = match.group().split()[0]
+        if first.lower() in _CYRILLIC_GREETINGS:
             continue  # "Добрий День": a greeting typed with capitals
+        if not match.group("named") and first.lower() in _CYRILLIC_KIN:
+            start = match.start() + len(first) + 1  # "Муж Руслан": the husband is no name
+            start += len(text[start:]) - len(text[start:].lstrip())
+            if start >= end:
+                continue
         spans.append(Span(start, end, "person", "context"))
     return spans
 
@@ -568,4 +606,31 @@ def sons_of_spans(text: str, lexicon: Lexicon) -> list[Span]:
         if fold(match.group("name")) in lexicon.keep or match.group("name").lower() in STOP_WORDS:
             continue
         spans.append(Span(match.start(), match.end(), "place", "context"))
+    return spans
+
+
+# A household listed with birth years or ages: "Nazali na bana misato: Grâce (2012), Divine
+# (2016)", "mes enfants : Merveille (née en 2015), joie (7 ans)", "Grâce, née en 2012" (round
+# 11). A first name that is a word ("Grâce", "Divine", "Joie") is a name there; not a month, a
+# feast, an institution ("Pâques (2019)", "les Restos (2019)", "CAF (2020)"); in lower case only
+# a first name.
+_BRACKETED_BIRTH = re.compile(
+    r"(?<![\w'’-])(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+)?)(?:\s*\(\s*(?:(?:n[ée]e?|born)"
+    r"\s+(?:en\s+|le\s+|in\s+)?)?(?:(?:19|20)\d\d|\d{1,2}\s*(?:ans?|years?|mois))\s*\)"
+    r"|\s*,\s*n[ée]e?\s+(?:en|le)\s+(?=\d|[a-z]))")
+
+
+def bracketed_birth_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    spans = []
+    for match in _BRACKETED_BIRTH.finditer(text):
+        words = list(TOKEN.finditer(text, match.start("name"), match.end("name")))
+        while words and fold(words[0].group()) in STOP_WORDS | lexicon.keep:
+            words.pop(0)  # "les Restos", "mes enfants Grâce"
+        folded = [fold(word.group()) for word in words]
+        if not words or any(word in lexicon.keep or word in STOP_WORDS or UNIT.fullmatch(word)
+                            for word in folded):
+            continue
+        if words[0].group().islower() and not is_first_name(folded[0], lexicon):
+            continue
+        spans.append(Span(words[0].start(), words[-1].end(), "person", "context"))
     return spans

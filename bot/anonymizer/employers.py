@@ -14,6 +14,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .lexicon import Lexicon, words_pattern
 from .names import is_name_word
 from .spans import TOKEN, Span, fold
+from .word_frequency import elsewhere_zipf
 
 # Words saying that someone works somewhere, on folded text.
 _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salariee?s?|"
@@ -38,7 +39,19 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          # in the scripts residents write (round 10): darija "خدام ف Carrefour", Arabic "أعمل",
          # "أشتغل", Bengali "ডেলিভারি করি", "কাজ", "চাকরি", Tamil "வேலை", Urdu "کام", "نوکری"
          r"خدام\w*|نخدم|كنخدم|خدمت|أعمل|اعمل|أشتغل|اشتغل|شغال\w*|"
-         r"ডেলিভারি|কাজ\w*|চাকরি\w*|வேலை\w*|کام|نوکری)")
+         r"ডেলিভারি|কাজ\w*|চাকরি\w*|வேலை\w*|کام|نوکری|"
+         # round 11: the third person and the plural in Arabic ("زوجي يعمل في", "كيخدم ف"),
+         # Farsi "کار می‌کنم", Bambara "baara kɛ", Soninke and Pulaar "golle", Malagasy "miasa",
+         # Albanian "punoj", Swahili "kazi", Kurmanji "dixebitim", Russian and Ukrainian
+         # "работаю", "працюю", Georgian "ვმუშაობ", Vietnamese "làm việc", Tigrinya "ይሰርሕ"
+         # trades, which say the person works: "plombier chez Bati Confort 93" (round 11)
+         r"plombier\w*|plaquiste\w*|macon\w*|electricien\w*|peintre\w*|carreleu\w*|"
+         r"couvreu\w*|menuisi\w*|soudeu\w*|coffreu\w*|ferrailleu\w*|grutier\w*|"
+         r"chauffagiste\w*|mecanicien\w*|cariste\w*|preparat\w*|manoeuvre\w*|coiffeu\w*|"
+         r"boucher\w*|gardien\w*|concierge\w*|jardinier\w*|infirmi\w*|femme de chambre|"
+         r"يعمل|تعمل|نعمل|يعملون|يشتغل|تشتغل|نشتغل|يشتغلو|يخدم|تخدم|كيخدم|كتخدم|"
+         r"کار|baara|golle|gollal|miasa|miasa\w*|punoj\w*|punon|pune|kazi|dixebit\w*|"
+         r"работа\w*|работу|працю\w*|роботу|робота|ვმუშაობ\w*|მუშაობ\w*|lam viec|ይሰርሕ|ስራሕ)")
 # Mutuals and insurers are named like employers when they cover the person: "je suis à la MGEN".
 _INSURED = re.compile(r"\b(?:mutuelle|assurance|assuree?|complementaire|adherente?|"
                       r"couverte?|cotis\w*)\b")
@@ -92,11 +105,17 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
             if word in lexicon.relations or word in lexicon.keep or word[:1].isdigit():
                 break
             # After "chez" any word names the employer; after "à", "pour", "dans" only a brand
-            # or a capitalised name ("à mi-temps", "dans le bâtiment" are no employer).
+            # or a capitalised name ("à mi-temps", "dans le bâtiment" are no employer); in
+            # Arabic script, which has no capitals, a word Arabic seldom uses ("يعمل في كارفور",
+            # not "في مطعم", a restaurant) (round 11).
             if match.group("at") != "chez" and not (word in lexicon.brands or insurer or (
-                    token.group()[:1].isupper() and is_name_word(token.group(), lexicon))):
+                    token.group()[:1].isupper() and is_name_word(token.group(), lexicon))
+                    or _rare_in_arabic_script(word, lexicon)):
                 break
             words.append(token)
+        if words and match.group("at") == "chez":  # "chez Bati Rénov 93" (round 11)
+            number = _COMPANY_NUMBER.match(text, words[-1].end())
+            words += [number] if number else []
         if words:
             end = words[-1].end()
             company = _COMPANY_END.match(text, end)
@@ -104,7 +123,36 @@ def employer_spans(text: str, lexicon: Lexicon) -> list[Span]:
                               "organisation", "employer"))
     spans += [Span(*match.span(), "organisation", "employer")
               for match in _FAMILY_BUSINESS.finditer(text)]
+    spans += [Span(*match.span(), "organisation", "employer")
+              for match in _WORK_THEN_POSTPOSITION.finditer(text)]
+    spans += [Span(match.start(), match.end(), "organisation", "employer")
+              for match in words_pattern(lexicon.employers_only).finditer(folded)]
     return spans + _named_brand_spans(text, folded, lexicon) + _insurer_spans(folded)
+
+
+# A company's number after its name, when "chez" opened it: "chez Bati Rénov 93", "chez
+# Nettoyage 2000" (round 11); not an amount, an hour or a length ("chez Lidl 20 heures").
+_COMPANY_NUMBER = re.compile(r"\s+\d{1,4}(?![\w'’/:-]|[,.]\d|\s*(?:%|€|e\b|eme\b|ème\b|"
+                             r"h\b|heures?|ans?\b|jours?|mois|semaines?|fois|euros?|"
+                             r"personnes|salari))")
+# Bambara and Dyula say the employer between "baara kɛ" (work) and a postposition: "N bɛ baara
+# kɛ Veolia fɛ" (I work for Veolia), "baara kɛ Samsic la" (round 11).
+_WORK_THEN_POSTPOSITION = re.compile(
+    r"(?<=\bbaara k[ɛe] )[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[A-ZÀ-Ý][\w'’&-]*|\d{1,4})){0,3}"
+    r"(?=\s+(?:f[ɛe]|la|k[ɔo]n[ɔo])\b)")
+_ARABIC_SCRIPT_WORD = re.compile(r"[\u0621-\u064a\u067e-\u06d3]{3,}")
+
+
+def _rare_in_arabic_script(word: str, lexicon: Lexicon) -> bool:
+    """A word of Arabic script that Arabic, Farsi and Urdu seldom use, with no article: a
+    company's name transliterated."""
+    if not _ARABIC_SCRIPT_WORD.fullmatch(word) or word.startswith("ال") or (
+            word in lexicon.foreign_words):
+        return False
+    return elsewhere_zipf(word) < _RARE_ARABIC
+
+
+_RARE_ARABIC = 3.8
 
 
 # A family business goes whole: "Plomberie Martins et Fils", "Garage Da Costa & Frères",
@@ -132,7 +180,8 @@ def _named_brand_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
     Deliveroo তে ডেলিভারি করি" (round 10: no "chez" before it)."""
     spans = []
     for brand in words_pattern(lexicon.brands).finditer(folded):
-        if brand.group() in _USED_NOT_EMPLOYERS or brand.group() in lexicon.keep:
+        if brand.group() in _USED_NOT_EMPLOYERS or brand.group() in lexicon.keep or (
+                brand.group() in lexicon.car_models):
             continue
         sentence = _sentence_of(folded, brand.start())
         if re.search(rf"\b{_WORK}\b", sentence):

@@ -35,6 +35,8 @@ class Lexicon:
     foreign_words: frozenset[str]  # everyday words of other languages ("mwen", "amra")
     area_names: frozenset[str]  # first names and family names of the area
     brands: tuple[str, ...]
+    employers_only: tuple[str, ...]  # companies no one is a customer of: always the employer
+    car_models: frozenset[str]  # brands of what the person drives, never an employer
     my_name_is: tuple[str, ...]  # "my name is" in the languages residents write in, folded
     countries: frozenset[str]  # in ``places`` too
     # family names of the area and of the world: after a first name, they continue the name
@@ -51,7 +53,21 @@ def _nationality_forms(words: list[str]) -> set[str]:
         for spelling in {word, word.replace("-", " "), word.replace("-", "")}:
             forms.add(spelling)
             forms.add(spelling if spelling.endswith("s") else spelling + "s")
+        forms |= _arabic_script_plurals(word)
     return {fold(form) for form in forms}
+
+
+def _arabic_script_plurals(word: str) -> set[str]:
+    """An Arabic nisba in its plurals and feminine (round 11: "إحنا مصريين", we are Egyptians):
+    "مصري" → مصريين, مصريون, مصرية, مصريه, مصريات; Farsi and Urdu plurals "افغان‌ها"."""
+    if not re.fullmatch(r"[\u0621-\u06d3]+", word):
+        return set()
+    if word.endswith(("ية", "يه")):
+        return {word[:-1] + "ات", word[:-1] + "ه", word[:-1] + "ة"}
+    if word.endswith(("ي", "ی")):
+        return {word + ending for ending in ("ين", "ون", "ية", "يه", "يات", "ها", "\u200cها",
+                                             "یان", "ان")}
+    return set()
 
 
 @lru_cache(maxsize=2)
@@ -61,7 +77,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     keep = [fold(k) for k in data["keep"] + data["keep_more"]
             + data["keep_offices_feasts_charities"] + data["keep_situation_words"]
             + [str(k) for k in data["keep_round10"] + data["keep_round11"]]
-            + data["keep_form_labels_round11"]]
+            + data["keep_form_labels_round11"] + data["keep_asylum_procedure"]]
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
                               for word in words)
@@ -70,16 +86,19 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
-        places=by_length([fold(v) for p in data["places"] + data["towns_of_origin"]
+        places=by_length([*_tamil_oblique_stems(data["towns_of_origin"]
+                                                + data["towns_of_origin_in_scripts"]),
+                          *[fold(v) for p in data["places"] + data["towns_of_origin"]
                           + data["places_round10"] + data["towns_of_origin_round10"]
                           + data["towns_of_origin_in_arabic_latin"] + data["towns_of_the_world"]
                           + data["paris_places_round10"] + data["turkish_provinces"]
+                          + data["towns_of_origin_in_scripts"]
                           for saint in {p, _saint_shortened(p)}
                           for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
                                     saint.replace("'", " "), saint.replace("'", "’"),
                                     # glued: "o 4chemins", "a villeevrard"
                                     re.sub(r"[\s'-]", "", saint))]
-                         + list(countries)),
+                          + list(countries)]),
         capitalised_place_words=frozenset(fold(place) for place in capitalised_places),
         capitalised_places=rf"(?<![\w-])(?:{alternation(capitalised_places)})"
                            r"(?![\w-])",
@@ -87,7 +106,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         titles=tuple(data["titles"]),
         professions=tuple(data["professions"]),
         nationalities=by_length(_nationality_forms(data["nationalities"]
-                                                   + data["nationalities_round10"])),
+                                                   + data["nationalities_round10"]
+                                                   + data["nationalities_in_scripts"])),
         keep=frozenset(keep),
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]
@@ -106,7 +126,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         foreign_words=foreign_words,
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
-        brands=by_length(fold(w) for w in data["brands"]),
+        brands=by_length(fold(w) for w in data["brands"] + data["brands_in_other_scripts"]
+                         + data["car_makes"] + data["car_models"]),
+        car_models=frozenset(fold(w) for w in data["car_models"]),
+        employers_only=by_length(fold(w) for w in data["employers_only"]),
         my_name_is=tuple(fold(phrase) for phrase in data["my_name_is"]),
         countries=frozenset(countries),
         surnames=frozenset(fold(w) for w in data["surnames_of_the_area"]
@@ -114,6 +137,24 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         places_in_han=by_length(data["places_in_han"]),
         arabic_first_names=by_length(data["arabic_script_first_names"]),
     )
+
+
+_TAMIL_LETTER = "\u0b80-\u0bff"
+
+
+def _tamil_oblique_stems(places: list[str]) -> list[str]:
+    """Tamil changes a place's end before its case endings (round 11): "யாழ்ப்பாணம்" (Jaffna)
+    is "யாழ்ப்பாணத்திலிருந்து" (from Jaffna), "யாழ்ப்பாணத்தில்" (in Jaffna); "கொழும்பு"
+    (Colombo) is "கொழும்பில்". The stems, which ``words_pattern`` takes with what follows."""
+    stems = []
+    for place in places:
+        if not re.fullmatch(rf"[{_TAMIL_LETTER}]+", place):
+            continue
+        if place.endswith("ம்"):  # -am: the oblique "-att-"
+            stems.append(place[:-2] + "த்")
+        elif place.endswith("ு"):  # a final -u falls before a vowel
+            stems.append(place[:-1])
+    return [fold(stem) for stem in stems]
 
 
 def _saint_shortened(place: str) -> str:

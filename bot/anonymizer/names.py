@@ -33,6 +33,12 @@ CASELESS_WORD = 5.5
 # No name is this common in a language of wordfreq (محمد 6.1): its function words are ("আর",
 # Bengali "and", 6.8; "في" 7.2).
 FUNCTION_WORD = 6.5
+# Arabic's present tense, "he/she/we …" before the root: "يعمل" (works), "تسكن" (lives),
+# "يشتغل"; names of that shape (يوسف, ياسين, يونس) are in the first-names list or rarer.
+_ARABIC_PRESENT_TENSE = re.compile(r"^[يت][\u0621-\u064a]{3,}$")
+_EVERYDAY_VERB = 3.5
+_NAMES_OF_THAT_SHAPE = frozenset({"يعقوب", "يزيد", "يسرى", "يمينة", "يامنة", "تسنيم", "توفيق",
+                                  "تامر", "تيسير", "تقي", "تماضر"})
 # Arabic's "and", "so" glued before a word ("وبنتي", "and my daughter").
 _ARABIC_CLITIC = re.compile(r"^[وف](?=[\u0621-\u064a]{3})")
 
@@ -61,6 +67,10 @@ def is_name_word(word: str, lexicon: Lexicon, *, first: bool = False,
         # "مع ابني وبنتي": "and my daughter", a listed word with "and" glued; "আমার স্ত্রী আর
         # তিন বাচ্চা": "and" (6.8), commoner than any name (round 10)
         return False
+    if not word.islower() and not word[:1].isupper() and _ARABIC_PRESENT_TENSE.match(folded) and (
+            elsewhere_zipf(folded) >= _EVERYDAY_VERB and folded not in set(map(
+                fold, lexicon.arabic_first_names)) and folded not in _NAMES_OF_THAT_SHAPE):
+        return False  # "زوجي يعمل في", "أخي يشتغل": a verb after the family word (round 11)
     if not word.islower() and not word[:1].isupper():
         # a script without capitals after a cue: "اسمي خديجة", "என் பெயர் செல்வி"; names are
         # common words there too, so only the commonest words end a name ("கணேஷ் வேலை இல்லை")

@@ -318,3 +318,32 @@ def _endings_only(rest: str) -> bool:
     return len(rest) == 1 or rest in _TURKISH_NOUN_ENDINGS or any(
         rest.startswith(first) and rest[len(first):] in _TURKISH_NOUN_ENDINGS
         for first in _TURKISH_NOUN_ENDINGS)
+
+
+@lru_cache(maxsize=2)
+def _places_abroad(lexicon: Lexicon) -> frozenset[str]:
+    """``_origins`` without the nationalities: "Kürdüm" (I am a Kurd) is left to their rules."""
+    return _origins(lexicon) - frozenset(lexicon.nationalities)
+
+
+# "-ce", "-ca" make a language of a people: "Türkçe", "Kürtçe", "Almanca" are no origin.
+_LANGUAGE_ENDINGS = ("ce", "ca")
+_LATIN_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{6,}(?![\w'’-])")
+
+
+def turkish_glued_place_spans(text: str, lexicon: Lexicon) -> list[Span]:
+    """A place or a country with Turkish endings glued, no apostrophe, capitalised (round 11:
+    "Kayseriliyim", I am from Kayseri; "Almanyada", "Malatyalıyız"): the whole word is the
+    place. NER and the capitals rule miss it; in lower case ("konyadan") the unknown-word rule
+    removes it already. Not a French or English word ("Parisienne")."""
+    spans = []
+    for match in _LATIN_WORD.finditer(text):
+        typed = fold(match.group()).replace("ı", "i")
+        if not match.group()[:1].isupper() or not typed.isascii() or is_french_word(typed) or (
+                zipf(typed, "en") > 0):
+            continue
+        if any(typed[:cut] in _places_abroad(lexicon) and len(typed) - cut > 1
+               and _endings_only(typed[cut:]) and typed[cut:cut + 2] not in _LANGUAGE_ENDINGS
+               for cut in range(4, len(typed) - 1)):
+            spans.append(Span(*match.span(), "place", "context"))
+    return spans

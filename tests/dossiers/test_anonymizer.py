@@ -529,6 +529,41 @@ IDENTIFIERS_GO = [
     pytest.param("J'habite ici depuis 1974, rue des Pommiers.",
                  "J'habite ici depuis 1974, [adresse].",
                  id="a year before a comma is no house number, in lower-case streets too"),
+    # round 11 (helper B)
+    pytest.param("سلام، اسم من محمد‌رضا کریمی است ; من فریده احمدی هستم ; میں نادیہ بٹ ہوں",
+                 "سلام، اسم من [nom] است ; من [nom] هستم ; میں [nom] ہوں",
+                 id="Farsi names joined by a zero-width non-joiner, 'I am' in Farsi and Urdu, "
+                    "Urdu's retroflex letters"),
+    pytest.param("Malatyalıyım, eşim Konyadan ; Hakkarililer ; Almanyada kardeşim var",
+                 "[lieu], eşim [lieu] ; [lieu] ; [lieu] kardeşim var",
+                 id="a Turkish place or country with its endings glued, no apostrophe, "
+                    "capitalised"),
+    pytest.param("إحنا سوريين ; هم جزائريون ; أنا مغربية وبناتي مغربيات",
+                 "إحنا [nationalité] ; هم [nationalité] ; أنا [nationalité] وبناتي [nationalité]",
+                 id="Arabic nationalities in the plural and the feminine plural"),
+    pytest.param("நான் கொழும்பிலிருந்து வந்தேன் ; அம்மா மட்டக்களப்பில் இருக்கிறார்",
+                 "நான் [lieu] வந்தேன் ; அம்மா [lieu] இருக்கிறார்",
+                 id="Tamil towns whose end changes before a case ending"),
+    pytest.param("أخي يشتغل في ليدل ; زوجتي تعمل في ماكدونالدز ; امی در کارفور کار می‌کند ; "
+                 "N ce bɛ baara kɛ Derichebourg fɛ ; Mon fils est chez Atalian depuis 2020 ; je "
+                 "suis plombier chez Bati Confort 93, à Meaux",
+                 "أخي يشتغل في [organisme] ; زوجتي تعمل في [organisme] ; امی در [organisme] کار "
+                 "می‌کند ; N ce bɛ baara kɛ [organisme] fɛ ; Mon fils est chez [organisme] "
+                 "depuis 2020 ; je suis plombier chez [organisme], à [lieu]",
+                 id="employers in Arabic script after Arabic and Farsi work words, in Bambara, a "
+                    "company only an employer, a company's number"),
+    pytest.param("Les enfants : Grâce (2012), Joie (7 ans), divine (4 ans) ; Espérance, née en "
+                 "2016 ; Муж Руслан работает на стройке",
+                 "Les enfants : [nom] ([date]), [nom] (7 ans), [nom] (4 ans) ; [nom], née en "
+                 "[date] ; Муж [nom] работает на стройке",
+                 id="first names that are words in a household list with years or ages, a "
+                    "Russian family word before a name"),
+    pytest.param("நான் மதுரையிலிருந்து வந்தேன் ; আমি কুমিল্লা থেকে এসেছি ; من از مشهد آمدم ; "
+                 "هم سنغاليون ; زندگی کرد و ترک کرد",
+                 "நான் [lieu] வந்தேன் ; আমি [lieu] থেকে এসেছি ; من از [lieu] آمدم ; "
+                 "هم [nationalité] ; زندگی کرد و ترک کرد",
+                 id="towns of origin and nationalities in residents' scripts, whole lists, not "
+                    "the Farsi verbs that look like 'Kurd' and 'Turk'"),
 ]
 
 # Answers with no identifier: the commission reads them as written.
@@ -701,6 +736,17 @@ SITUATION_STAYS = [
                  id="French slang kinship and words typed fast"),
     pytest.param("დედას ვეხმარები, მეზობელთან, შვილებთან ერთად, სახლიდან, ექიმის",
                  id="Georgian nouns with their case endings"),
+    # round 11 (helper B)
+    pytest.param("من خیلی خسته هستم ; من مادر سه فرزند هستم ; میں بہت بیمار ہوں ; أخي يشتغل "
+                 "في مطعم ; زوجي يعمل في البناء ; Türkçe biliyorum ; je travaille chez eux 20 "
+                 "heures par semaine ; on est arrivés (2019), la maison (5 ans)",
+                 id="'I am' before everyday Farsi and Urdu words, an Arabic verb after a family "
+                    "word, a workplace that is a word, the Turkish language, hours after an "
+                    "employer"),
+    pytest.param("je suis dublinée, en procédure Dublin depuis 2024 ; j'avais un visa Schengen",
+                 id="the asylum procedure named after Dublin, the Schengen visa"),
+    pytest.param("Je dors dans ma voiture, une Clio, avec mon chien ; on a une vieille Twingo et "
+                 "une Peugeot", id="cars named by their make or model"),
 ]
 
 
