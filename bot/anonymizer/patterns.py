@@ -563,7 +563,6 @@ _DIGITS_THEN_WORDS_PHONE = re.compile(
     rf"(?:[\s,/.-]+(?:{_NUMBER_WORDS}|\d{{2}})\b){{4,}}(?<!\bet)")
 # A phone typed with a letter for a digit: "06 2O 44 71 38" (O for 0), "O6…", "l" or "I" for 1.
 _LOOKALIKE_PHONE = re.compile(r"(?<![\w+])[0Oo][1-9OolI](?:[\s.-]?[\dOolI]{2}){4}(?!\w)")
-_LOOKALIKE_DIGITS = str.maketrans("OolI", "0011")
 # Digits of other scripts read as digits: "০৭ ৫৩ ১৮ ৪২ ৬৬" (Bengali), "٠٦ ١٢…" (Arabic),
 # "۰۶…" (Persian), full-width "０６…"; one character each, so the offsets stay.
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
