@@ -40,17 +40,17 @@ _WORK = (r"(?:travail\w*|bosse\w*|bossais|bossait|taff?e?\w*|employee?s?|salarie
          # "أشتغل", Bengali "ডেলিভারি করি", "কাজ", "চাকরি", Tamil "வேலை", Urdu "کام", "نوکری"
          r"خدام\w*|نخدم|كنخدم|خدمت|أعمل|اعمل|أشتغل|اشتغل|شغال\w*|"
          r"ডেলিভারি|কাজ\w*|চাকরি\w*|வேலை\w*|کام|نوکری|"
-         # round 11: the third person and the plural in Arabic ("زوجي يعمل في", "كيخدم ف"),
-         # Farsi "کار می‌کنم", Bambara "baara kɛ", Soninke and Pulaar "golle", Malagasy "miasa",
-         # Albanian "punoj", Swahili "kazi", Kurmanji "dixebitim", Russian and Ukrainian
-         # "работаю", "працюю", Georgian "ვმუშაობ", Vietnamese "làm việc", Tigrinya "ይሰርሕ"
          # trades, which say the person works: "plombier chez Bati Confort 93" (round 11)
          r"plombier\w*|plaquiste\w*|macon\w*|electricien\w*|peintre\w*|carreleu\w*|"
          r"couvreu\w*|menuisi\w*|soudeu\w*|coffreu\w*|ferrailleu\w*|grutier\w*|"
          r"chauffagiste\w*|mecanicien\w*|cariste\w*|preparat\w*|manoeuvre\w*|coiffeu\w*|"
          r"boucher\w*|gardien\w*|concierge\w*|jardinier\w*|infirmi\w*|femme de chambre|"
+         # round 11: the third person and the plural in Arabic ("زوجي يعمل في", "كيخدم ف"),
+         # Farsi "کار می‌کنم", Bambara "baara kɛ", Soninke and Pulaar "golle", Malagasy "miasa",
+         # Albanian "punoj", Swahili "kazi", Kurmanji "dixebitim", Russian and Ukrainian
+         # "работаю", "працюю", Georgian "ვმუშაობ", Vietnamese "làm việc", Tigrinya "ይሰርሕ"
          r"يعمل|تعمل|نعمل|يعملون|يشتغل|تشتغل|نشتغل|يشتغلو|يخدم|تخدم|كيخدم|كتخدم|"
-         r"کار|baara|golle|gollal|miasa|miasa\w*|punoj\w*|punon|pune|kazi|dixebit\w*|"
+         r"کار|baara|golle|gollal|miasa\w*|punoj\w*|punon|pune|kazi|dixebit\w*|"
          r"работа\w*|работу|працю\w*|роботу|робота|ვმუშაობ\w*|მუშაობ\w*|lam viec|ይሰርሕ|ስራሕ)")
 # Mutuals and insurers are named like employers when they cover the person: "je suis à la MGEN".
 _INSURED = re.compile(r"\b(?:mutuelle|assurance|assuree?|complementaire|adherente?|"
