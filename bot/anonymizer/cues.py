@@ -10,7 +10,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from .first_names import world_first_names
 from .lexicon import Lexicon, alternation, load_lexicon
 from .names import is_first_name, is_name_alone, is_name_word
-from .spans import PLACE_LINKS, TOKEN, Span, fold, sentence_start
+from .spans import ARABIC_LETTER, PLACE_LINKS, TOKEN, Span, fold, sentence_start
 from .vocabulary import is_french_word, is_verb_form, mostly_english
 from .word_frequency import EVERYDAY_ENGLISH, elsewhere_zipf, zipf
 
@@ -339,12 +339,15 @@ _CHINESE_ORIGIN = re.compile(rf"(?:^|(?<=[{_CLAUSE_END}是]))(?P<place>[{_HAN}]{
                              rf"(?=[{_CLAUSE_END}]|$)")
 _CHINESE_PLACE = re.compile(rf"(?:住在|来自于?|出生在|出生于|生于|老家在|老家是)"
                             rf"(?P<place>(?![这那家一哪附])[{_HAN}]{{2,6}}?)(?=[{_CLAUSE_END}]|$|[A-Za-z])")
+_ANY_HAN = re.compile(rf"[{_HAN}]")
 # A name is two or three characters: the third is no name's after these ("陈美玲是…", "王伟在…").
 _NOT_IN_NAME = frozenset("是在的住人我今年来和也就要说有")
 
 
 def chinese_spans(text: str) -> list[Span]:
     """Names and places in Chinese, known by the words around them."""
+    if not _ANY_HAN.search(text):
+        return []  # every pattern below needs a Chinese character
     spans = []
     for match in _CHINESE_NAME.finditer(text):
         if match.group("kin_name") and zipf(match.group("kin_name")[:2], "zh") >= 3.5:
@@ -357,9 +360,7 @@ def chinese_spans(text: str) -> list[Span]:
         spans += [Span(*match.span("place"), "place", "context")
                   for match in pattern.finditer(text)]
     # the towns of the area and of origin in Chinese characters, wherever they are: "回温州了"
-    if re.search(rf"[{_HAN}]", text):
-        spans += [Span(*match.span(), "place", "lexicon")
-                  for match in _han_places().finditer(text)]
+    spans += [Span(*match.span(), "place", "lexicon") for match in _han_places().finditer(text)]
     return spans
 
 
@@ -457,8 +458,8 @@ def name_alone_spans(text: str, lexicon: Lexicon) -> list[Span]:
 # A name in Arabic script with its "son/daughter of" between two words: "خديجة بن علي",
 # "محمد بن سالم" (round 9). Names there are common words, so the particle is the cue; the
 # word before it is the first name, the one after the father's or family name.
-_ARABIC_PARTICLE_NAME = re.compile(r"(?<![\u0600-\u06ff])[\u0621-\u064a\u067e-\u06d3]{2,}"
-                                   r" (?:(?:بن|بنت|ابن) [\u0621-\u064a\u067e-\u06d3]{2,}"
+_ARABIC_PARTICLE_NAME = re.compile(rf"(?<![\u0600-\u06ff]){ARABIC_LETTER}{{2,}}"
+                                   rf" (?:(?:بن|بنت|ابن) {ARABIC_LETTER}{{2,}}"
                                    r"|بی بی)")  # Urdu "bibi" after a woman's name
 
 
@@ -478,12 +479,10 @@ def arabic_particle_spans(text: str) -> list[Span]:
     return spans
 
 
-# With Urdu's retroflex letters "ٹ" (U+0679), "ڈ", "ڑ": "بٹ" (Butt) is a family name (round 11).
-_ARABIC_LETTER = r"[\u0621-\u064a\u0671-\u06d3]"
 # Farsi joins a compound name's parts with a zero-width non-joiner: "گل‌آقا" (round 11).
-_ARABIC_WORD = (rf"(?<!{_ARABIC_LETTER}|\u200c){_ARABIC_LETTER}"
-                rf"(?:{_ARABIC_LETTER}|\u200c(?={_ARABIC_LETTER}))+")
-_ARABIC_END = rf"(?!{_ARABIC_LETTER})"
+_ARABIC_WORD = (rf"(?<!{ARABIC_LETTER}|\u200c){ARABIC_LETTER}"
+                rf"(?:{ARABIC_LETTER}|\u200c(?={ARABIC_LETTER}))+")
+_ARABIC_END = rf"(?!{ARABIC_LETTER})"
 # Urdu "میرا نام ثنا خان ہے", Farsi "اسم من مریم احمدی است", Pashto "زما نوم … دی": the whole
 # name runs to the verb "is"; Urdu "میں لاہور سے ہوں" (I am from Lahore), "… میں رہتی ہوں" (I
 # live in …), Farsi "اهل کابل هستم", "از هرات آمدم", Arabic "أنا من وهران" (held-out 1 Dec d).
@@ -493,23 +492,23 @@ _ARABIC_SCRIPT_CUES = [
     (re.compile(rf"(?P<id>{_ARABIC_WORD})\s+(?:سے|کے)\s+(?:ہوں|ہیں|ہے|آیا|آئی|آئے|تعلق)"
                 rf"{_ARABIC_END}"), "place"),
     (re.compile(rf"(?P<id>{_ARABIC_WORD})\s+میں\s+(?:رہت|رہائش)"), "place"),
-    (re.compile(rf"(?<!{_ARABIC_LETTER})(?:اهل|از)\s+(?P<id>{_ARABIC_WORD})\s+"
+    (re.compile(rf"(?<!{ARABIC_LETTER})(?:اهل|از)\s+(?P<id>{_ARABIC_WORD})\s+"
                 r"(?:هستم|هستیم|است|آمدم|آمده|آمدیم)"), "place"),
-    (re.compile(rf"(?<!{_ARABIC_LETTER})در\s+(?P<id>{_ARABIC_WORD})\s+(?:زندگی|ساکن)"), "place"),
-    (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أنا|انا|إحنا|احنا|نحن)\s+من\s+(?P<id>{_ARABIC_WORD})"),
+    (re.compile(rf"(?<!{ARABIC_LETTER})در\s+(?P<id>{_ARABIC_WORD})\s+(?:زندگی|ساکن)"), "place"),
+    (re.compile(rf"(?<!{ARABIC_LETTER})(?:أنا|انا|إحنا|احنا|نحن)\s+من\s+(?P<id>{_ARABIC_WORD})"),
      "place"),
     # A parent named after their child, the kunya: "أنا أم خالد" (Umm Khalid), "أبو يوسف"; the
     # child's name follows (round 10). Words with the article ("أم الأطفال", the children's
     # mother) are no name.
     # "أم لا" ("or not"), "أم ماذا" ("or what"): "or" before a small word or a question word.
-    (re.compile(rf"(?<!{_ARABIC_LETTER})(?:أم|ام|أبو|ابو)\s+"
+    (re.compile(rf"(?<!{ARABIC_LETTER})(?:أم|ام|أبو|ابو)\s+"
                 rf"(?!ال|(?:ماذا|متى|كيف|أين|اين|هذا|هذه|هل|من|لماذا){_ARABIC_END})"
-                rf"(?P<id>{_ARABIC_LETTER}{{3,}}){_ARABIC_END}"), "person"),
+                rf"(?P<id>{ARABIC_LETTER}{{3,}}){_ARABIC_END}"), "person"),
 ]
 
 # Farsi "من فریده احمدی هستم" (I am …), Urdu "میں نادیہ بٹ ہوں": two words that are no
 # everyday word (round 11); one word alone only when rare.
-_I_AM = re.compile(rf"(?<!{_ARABIC_LETTER})(?:من|میں)\s+"
+_I_AM = re.compile(rf"(?<!{ARABIC_LETTER})(?:من|میں)\s+"
                    rf"(?P<id>{_ARABIC_WORD}(?:\s+{_ARABIC_WORD})?)\s+(?:هستم|ہوں){_ARABIC_END}")
 # "من خسته هستم" (I am tired), "میں بیمار ہوں" (I am ill): a word that common is no name.
 _EVERYDAY_IN_ARABIC_SCRIPT = 5.0
@@ -528,7 +527,7 @@ def _no_everyday_word(found: str, everyday: frozenset[str]) -> bool:
 def arabic_first_name_spans(text: str, lexicon: Lexicon) -> list[Span]:
     """A first name in Arabic script that is no everyday word, wherever it stands: "سلام، أنا
     يوسف", "ولدي محمد" (round 10), also after "and", "for", "with" glued to it ("ويوسف")."""
-    if not re.search(_ARABIC_LETTER, text):
+    if not re.search(ARABIC_LETTER, text):
         return []
     return [Span(*match.span(), "person", "context")
             for match in _arabic_first_names(lexicon.arabic_first_names).finditer(text)]
@@ -536,7 +535,7 @@ def arabic_first_name_spans(text: str, lexicon: Lexicon) -> list[Span]:
 
 @lru_cache(maxsize=1)
 def _arabic_first_names(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<!{_ARABIC_LETTER})(?:و|ل|ب)?(?:{alternation(names)}){_ARABIC_END}")
+    return re.compile(rf"(?<!{ARABIC_LETTER})(?:و|ل|ب)?(?:{alternation(names)}){_ARABIC_END}")
 
 
 # The same in Latin letters: "oum khaled", "umm yusuf", "abou ali", "abu bakr" (round 10).

@@ -13,7 +13,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .lexicon import Lexicon, words_pattern
 from .names import is_name_word
-from .spans import TOKEN, Span, fold
+from .spans import ARABIC_LETTER, TOKEN, Span, fold
 from .word_frequency import elsewhere_zipf
 
 # Words saying that someone works somewhere, on folded text.
@@ -74,6 +74,7 @@ _INSURER_NAMES = re.compile(
 _AT = re.compile(r"\b(?P<at>chez|pour|a|au|aux|dans|dla|f|em|para|at|for|ci|pe|na|no|bei|fi|"
                  r"ف|في|فى)"
                  r"(?:\s+(?:la|le|les)|\s*l['’])?\s*(?<=[\s'’])")
+_WORK_WORD = re.compile(rf"\b{_WORK}\b")
 _WORK_BEFORE = re.compile(rf"\b{_WORK}\b[^.!?;\n]*$")
 _WORK_AFTER = re.compile(rf"^[^.!?;\n]*\b{_WORK}\b")
 _SENTENCE = 120  # how far back a work word is looked for, in characters
@@ -140,7 +141,7 @@ _COMPANY_NUMBER = re.compile(r"\s+\d{1,4}(?![\w'’/:-]|[,.]\d|\s*(?:%|€|e\b|e
 _WORK_THEN_POSTPOSITION = re.compile(
     r"(?<=\bbaara k[ɛe] )[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[A-ZÀ-Ý][\w'’&-]*|\d{1,4})){0,3}"
     r"(?=\s+(?:f[ɛe]|la|k[ɔo]n[ɔo])\b)")
-_ARABIC_SCRIPT_WORD = re.compile(r"[\u0621-\u064a\u067e-\u06d3]{3,}")
+_ARABIC_SCRIPT_WORD = re.compile(rf"{ARABIC_LETTER}{{3,}}")
 
 
 def _rare_in_arabic_script(word: str, lexicon: Lexicon) -> bool:
@@ -184,7 +185,7 @@ def _named_brand_spans(text: str, folded: str, lexicon: Lexicon) -> list[Span]:
                 brand.group() in lexicon.car_models):
             continue
         sentence = _sentence_of(folded, brand.start())
-        if re.search(rf"\b{_WORK}\b", sentence):
+        if _WORK_WORD.search(sentence):
             spans.append(Span(brand.start(), brand.end(), "organisation", "employer"))
     return spans
 

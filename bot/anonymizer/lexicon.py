@@ -12,7 +12,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 
 from .countries import country_names
 from .first_names import first_names_also_words, world_first_names
-from .spans import MARKS, Span, fold
+from .spans import ARABIC_LETTER, MARKS, Span, fold
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yml"
 
@@ -60,7 +60,7 @@ def _nationality_forms(words: list[str]) -> set[str]:
 def _arabic_script_plurals(word: str) -> set[str]:
     """An Arabic nisba in its plurals and feminine (round 11: "إحنا مصريين", we are Egyptians):
     "مصري" → مصريين, مصريون, مصرية, مصريه, مصريات; Farsi and Urdu plurals "افغان‌ها"."""
-    if not re.fullmatch(r"[\u0621-\u06d3]+", word):
+    if not re.fullmatch(rf"{ARABIC_LETTER}+", word):
         return set()
     if word.endswith(("ية", "يه")):
         return {word[:-1] + "ات", word[:-1] + "ه", word[:-1] + "ة"}

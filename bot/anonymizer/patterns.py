@@ -284,6 +284,7 @@ _BIRTH_YEAR = re.compile(rf"(?i)\b{_BORN}(?: en| vers| au mois d['’e]\s*)?\s*(
                          rf"|\b{_BORN_ANY}\s+(?:(?:le|pe|on|the|el|em|a|am|il|op|w|в|у|na|ng)\s+)?"
                          rf"{_FULL_DATE}(?![\d/.-]\d)")
 # ("nasceram em 2012 e 2015", "y", "and", "i", "und", "ve", "и", "і": round 11)
+_FULL_YEAR = re.compile(r"(?:19|20)\d{2}")
 _NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\b(?:et|puis|and|e|y|i|und|ve|и|і)\b)\s*"
                         r"(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,3}?)"
                         # ("burri im në 1980", "y mi esposo en el 85": round 11)
@@ -677,8 +678,8 @@ def date_and_contact_spans(text: str) -> list[Span]:
     spans += [Span(*match.span(), "email", "regex") for match in _SPELT_EMAIL.finditer(text)]
     for listed in _CHILDREN_YEARS.finditer(text):
         group = "list" if listed.group("list") else "years"
-        spans += [Span(*year.span(), "date", "regex") for year in re.finditer(
-            r"(?:19|20)\d{2}", text[:listed.end(group)]) if year.start() >= listed.start(group)]
+        spans += [Span(*year.span(), "date", "regex") for year in _FULL_YEAR.finditer(
+            text, listed.start(group), listed.end(group))]
     for match in _LOOKALIKE_PHONE.finditer(text):
         if sum(c.isdigit() for c in match.group()) >= 7:
             spans.append(Span(*match.span(), "phone", "regex"))

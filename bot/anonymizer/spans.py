@@ -26,6 +26,9 @@ def _combining_marks() -> str:
 
 
 MARKS = _combining_marks()
+# A letter of Arabic script as Arabic, Farsi, Urdu and Pashto write it (with Urdu's retroflex
+# "ٹ", "ڈ", "ڑ": "بٹ", Butt, is a family name), not its punctuation, digits or vowel marks.
+ARABIC_LETTER = r"[\u0621-\u064a\u0671-\u06d3]"
 TOKEN = re.compile(rf"[^\W\d_][\w{MARKS}-]*['’]?|\d\w*")
 # "de", "la"…: the small words inside a place's name ("cité des Courtillières").
 PLACE_LINKS = frozenset({"de", "des", "du", "d", "la", "le", "les", "l", "d'", "l'", "de la"})
