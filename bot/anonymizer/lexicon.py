@@ -45,6 +45,11 @@ class Lexicon:
     arabic_first_names: tuple[str, ...]  # in Arabic script, no everyday word
 
 
+def _joined(data: dict, *keys: str) -> list:
+    """The lists of several keys of lexicon.yml, one after the other."""
+    return [word for key in keys for word in data[key]]
+
+
 def _nationality_forms(words: list[str]) -> set[str]:
     """Each nationality with its plural and, for "sri-lankais", the spellings with a space and
     glued ("cap-verdienne", "cap verdienne", "capverdienne")."""
@@ -74,24 +79,24 @@ def _arabic_script_plurals(word: str) -> set[str]:
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    keep = [fold(k) for k in data["keep"] + data["keep_more"]
-            + data["keep_offices_feasts_charities"] + data["keep_situation_words"]
-            + [str(k) for k in data["keep_round10"] + data["keep_round11"]]
-            + data["keep_form_labels_round11"] + data["keep_asylum_procedure"]]
+    keep = [fold(str(k)) for k in _joined(
+        data, "keep", "keep_more", "keep_offices_feasts_charities", "keep_situation_words",
+        "keep_services_acronyms", "keep_university_years_and_cars", "keep_form_labels",
+        "keep_asylum_procedure")]
     countries, capitalised_countries = country_names()
     foreign_words = frozenset(fold(word) for words in data["foreign_everyday_words"].values()
                               for word in words)
     capitalised_places = (tuple(data["capitalised_places"]) + tuple(capitalised_countries)
-                          + tuple(data["capitalised_places_round10"]))
+                          + tuple(data["capitalised_paris_places"]))
     by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return Lexicon(
         # "Robert-Debré" is also typed "robert debre", "Fort d'Aubervilliers" "fort d aubervilliers"
         places=by_length([*_tamil_oblique_stems(data["towns_of_origin"]
                                                 + data["towns_of_origin_in_scripts"]),
                           *[fold(v) for p in data["places"] + data["towns_of_origin"]
-                          + data["places_round10"] + data["towns_of_origin_round10"]
+                          + data["places_around_pantin"] + data["towns_of_origin_as_spelt_there"]
                           + data["towns_of_origin_in_arabic_latin"] + data["towns_of_the_world"]
-                          + data["paris_places_round10"] + data["turkish_provinces"]
+                          + data["paris_places"] + data["turkish_provinces"]
                           + data["towns_of_origin_in_scripts"]
                           for saint in {p, _saint_shortened(p)}
                           for v in (saint, saint.replace("-", " "), saint.replace(" ", "-"),
@@ -106,23 +111,24 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         titles=tuple(data["titles"]),
         professions=tuple(data["professions"]),
         nationalities=by_length(_nationality_forms(data["nationalities"]
-                                                   + data["nationalities_round10"]
+                                                   + data["nationalities_as_residents_say_them"]
                                                    + data["nationalities_in_scripts"])),
         keep=frozenset(keep),
         keep_phrases=by_length(k for k in keep if len(k) > 1 and k not in STOP_WORDS),
         named_places=by_length(fold(w) for w in data["named_places"]
-                               + data["named_places_round10"]),
-        relations=by_length(fold(w) for w in data["relations"] + data["relations_round10"]
-                            + data["relations_round11"]),
+                               + data["named_places_after_a_town"]),
+        relations=by_length(fold(w) for w in _joined(data, "relations",
+                                                      "relations_in_other_languages",
+                                                      "relations_in_french_slang")),
         first_names=frozenset(fold(w) for w in data["first_names_also_words"]
-                              + data["first_names_also_words_round10"])
+                              + data["first_names_also_words_abroad"])
         | first_names_also_words(),
         # the everyday words of other languages are no names either ("mwen", "rekk"), but
         # those that are also first names somewhere are names with a capital: "Amra" is
         # Bengali "we" and a Bosnian first name (round 7)
         not_names=frozenset(fold(w) for w in data["not_names"]) | (
             foreign_words - world_first_names()
-            - {fold(w) for w in data["first_names_also_words_round10"]}),
+            - {fold(w) for w in data["first_names_also_words_abroad"]}),
         foreign_words=foreign_words,
         area_names=frozenset(fold(w) for w in data["first_names_of_the_area"]
                              + data["surnames_of_the_area"]),
