@@ -295,46 +295,6 @@ _NEXT_YEAR = re.compile(r"(?i)\s*\)?\s*(?:,|\b(?:et|puis|and|e|y|i|und|ve|и|і)
 _PRONOUNS = frozenset({"lui", "elle", "elles", "eux", "moi", "toi", "puis"})  # "lui": "luire"
 
 
-# Past participles of the verbs of an arrival, which is_verb_form does not know by themselves:
-# "née le 3/4/1990, arrivée en 2015", "venue en 2019" (round 10).
-_ARRIVAL_PARTICIPLES = frozenset({"venu", "venue", "venus", "venues", "revenu", "revenue",
-                                  "parti", "partie", "partis", "parties"})
-
-
-def _a_verb(word: str) -> bool:
-    folded = fold(word)
-    # "arrivée", "installés": the participle of a verb in -er, known by its "arrive"
-    participle = re.fullmatch(r"(\w{3,})(?:é|ée|és|ées)", word.lower())
-    return ((is_verb_form(word) and folded not in _PRONOUNS) or folded in _ARRIVAL_PARTICIPLES
-            or bool(participle and is_verb_form(participle.group(1) + "e")))
-
-
-# Words that date something else than a birth: "née en 47, veuve depuis 2019" (round 11).
-_SINCE_WORDS = frozenset({"depuis", "since", "desde", "dende", "jusqu", "jusque", "until", "till",
-                          "apres", "after", "avant", "before", "depois", "antes", "dopo", "od",
-                          "от", "з", "с", "до", "після", "после", "veuve", "veuf", "widowed"})
-
-
-def later_birth_years(text: str) -> list[Span]:
-    """The years after a birth year that say when the others were born ("et sa soeur en
-    2018"), not when something else happened ("et on est arrivés en 2019": a verb between;
-    "veuve depuis 2019": a word that dates something else)."""
-    spans = []
-    births = [*_BIRTH_YEAR.finditer(text), *_IS_OF_YEAR.finditer(text),
-              # "born" in the other languages (round 11): "kam lindur në 1984, burri im në 1980"
-              *_BORN_ANY_LANGUAGE.finditer(text), *_BIRTH_YEAR_AFTER_PLACE.finditer(text),
-              *_PERSON_YEAR.finditer(text)]  # "les enfants 2012 et 2016"
-    for birth in births:
-        end = birth.end()
-        while (following := _NEXT_YEAR.match(text, end)) and not any(
-                # (a capitalised word after the comma is a name: "Maria 2015", not "maria")
-                (_a_verb(word) and not word[:1].isupper()) or fold(word) in _SINCE_WORDS
-                for word in TOKEN.findall(following.group("words"))):
-            spans.append(Span(following.start("id"), following.end("id"), "date", "regex"))
-            end = following.end()
-    return spans
-
-
 # Dates, birth years, phones and e-mails in the shapes of whole families of answers (round 10):
 # each pattern covers the languages, spellings and word orders of one family, not one answer.
 
@@ -648,6 +608,46 @@ _PERSON_YEAR = re.compile(
     r"|\s*:\s*(?P<after_colon>(?:19|20)\d{2})(?![\d/.-]\d)" + _NOT_A_YEAR
     + r"(?!\s*(?:et|,|-|à|ou)\s*\d+\s*(?:€|euros?\b|eur\b))"  # "2000 et 1500 euros"
     + r"|\s+(?:de\s+)?(?P<bare>(?:19|20)\d{2})(?=\s*(?:[,;/)\n]|$|\bet\b|\band\b|[.!?](?!\d))))")
+
+
+# Past participles of the verbs of an arrival, which is_verb_form does not know by themselves:
+# "née le 3/4/1990, arrivée en 2015", "venue en 2019" (round 10).
+_ARRIVAL_PARTICIPLES = frozenset({"venu", "venue", "venus", "venues", "revenu", "revenue",
+                                  "parti", "partie", "partis", "parties"})
+
+
+def _a_verb(word: str) -> bool:
+    folded = fold(word)
+    # "arrivée", "installés": the participle of a verb in -er, known by its "arrive"
+    participle = re.fullmatch(r"(\w{3,})(?:é|ée|és|ées)", word.lower())
+    return ((is_verb_form(word) and folded not in _PRONOUNS) or folded in _ARRIVAL_PARTICIPLES
+            or bool(participle and is_verb_form(participle.group(1) + "e")))
+
+
+# Words that date something else than a birth: "née en 47, veuve depuis 2019" (round 11).
+_SINCE_WORDS = frozenset({"depuis", "since", "desde", "dende", "jusqu", "jusque", "until", "till",
+                          "apres", "after", "avant", "before", "depois", "antes", "dopo", "od",
+                          "от", "з", "с", "до", "після", "после", "veuve", "veuf", "widowed"})
+
+
+def later_birth_years(text: str) -> list[Span]:
+    """The years after a birth year that say when the others were born ("et sa soeur en
+    2018"), not when something else happened ("et on est arrivés en 2019": a verb between;
+    "veuve depuis 2019": a word that dates something else)."""
+    spans = []
+    births = [*_BIRTH_YEAR.finditer(text), *_IS_OF_YEAR.finditer(text),
+              # "born" in the other languages (round 11): "kam lindur në 1984, burri im në 1980"
+              *_BORN_ANY_LANGUAGE.finditer(text), *_BIRTH_YEAR_AFTER_PLACE.finditer(text),
+              *_PERSON_YEAR.finditer(text)]  # "les enfants 2012 et 2016"
+    for birth in births:
+        end = birth.end()
+        while (following := _NEXT_YEAR.match(text, end)) and not any(
+                # (a capitalised word after the comma is a name: "Maria 2015", not "maria")
+                (_a_verb(word) and not word[:1].isupper()) or fold(word) in _SINCE_WORDS
+                for word in TOKEN.findall(following.group("words"))):
+            spans.append(Span(following.start("id"), following.end("id"), "date", "regex"))
+            end = following.end()
+    return spans
 
 
 @lru_cache(maxsize=1)
